@@ -1,0 +1,77 @@
+# Juntos: the two commands are `make run` and `make test`; everything else is set-up they call.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
+
+# Never send loopback traffic (sandbox, Rasa, fake Bot API) through a proxy.
+export NO_PROXY := 127.0.0.1,localhost
+export no_proxy := 127.0.0.1,localhost
+export RASA_TELEMETRY_ENABLED := false
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help setup catalogs pot migrate demo run test test-fast lint bench clean
+
+help:
+	@echo "make run    set everything up and start Juntos (sandbox without TELEGRAM_BOT_TOKEN)"
+	@echo "make test   set everything up and run the whole test suite"
+	@echo "make lint   ruff, mypy and the import contracts"
+	@echo "make bench  benchmarks (prints figures)"
+
+$(STAMP): pyproject.toml constraints.txt
+	@echo "==> Python environment ($(VENV))"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+setup: $(STAMP) catalogs
+
+catalogs: $(STAMP)
+	@if ls locales/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+		$(BIN)/pybabel -q compile -d locales -D messages --statistics 2>/dev/null || \
+		$(BIN)/pybabel -q compile -d locales -D messages; fi
+
+pot: $(STAMP)
+	@mkdir -p locales
+	@$(BIN)/pybabel -q extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k pgettext:1c,2 \
+		-k npgettext:1c,2,3 -k N_ -c "Translators:" --sort-by-file --no-location \
+		--omit-header -o locales/messages.pot .
+
+migrate: setup
+	@$(BIN)/juntos db upgrade
+
+demo: migrate
+	@$(BIN)/juntos demo load
+
+include nlu/nlu.mk
+include sandbox/sandbox.mk
+
+run: setup migrate demo nlu-model
+	@$(BIN)/juntos run
+
+# The whole suite: unit, integration (SQLite and PostgreSQL), bot, e2e, browser, NLU eval.
+test: setup nlu-model browser-deps
+	@$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	@$(MAKE) --no-print-directory nlu-check
+
+test-fast: setup
+	@$(BIN)/python -m pytest -q -m "not rasa and not browser" $(PYTEST_ARGS)
+
+lint: setup
+	@$(BIN)/ruff check .
+	@$(BIN)/ruff format --check .
+	@$(BIN)/mypy .
+	@$(BIN)/lint-imports
+
+bench: setup nlu-model
+	@$(BIN)/python bench/nearest.py
+	@$(MAKE) --no-print-directory nlu-bench
+	@$(BIN)/python bench/crisis.py
+
+clean:
+	rm -rf $(VENV) .venv-rasa var/*.db .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,70 @@
+"""Who may see and change what. Decided here, never in handlers (ARCHITECTURE decision 6)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from domain.cases import Case, Referral, ReferralStatus
+from domain.errors import AccessDenied
+from domain.people import Member, Role, StaffMember
+
+Actor = StaffMember | Member
+
+
+def actor_name(actor: Actor) -> str:
+    return actor.actor
+
+
+def can_see_case(actor: Actor, case: Case, referrals: Iterable[Referral]) -> bool:
+    if isinstance(actor, Member):
+        return case.member_id is not None and case.member_id == actor.id
+    if not actor.active:
+        return False
+    if actor.role is Role.ADMIN:
+        return True
+    if actor.role is Role.COORDINATOR:
+        return case.municipality_code in actor.municipality_codes
+    if actor.role is Role.STAFF and actor.organization_id is not None:
+        org = actor.organization_id
+        if case.organization_id == org:
+            return True
+        return any(org in (r.to_organization_id, r.from_organization_id) for r in referrals)
+    return False
+
+
+def check_can_see_case(actor: Actor, case: Case, referrals: Iterable[Referral]) -> None:
+    if not can_see_case(actor, case, referrals):
+        raise AccessDenied(actor_name(actor), "see", case.code)
+
+
+#: Statuses the receiving organisation's staff may move a referral to.
+RECEIVER_MOVES = frozenset(
+    {
+        ReferralStatus.ACCEPTED,
+        ReferralStatus.REJECTED,
+        ReferralStatus.IN_PROGRESS,
+        ReferralStatus.COMPLETED,
+        ReferralStatus.FAILED,
+    }
+)
+
+
+def check_can_move_referral(
+    actor: Actor, case: Case, referral: Referral, target: ReferralStatus
+) -> None:
+    """Receivers run the referral; senders and the member may cancel it; coordinators oversee."""
+    allowed = False
+    if isinstance(actor, Member):
+        allowed = target is ReferralStatus.CANCELLED and case.member_id == actor.id
+    elif actor.active and actor.role is Role.ADMIN:
+        allowed = True
+    elif actor.active and actor.role is Role.COORDINATOR:
+        allowed = case.municipality_code in actor.municipality_codes
+    elif actor.active and actor.role is Role.STAFF:
+        org = actor.organization_id
+        if org is not None and org == referral.to_organization_id:
+            allowed = target in RECEIVER_MOVES or target is ReferralStatus.CANCELLED
+        elif org is not None and org == referral.from_organization_id:
+            allowed = target is ReferralStatus.CANCELLED
+    if not allowed:
+        raise AccessDenied(actor_name(actor), f"move referral {referral.id} to {target}", case.code)

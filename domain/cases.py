@@ -1,0 +1,235 @@
+"""Cases, referrals and follow-ups: pseudonymous by design."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from domain.errors import DomainError, IllegalTransition, InvalidValue
+from domain.taxonomy import Category
+
+CASE_CODE_RE = re.compile(r"^CASO-(\d{4,})$")
+
+
+def format_case_code(number: int) -> str:
+    return f"CASO-{number:04d}"
+
+
+def parse_case_code(text: str) -> int:
+    """Return the number in `CASO-0042` (case-insensitive, spaces and `#` tolerated)."""
+    cleaned = text.strip().upper().replace(" ", "").replace("#", "")
+    if cleaned.startswith("CASO") and not cleaned.startswith("CASO-"):
+        cleaned = "CASO-" + cleaned[4:]
+    match = CASE_CODE_RE.match(cleaned)
+    if not match:
+        raise InvalidValue("case_code", text, "expected CASO-NNNN")
+    return int(match.group(1))
+
+
+class Gender(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    NON_BINARY = "non_binary"
+    PREFER_NOT_TO_SAY = "prefer_not_to_say"
+
+
+class ReferralStatus(StrEnum):
+    REQUESTED = "requested"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class RejectionReason(StrEnum):
+    NOT_ELIGIBLE = "not_eligible"
+    NO_CAPACITY = "no_capacity"
+    COULD_NOT_CONTACT = "could_not_contact"
+    OTHER = "other"
+
+
+#: The referral status machine (aligned with Primero, findhelp and FHIR ServiceRequest).
+TRANSITIONS: dict[ReferralStatus, frozenset[ReferralStatus]] = {
+    ReferralStatus.REQUESTED: frozenset(
+        {ReferralStatus.ACCEPTED, ReferralStatus.REJECTED, ReferralStatus.CANCELLED}
+    ),
+    ReferralStatus.ACCEPTED: frozenset({ReferralStatus.IN_PROGRESS, ReferralStatus.CANCELLED}),
+    ReferralStatus.IN_PROGRESS: frozenset(
+        {ReferralStatus.COMPLETED, ReferralStatus.FAILED, ReferralStatus.CANCELLED}
+    ),
+    ReferralStatus.REJECTED: frozenset(),
+    ReferralStatus.COMPLETED: frozenset(),
+    ReferralStatus.FAILED: frozenset(),
+    ReferralStatus.CANCELLED: frozenset(),
+}
+OPEN_STATUSES = frozenset(
+    {ReferralStatus.REQUESTED, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS}
+)
+
+
+@dataclass
+class Case:
+    """A person being helped, known by a public code and an alias, never by name."""
+
+    id: int | None
+    code: str
+    alias: str
+    municipality_code: str | None
+    created_at: datetime
+    age: int | None = None
+    gender: Gender | None = None
+    needs: frozenset[Category] = frozenset()
+    #: The person agreed to be contacted by the receiving organisation.
+    consent_contact: bool = False
+    #: The person agreed that their case data is shared with the receiving organisation.
+    consent_share: bool = False
+    #: Organisation of the staff member who opened it (None when a member asked for contact).
+    organization_id: str | None = None
+    #: Member who asked for contact through the bot (None when opened by staff).
+    member_id: int | None = None
+    created_by: str = "system"
+
+    def __post_init__(self) -> None:
+        if self.age is not None and not 0 <= self.age <= 120:
+            raise InvalidValue("age", self.age, "outside 0..120")
+
+
+@dataclass
+class Referral:
+    id: int | None
+    case_id: int
+    to_organization_id: str
+    created_at: datetime
+    status: ReferralStatus = ReferralStatus.REQUESTED
+    from_organization_id: str | None = None
+    service_id: str | None = None
+    rejection_reason: RejectionReason | None = None
+    status_changed_at: datetime | None = None
+    first_contact_at: datetime | None = None
+    closed_at: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def _move(self, target: ReferralStatus, at: datetime) -> None:
+        if target not in TRANSITIONS[self.status]:
+            raise IllegalTransition(self.status.value, target.value)
+        self.status = target
+        self.status_changed_at = at
+        if not self.is_open:
+            self.closed_at = at
+
+    def transition(
+        self, target: ReferralStatus, at: datetime, reason: RejectionReason | None = None
+    ) -> None:
+        """Move to `target`; raise IllegalTransition (naming both states) if not allowed."""
+        if target is ReferralStatus.REJECTED and reason is None:
+            raise DomainError("a rejection needs a reason")
+        if target is not ReferralStatus.REJECTED and reason is not None:
+            raise DomainError(f"only a rejection takes a reason, not {target.value}")
+        self._move(target, at)
+        if target is ReferralStatus.REJECTED:
+            self.rejection_reason = reason
+        if target in (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS):
+            self.record_contact(at)
+
+    def accept(self, at: datetime) -> None:
+        self.transition(ReferralStatus.ACCEPTED, at)
+
+    def reject(self, reason: RejectionReason, at: datetime) -> None:
+        self.transition(ReferralStatus.REJECTED, at, reason)
+
+    def start(self, at: datetime) -> None:
+        self.transition(ReferralStatus.IN_PROGRESS, at)
+
+    def complete(self, at: datetime) -> None:
+        self.transition(ReferralStatus.COMPLETED, at)
+
+    def fail(self, at: datetime) -> None:
+        self.transition(ReferralStatus.FAILED, at)
+
+    def cancel(self, at: datetime) -> None:
+        self.transition(ReferralStatus.CANCELLED, at)
+
+    def record_contact(self, at: datetime) -> None:
+        """First contact with the person (the 'days to first contact' indicator)."""
+        if self.first_contact_at is None:
+            self.first_contact_at = at
+
+
+class FollowUpStatus(StrEnum):
+    PLANNED = "planned"
+    DONE = "done"
+    OVERDUE = "overdue"
+
+
+@dataclass
+class FollowUp:
+    id: int | None
+    referral_id: int
+    due_date: date
+    done_at: datetime | None = None
+    note: str = ""
+    created_by: str = "system"
+
+    def status_on(self, today: date) -> FollowUpStatus:
+        if self.done_at is not None:
+            return FollowUpStatus.DONE
+        return FollowUpStatus.OVERDUE if today > self.due_date else FollowUpStatus.PLANNED
+
+    def mark_done(self, at: datetime, note: str = "") -> None:
+        if self.done_at is not None:
+            raise DomainError(f"follow-up {self.id} is already done")
+        self.done_at = at
+        self.note = note
+
+
+class ReminderStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+class ReminderKind(StrEnum):
+    REFERRAL_PENDING = "referral_pending"
+    FOLLOW_UP_DUE = "follow_up_due"
+    DIGEST = "digest"
+
+
+@dataclass
+class Reminder:
+    id: int | None
+    kind: ReminderKind
+    due_at: datetime
+    #: Who receives it, as an actor string (`staff:12`, `coordinator:3`, `member:7`).
+    target: str
+    referral_id: int | None = None
+    status: ReminderStatus = ReminderStatus.PENDING
+    sent_at: datetime | None = None
+    attempts: int = 0
+
+    def mark_sent(self, at: datetime) -> None:
+        if self.status is not ReminderStatus.PENDING:
+            raise DomainError(f"reminder {self.id} is {self.status.value}, not pending")
+        self.status = ReminderStatus.SENT
+        self.sent_at = at
+
+    def cancel(self) -> None:
+        if self.status is ReminderStatus.PENDING:
+            self.status = ReminderStatus.CANCELLED
+
+
+@dataclass
+class AuditEntry:
+    id: int | None
+    at: datetime
+    actor: str
+    action: str
+    subject: str
+    detail: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,72 @@
+"""Find the nearest services a member can go to, with whether they are open now."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from domain.geo import Point
+from domain.nearby import NearbyQuery, NearbyService, ServicePoint
+from domain.ports import Clock, UnitOfWork
+from domain.schedule import is_open, next_opening
+from domain.taxonomy import Category
+
+
+def _format_address(point: ServicePoint) -> str | None:
+    address = point.address
+    if address is None:
+        return None
+    parts = [address.address_1, address.address_2, address.city, address.state_province]
+    line = ", ".join(p for p in parts if p)
+    return f"{line}, C.P. {address.postal_code}" if address.postal_code else line
+
+
+def present(point: ServicePoint, category: Category | None, now_utc: datetime) -> NearbyService:
+    """Apply the member-facing rules to one result: confidential places lose address and point."""
+    service, location = point.service, point.location
+    confidential = service.confidential or location.marked_confidential
+    schedules = point.schedules
+    open_now = bool(schedules) and is_open(schedules, location.timezone, now_utc)
+    opening = (
+        None if open_now or not schedules else next_opening(schedules, location.timezone, now_utc)
+    )
+    shown_point = (
+        Point(location.latitude, location.longitude)
+        if location.latitude is not None and location.longitude is not None and not confidential
+        else None
+    )
+    return NearbyService(
+        service_id=service.id,
+        service_name=service.name,
+        organization_id=point.organization.id,
+        organization_name=point.organization.name,
+        categories=tuple(sorted(service.categories)),
+        category=category if category is not None else _main_category(service.categories),
+        distance_km=round(point.distance_km, 3),
+        open_now=open_now,
+        next_opening=opening,
+        timezone=location.timezone,
+        confidential=confidential,
+        has_schedule=bool(schedules),
+        phones=tuple(p.number for p in point.phones),
+        location_id=None if confidential else location.id,
+        location_name=None if confidential else location.name,
+        address=None if confidential else _format_address(point),
+        point=shown_point,
+        minimum_age=service.minimum_age,
+        maximum_age=service.maximum_age,
+        description=service.description,
+    )
+
+
+def _main_category(categories: frozenset[Category]) -> Category | None:
+    return min(categories) if categories else None
+
+
+async def find_nearest_services(
+    query: NearbyQuery, uow: UnitOfWork, clock: Clock
+) -> list[NearbyService]:
+    """The `query.limit` nearest active services from a point, nearest first."""
+    async with uow:
+        points = await uow.directory.nearest(query)
+    now = clock.now()
+    return [present(point, query.category, now) for point in points]

@@ -1,0 +1,28 @@
+"""The `juntos` command line: one entry point for every operator task."""
+
+from __future__ import annotations
+
+import typer
+
+from juntos.commands import db, demo, directory, place
+from nlu import commands as nlu_commands
+
+app = typer.Typer(
+    name="juntos",
+    help="Juntos: community violence prevention assistant and case backend.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(directory.app, name="directory")
+app.add_typer(demo.app, name="demo")
+app.add_typer(place.app, name="place")
+app.add_typer(nlu_commands.app, name="nlu")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

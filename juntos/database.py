@@ -1,0 +1,37 @@
+"""Build the database side of the application from settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from juntos.settings import Settings
+from storage import crypto
+from storage.engine import create_engine, session_factory
+from storage.mapping import start_mappers
+from storage.uow import SqlUnitOfWork
+
+
+@dataclass
+class Database:
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.sessions)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def open_database(settings: Settings, url: str | None = None) -> Database:
+    crypto.configure(settings.secret_key())
+    start_mappers()
+    target = make_url(url or settings.database_url)
+    if target.get_backend_name() == "sqlite" and target.database not in (None, "", ":memory:"):
+        Path(target.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(target)
+    return Database(engine=engine, sessions=session_factory(engine))

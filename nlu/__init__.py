@@ -1,0 +1,1 @@
+"""Natural-language understanding: the Rasa project (config, data) and its async client."""

@@ -1,0 +1,4 @@
+# Sandbox and browser-test targets (filled in by the sandbox work).
+.PHONY: browser-deps
+browser-deps:
+	@true

@@ -1,0 +1,1 @@
+"""Storage adapters: SQLAlchemy tables, imperative mapping, repositories, unit of work."""

@@ -1,0 +1,50 @@
+"""Engine construction: plain URLs in configuration, async drivers chosen here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import NullPool
+
+ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+
+
+def async_url(url: str | URL) -> URL:
+    """`sqlite:///x.db` -> `sqlite+aiosqlite:///x.db`; `postgresql://` -> `+asyncpg`."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend not in ASYNC_DRIVERS:
+        raise ValueError(f"unsupported database backend {backend!r} (use sqlite or postgresql)")
+    return parsed.set(drivername=ASYNC_DRIVERS[backend])
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def create_engine(url: str | URL, *, pool: bool = True) -> AsyncEngine:
+    target = async_url(url)
+    options: dict[str, Any] = {}
+    if not pool:
+        options["poolclass"] = NullPool
+    engine = create_async_engine(target, **options)
+    if target.get_backend_name() == "sqlite":
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)

@@ -1,0 +1,1 @@
+"""SQLAlchemy repositories implementing the domain's ports."""

@@ -1,0 +1,304 @@
+"""The service directory: HSDS-shaped upsert/export and the nearest-services query."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import Table, and_, delete, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.directory import (
+    ACTIVE,
+    Address,
+    Directory,
+    Location,
+    Organization,
+    Phone,
+    Service,
+    ServiceAtLocation,
+)
+from domain.geo import Point, bounding_box, haversine_km
+from domain.nearby import NearbyQuery, ServicePoint
+from domain.schedule import Schedule
+from storage import tables
+
+#: Category value of the service_points row that every point has (queries with no category).
+ANY_CATEGORY = "*"
+#: First radius tried by the nearest query; it doubles until enough services are inside.
+START_RADIUS_KM = 4.0
+CHUNK = 500
+T = TypeVar("T")
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _row(table: Table, entity: object) -> dict[str, Any]:
+    return {c.name: getattr(entity, c.name) for c in table.columns}
+
+
+class SqlDirectoryRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    # --- writing ------------------------------------------------------------------------------
+
+    async def _upsert(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        dialect = self.session.bind.dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        for chunk in _chunks(rows):
+            stmt = insert(table).values(list(chunk))
+            updates = {c.name: stmt.excluded[c.name] for c in table.columns if not c.primary_key}
+            await self.session.execute(
+                stmt.on_conflict_do_update(index_elements=["id"], set_=updates)
+            )
+
+    async def upsert(self, directory: Directory) -> None:
+        """Insert or update every entity by its HSDS id, then refresh the search points."""
+        d = directory
+        await self._upsert(
+            tables.organizations, [_row(tables.organizations, o) for o in d.organizations]
+        )
+        await self._upsert(tables.services, [_row(tables.services, s) for s in d.services])
+        await self._upsert(tables.locations, [_row(tables.locations, x) for x in d.locations])
+        await self._upsert(
+            tables.services_at_location,
+            [_row(tables.services_at_location, x) for x in d.services_at_location],
+        )
+        await self._upsert(tables.addresses, [_row(tables.addresses, x) for x in d.addresses])
+        await self._upsert(tables.phones, [_row(tables.phones, x) for x in d.phones])
+        await self._upsert(tables.schedules, [_row(tables.schedules, x) for x in d.schedules])
+        affected = {s.id for s in d.services} | {x.service_id for x in d.services_at_location}
+        location_ids = [x.id for x in d.locations]
+        for chunk in _chunks(location_ids):
+            rows = await self.session.execute(
+                select(tables.services_at_location.c.service_id).where(
+                    tables.services_at_location.c.location_id.in_(chunk)
+                )
+            )
+            affected.update(r[0] for r in rows)
+        await self._refresh_points(sorted(affected))
+        self.session.expire_all()
+
+    async def _refresh_points(self, service_ids: Sequence[str]) -> None:
+        sal, svc, loc = tables.services_at_location, tables.services, tables.locations
+        sp = tables.service_points
+        for chunk in _chunks(service_ids):
+            await self.session.execute(delete(sp).where(sp.c.service_id.in_(chunk)))
+            result = await self.session.execute(
+                select(
+                    sal.c.id,
+                    svc.c.id,
+                    svc.c.categories,
+                    svc.c.minimum_age,
+                    svc.c.maximum_age,
+                    loc.c.latitude,
+                    loc.c.longitude,
+                )
+                .join(svc, svc.c.id == sal.c.service_id)
+                .join(loc, loc.c.id == sal.c.location_id)
+                .where(
+                    sal.c.service_id.in_(chunk),
+                    svc.c.status == ACTIVE,
+                    loc.c.latitude.is_not(None),
+                    loc.c.longitude.is_not(None),
+                )
+            )
+            points: list[dict[str, Any]] = []
+            for sal_id, service_id, categories, min_age, max_age, lat, lon in result:
+                for category in [ANY_CATEGORY, *sorted(c.value for c in categories)]:
+                    points.append(
+                        {
+                            "service_at_location_id": sal_id,
+                            "service_id": service_id,
+                            "category": category,
+                            "latitude": lat,
+                            "longitude": lon,
+                            "minimum_age": min_age,
+                            "maximum_age": max_age,
+                        }
+                    )
+            for part in _chunks(points):
+                await self.session.execute(sp.insert(), list(part))
+
+    # --- reading ------------------------------------------------------------------------------
+
+    async def get_service(self, service_id: str) -> Service | None:
+        return await self.session.get(Service, service_id)
+
+    async def count_services(self) -> int:
+        return int(
+            await self.session.scalar(select(func.count()).select_from(tables.services)) or 0
+        )
+
+    async def export(self) -> Directory:
+        async def all_of(entity: type[T], table: Table) -> list[T]:
+            return list(await self.session.scalars(select(entity).order_by(table.c.id)))
+
+        return Directory(
+            organizations=await all_of(Organization, tables.organizations),
+            services=await all_of(Service, tables.services),
+            locations=await all_of(Location, tables.locations),
+            services_at_location=await all_of(ServiceAtLocation, tables.services_at_location),
+            addresses=await all_of(Address, tables.addresses),
+            phones=await all_of(Phone, tables.phones),
+            schedules=await all_of(Schedule, tables.schedules),
+        )
+
+    async def nearest_ids(self, query: NearbyQuery) -> list[tuple[str, str, float]]:
+        """(service_at_location id, service id, km) of the nearest distinct services, nearest first.
+
+        An indexed bounding box on (category, latitude, longitude) widens until it holds enough
+        services within the radius it is guaranteed to cover; exact haversine orders them.
+        """
+        sp = tables.service_points
+        need = query.offset + query.limit
+        category = query.category.value if query.category else ANY_CATEGORY
+        conditions = [sp.c.category == category]
+        if query.age is not None:
+            conditions.append(or_(sp.c.minimum_age.is_(None), sp.c.minimum_age <= query.age))
+            conditions.append(or_(sp.c.maximum_age.is_(None), sp.c.maximum_age >= query.age))
+        center = query.point
+        radius = START_RADIUS_KM
+        while True:
+            box = bounding_box(center, radius)
+            rows = await self.session.execute(
+                select(sp.c.service_at_location_id, sp.c.service_id, sp.c.latitude, sp.c.longitude)
+                .where(and_(*conditions))
+                .where(sp.c.latitude.between(box.min_lat, box.max_lat))
+                .where(sp.c.longitude.between(box.min_lon, box.max_lon))
+            )
+            best: dict[str, tuple[float, str]] = {}
+            for sal_id, service_id, lat, lon in rows:
+                km = haversine_km(center.latitude, center.longitude, lat, lon)
+                if km <= radius and (service_id not in best or km < best[service_id][0]):
+                    best[service_id] = (km, sal_id)
+            if len(best) >= need or radius >= query.max_radius_km:
+                ranked = sorted((km, sal_id, sid) for sid, (km, sal_id) in best.items())
+                return [(sal_id, sid, km) for km, sal_id, sid in ranked[query.offset : need]]
+            radius = min(radius * 2, query.max_radius_km)
+
+    async def nearest(self, query: NearbyQuery) -> list[ServicePoint]:
+        ranked = await self.nearest_ids(query)
+        return await self._load_points(ranked)
+
+    async def _load_points(self, ranked: list[tuple[str, str, float]]) -> list[ServicePoint]:
+        if not ranked:
+            return []
+        sal_ids = [sal_id for sal_id, _sid, _km in ranked]
+        rows = await self.session.execute(
+            select(ServiceAtLocation, Service, Organization, Location)
+            .join(Service, tables.services.c.id == tables.services_at_location.c.service_id)
+            .join(Organization, tables.organizations.c.id == tables.services.c.organization_id)
+            .join(Location, tables.locations.c.id == tables.services_at_location.c.location_id)
+            .where(tables.services_at_location.c.id.in_(sal_ids))
+        )
+        by_sal = {r[0].id: r for r in rows}
+        location_ids = sorted({r[3].id for r in by_sal.values()})
+        service_ids = sorted({r[1].id for r in by_sal.values()})
+        org_ids = sorted({r[2].id for r in by_sal.values()})
+
+        addresses: dict[str, Address] = {}
+        for address in await self.session.scalars(
+            select(Address)
+            .where(tables.addresses.c.location_id.in_(location_ids))
+            .order_by(tables.addresses.c.id)
+        ):
+            addresses.setdefault(address.location_id, address)
+
+        ph = tables.phones
+        phones = list(
+            await self.session.scalars(
+                select(Phone)
+                .where(
+                    or_(
+                        ph.c.service_at_location_id.in_(sal_ids),
+                        ph.c.service_id.in_(service_ids),
+                        ph.c.location_id.in_(location_ids),
+                        ph.c.organization_id.in_(org_ids),
+                    )
+                )
+                .order_by(ph.c.id)
+            )
+        )
+        sc = tables.schedules
+        schedules = list(
+            await self.session.scalars(
+                select(Schedule)
+                .where(
+                    or_(
+                        sc.c.service_at_location_id.in_(sal_ids),
+                        sc.c.service_id.in_(service_ids),
+                        sc.c.location_id.in_(location_ids),
+                    )
+                )
+                .order_by(sc.c.id)
+            )
+        )
+
+        points: list[ServicePoint] = []
+        for sal_id, _sid, km in ranked:
+            sal, service, organization, location = by_sal[sal_id]
+            points.append(
+                ServicePoint(
+                    service_at_location_id=sal_id,
+                    service=service,
+                    organization=organization,
+                    location=location,
+                    distance_km=km,
+                    address=addresses.get(location.id),
+                    phones=_most_specific(
+                        phones,
+                        sal,
+                        ("service_at_location_id", "service_id", "location_id", "organization_id"),
+                        organization.id,
+                    ),
+                    schedules=_most_specific(
+                        schedules,
+                        sal,
+                        ("service_at_location_id", "service_id", "location_id"),
+                        organization.id,
+                    ),
+                )
+            )
+        return points
+
+
+def _most_specific(
+    items: list[T], sal: ServiceAtLocation, keys: Sequence[str], organization_id: str
+) -> list[T]:
+    """The items attached most specifically to this service at this location.
+
+    A phone or schedule of the service-at-location wins over one of the service (at this
+    location or with no location), which wins over the location's, then the organisation's.
+    """
+    wanted = {
+        "service_at_location_id": sal.id,
+        "service_id": sal.service_id,
+        "location_id": sal.location_id,
+        "organization_id": organization_id,
+    }
+    groups: dict[str, list[T]] = defaultdict(list)
+    for item in items:
+        for key in keys:
+            if getattr(item, key) == wanted[key]:
+                if key == "service_id":
+                    other_location = getattr(item, "location_id", None)
+                    if other_location not in (None, sal.location_id):
+                        break
+                groups[key].append(item)
+                break
+    for key in keys:
+        if groups[key]:
+            return groups[key]
+    return []
+
+
+__all__ = ["ANY_CATEGORY", "Point", "SqlDirectoryRepository"]

@@ -1,0 +1,280 @@
+"""The schema. Alembic migrations build it; a test checks the two agree."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Time,
+)
+
+from domain.cases import Gender, ReferralStatus, RejectionReason, ReminderKind, ReminderStatus
+from domain.people import Role
+from domain.taxonomy import Sector
+from storage.types import (
+    CategorySet,
+    CodeSet,
+    EncryptedInt,
+    EncryptedText,
+    EnumText,
+    JSONText,
+    UTCDateTime,
+    WeekdaySet,
+)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+UUID_LEN = 36
+
+# --- service directory (HSDS 3.1 shaped) -------------------------------------------------------
+
+organizations = Table(
+    "organizations",
+    metadata,
+    Column("id", String(UUID_LEN), primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("email", String(300)),
+    Column("website", String(500)),
+    Column("sector", EnumText(Sector)),
+)
+
+services = Table(
+    "services",
+    metadata,
+    Column("id", String(UUID_LEN), primary_key=True),
+    Column(
+        "organization_id",
+        String(UUID_LEN),
+        ForeignKey("organizations.id"),
+        nullable=False,
+        index=True,
+    ),
+    Column("name", String(300), nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("email", String(300)),
+    Column("url", String(500)),
+    Column("minimum_age", Integer),
+    Column("maximum_age", Integer),
+    Column("categories", CategorySet, nullable=False, default=frozenset()),
+    Column("marked_confidential", Boolean, nullable=False, default=False),
+)
+
+locations = Table(
+    "locations",
+    metadata,
+    Column("id", String(UUID_LEN), primary_key=True),
+    Column("organization_id", String(UUID_LEN), ForeignKey("organizations.id"), index=True),
+    Column("name", String(300), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("location_type", String(20), nullable=False),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("municipality_code", String(5)),
+    Column("timezone", String(64), nullable=False),
+    Column("marked_confidential", Boolean, nullable=False, default=False),
+)
+
+services_at_location = Table(
+    "services_at_location",
+    metadata,
+    Column("id", String(UUID_LEN), primary_key=True),
+    Column("service_id", String(UUID_LEN), ForeignKey("services.id"), nullable=False, index=True),
+    Column("location_id", String(UUID_LEN), ForeignKey("locations.id"), nullable=False, index=True),
+    Column("description", Text, nullable=False, default=""),
+)
+
+addresses = Table(
+    "addresses",
+    metadata,
+    Column("id", String(UUID_LEN), primary_key=True),
+    Column("location_id", String(UUID_LEN), ForeignKey("locations.id"), nullable=False, index=True),
+    Column("address_1", String(300), nullable=False),
+    Column("address_2", String(300), nullable=False, default=""),
+    Column("city", String(200), nullable=False),
+    Column("state_province", String(200), nullable=False),
+    Column("postal_code", String(20), nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("address_type", String(20), nullable=False),
+)
+
+phones = Table(
+    "phones",
+    metadata,
+    Column("id", String(UUID_LEN), primary_key=True),
+    Column("number", String(100), nullable=False),
+    Column("organization_id", String(UUID_LEN), ForeignKey("organizations.id"), index=True),
+    Column("service_id", String(UUID_LEN), ForeignKey("services.id"), index=True),
+    Column("location_id", String(UUID_LEN), ForeignKey("locations.id"), index=True),
+    Column(
+        "service_at_location_id",
+        String(UUID_LEN),
+        ForeignKey("services_at_location.id"),
+        index=True,
+    ),
+    Column("extension", String(20)),
+    Column("type", String(20), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+)
+
+schedules = Table(
+    "schedules",
+    metadata,
+    Column("id", String(UUID_LEN), primary_key=True),
+    Column("service_id", String(UUID_LEN), ForeignKey("services.id"), index=True),
+    Column("location_id", String(UUID_LEN), ForeignKey("locations.id"), index=True),
+    Column(
+        "service_at_location_id",
+        String(UUID_LEN),
+        ForeignKey("services_at_location.id"),
+        index=True,
+    ),
+    Column("weekdays", WeekdaySet, nullable=False),
+    Column("opens_at", Time, nullable=False),
+    Column("closes_at", Time, nullable=False),
+    Column("description", Text, nullable=False, default=""),
+)
+
+# One row per (service at location, category) of every active service with a point, plus one
+# row with category "*": the nearest query reads only this table, through the
+# (category, latitude, longitude) index, with a bounding box that widens until it has enough.
+service_points = Table(
+    "service_points",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "service_at_location_id",
+        String(UUID_LEN),
+        ForeignKey("services_at_location.id"),
+        nullable=False,
+        index=True,
+    ),
+    Column("service_id", String(UUID_LEN), nullable=False, index=True),
+    Column("category", String(30), nullable=False),
+    Column("latitude", Float, nullable=False),
+    Column("longitude", Float, nullable=False),
+    Column("minimum_age", Integer),
+    Column("maximum_age", Integer),
+    Index("ix_service_points_category_lat_lon", "category", "latitude", "longitude"),
+)
+
+# --- people -------------------------------------------------------------------------------------
+
+staff_members = Table(
+    "staff_members",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("display_name", EncryptedText, nullable=False),
+    Column("role", EnumText(Role, 20), nullable=False),
+    Column("organization_id", String(UUID_LEN), ForeignKey("organizations.id"), index=True),
+    Column("municipality_codes", CodeSet, nullable=False, default=frozenset()),
+    Column("chat_id", EncryptedInt),
+    Column("chat_hash", String(64), unique=True),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("chat_hash", String(64), nullable=False, unique=True),
+    Column("chat_id", EncryptedInt, nullable=False),
+    Column("locale", String(10), nullable=False),
+    Column("created_at", UTCDateTime),
+    Column("consents", JSONText, nullable=False, default=dict),
+)
+
+# --- cases --------------------------------------------------------------------------------------
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("code", String(20), unique=True),
+    Column("alias", EncryptedText, nullable=False),
+    Column("municipality_code", String(5), index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("age", Integer),
+    Column("gender", EnumText(Gender, 20)),
+    Column("needs", CategorySet, nullable=False, default=frozenset()),
+    Column("consent_contact", Boolean, nullable=False, default=False),
+    Column("consent_share", Boolean, nullable=False, default=False),
+    Column("organization_id", String(UUID_LEN), ForeignKey("organizations.id"), index=True),
+    Column("member_id", Integer, ForeignKey("members.id", ondelete="SET NULL"), index=True),
+    Column("created_by", String(40), nullable=False),
+)
+
+referrals = Table(
+    "referrals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False, index=True),
+    Column(
+        "to_organization_id",
+        String(UUID_LEN),
+        ForeignKey("organizations.id"),
+        nullable=False,
+        index=True,
+    ),
+    Column("from_organization_id", String(UUID_LEN), ForeignKey("organizations.id"), index=True),
+    Column("service_id", String(UUID_LEN), ForeignKey("services.id")),
+    Column("status", EnumText(ReferralStatus, 20), nullable=False, index=True),
+    Column("rejection_reason", EnumText(RejectionReason)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("status_changed_at", UTCDateTime),
+    Column("first_contact_at", UTCDateTime),
+    Column("closed_at", UTCDateTime),
+)
+
+follow_ups = Table(
+    "follow_ups",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("referral_id", Integer, ForeignKey("referrals.id"), nullable=False, index=True),
+    Column("due_date", Date, nullable=False, index=True),
+    Column("done_at", UTCDateTime),
+    Column("note", EncryptedText, nullable=False),
+    Column("created_by", String(40), nullable=False),
+)
+
+reminders = Table(
+    "reminders",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", EnumText(ReminderKind), nullable=False),
+    Column("due_at", UTCDateTime, nullable=False),
+    Column("target", String(80), nullable=False),
+    Column("referral_id", Integer, ForeignKey("referrals.id"), index=True),
+    Column("status", EnumText(ReminderStatus, 20), nullable=False),
+    Column("sent_at", UTCDateTime),
+    Column("attempts", Integer, nullable=False, default=0),
+    Index("ix_reminders_status_due_at", "status", "due_at"),
+)
+
+audit_entries = Table(
+    "audit_entries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False, index=True),
+    Column("actor", String(80), nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("subject", String(80), nullable=False, index=True),
+    Column("detail", JSONText, nullable=False, default=dict),
+)

@@ -1,0 +1,81 @@
+"""The SQLAlchemy unit of work: one session, one transaction, rolled back unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from domain.ports import (
+    AuditLog,
+    CaseRepository,
+    DirectoryRepository,
+    FollowUpRepository,
+    PeopleRepository,
+    ReferralRepository,
+    ReminderRepository,
+)
+from storage.repositories.audit import SqlAuditLog
+from storage.repositories.cases import (
+    SqlCaseRepository,
+    SqlFollowUpRepository,
+    SqlReferralRepository,
+    SqlReminderRepository,
+)
+from storage.repositories.directory import SqlDirectoryRepository
+from storage.repositories.people import SqlPeopleRepository
+
+
+class SqlUnitOfWork:
+    # Typed as the domain's ports: services depend on these, not on the SQL classes.
+    directory: DirectoryRepository
+    cases: CaseRepository
+    referrals: ReferralRepository
+    follow_ups: FollowUpRepository
+    reminders: ReminderRepository
+    people: PeopleRepository
+    audit: AuditLog
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("the unit of work is used outside `async with`")
+        return self._session
+
+    async def __aenter__(self) -> Self:
+        if self._session is not None:
+            raise RuntimeError("this unit of work is already open")
+        session = self._sessions()
+        self._session = session
+        self.directory = SqlDirectoryRepository(session)
+        self.cases = SqlCaseRepository(session)
+        self.referrals = SqlReferralRepository(session)
+        self.follow_ups = SqlFollowUpRepository(session)
+        self.reminders = SqlReminderRepository(session)
+        self.people = SqlPeopleRepository(session)
+        self.audit = SqlAuditLog(session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session = self.session
+        try:
+            await session.rollback()
+        finally:
+            await session.close()
+            self._session = None
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()

@@ -1,0 +1,126 @@
+"""Shared fixtures: a migrated database on SQLite and on PostgreSQL, and domain fakes.
+
+The PostgreSQL lane uses TEST_DATABASE_URL (default: the local server on 127.0.0.1:5432,
+database `test`) to create a throw-away database for the session. When the server is not
+reachable the lane is skipped, unless JUNTOS_REQUIRE_POSTGRES=1 (set by .ci/run): then it fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from juntos.database import Database
+from storage import crypto, migrate
+from storage.engine import create_engine, session_factory
+from storage.mapping import start_mappers
+from storage.tables import metadata
+
+os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
+os.environ.setdefault("no_proxy", "127.0.0.1,localhost")
+TEST_SECRET = "test-secret-key-not-for-production-0123456789"
+DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    crypto.configure(TEST_SECRET)
+    start_mappers()
+
+
+def _require_postgres() -> bool:
+    return os.environ.get("JUNTOS_REQUIRE_POSTGRES") == "1"
+
+
+async def _migrate(url: str) -> None:
+    engine = create_engine(url, pool=False)
+    try:
+        await migrate.upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("db") / "template.db"
+    asyncio.run(_migrate(f"sqlite:///{path}"))
+    return path
+
+
+async def _pg_admin(url: str, statement: str) -> None:
+    engine = create_engine(url, pool=False)
+    try:
+        async with engine.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, migrated to head."""
+    admin = os.environ.get("TEST_DATABASE_URL", DEFAULT_PG)
+    name = f"juntos_test_{uuid.uuid4().hex[:10]}"
+    try:
+        asyncio.run(_pg_admin(admin, f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        message = f"PostgreSQL not reachable at {make_url(admin).render_as_string()}: {exc}"
+        if _require_postgres():
+            pytest.fail(message + " (JUNTOS_REQUIRE_POSTGRES=1)")
+        pytest.skip(message)
+    url = make_url(admin).set(database=name).render_as_string(hide_password=False)
+    try:
+        asyncio.run(_migrate(url))
+        yield url
+    finally:
+        asyncio.run(_pg_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _truncate_all(database: Database) -> None:
+    names = ", ".join(f'"{t.name}"' for t in reversed(metadata.sorted_tables))
+    async with database.engine.begin() as conn:
+        await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+def _open(url: str) -> Database:
+    engine = create_engine(url)
+    return Database(engine=engine, sessions=session_factory(engine))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def database(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> AsyncIterator[Database]:
+    """A migrated, empty database: once on SQLite, once on PostgreSQL."""
+    if request.param == "sqlite":
+        path = tmp_path / "juntos.db"
+        shutil.copy(sqlite_template, path)
+        db = _open(f"sqlite:///{path}")
+    else:
+        db = _open(request.getfixturevalue("postgres_url"))
+        await _truncate_all(db)
+    try:
+        yield db
+    finally:
+        await db.close()
+
+
+@pytest.fixture
+async def sqlite_database(tmp_path: Path, sqlite_template: Path) -> AsyncIterator[Database]:
+    """A migrated, empty SQLite database (for tests that need not run on both)."""
+    path = tmp_path / "juntos.db"
+    shutil.copy(sqlite_template, path)
+    db = _open(f"sqlite:///{path}")
+    try:
+        yield db
+    finally:
+        await db.close()

@@ -1,0 +1,284 @@
+"""Fakes for the domain's ports: in-memory repositories, a settable clock, a recording notifier."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Self
+
+from domain.cases import (
+    AuditEntry,
+    Case,
+    FollowUp,
+    Referral,
+    Reminder,
+    ReminderStatus,
+    format_case_code,
+    parse_case_code,
+)
+from domain.directory import Directory, Service
+from domain.errors import InvalidValue
+from domain.geo import haversine_km
+from domain.nearby import NearbyQuery, ServicePoint
+from domain.people import Member, StaffMember
+
+
+class FakeClock:
+    def __init__(self, now: datetime | None = None) -> None:
+        self.current = now or datetime(2026, 3, 4, 17, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, delta: timedelta) -> None:
+        self.current += delta
+
+
+@dataclass
+class FakeNotifier:
+    requested: list[tuple[Referral, Case]] = field(default_factory=list)
+
+    async def referral_requested(self, referral: Referral, case: Case) -> None:
+        self.requested.append((referral, case))
+
+
+class _Store:
+    """The 'database' behind the fake unit of work: survives across transactions."""
+
+    def __init__(self) -> None:
+        self.directory = Directory()
+        self.cases: dict[int, Case] = {}
+        self.referrals: dict[int, Referral] = {}
+        self.follow_ups: dict[int, FollowUp] = {}
+        self.reminders: dict[int, Reminder] = {}
+        self.staff: dict[int, StaffMember] = {}
+        self.members: dict[int, Member] = {}
+        self.audit: list[AuditEntry] = []
+
+
+class _Ids:
+    def __init__(self, existing: dict[int, object]) -> None:
+        self.existing = existing
+
+    def next(self) -> int:
+        return max(self.existing, default=0) + 1
+
+
+class FakeDirectory:
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+
+    async def upsert(self, directory: Directory) -> None:
+        mine = self.store.directory
+        for name in vars(directory):
+            current = {x.id: x for x in getattr(mine, name)}
+            current.update({x.id: x for x in getattr(directory, name)})
+            setattr(mine, name, list(current.values()))
+
+    async def export(self) -> Directory:
+        return copy.deepcopy(self.store.directory)
+
+    async def get_service(self, service_id: str) -> Service | None:
+        return next((s for s in self.store.directory.services if s.id == service_id), None)
+
+    async def count_services(self) -> int:
+        return len(self.store.directory.services)
+
+    async def nearest(self, query: NearbyQuery) -> list[ServicePoint]:
+        d = self.store.directory
+        services = {s.id: s for s in d.services}
+        orgs = {o.id: o for o in d.organizations}
+        locations = {loc.id: loc for loc in d.locations}
+        best: dict[str, ServicePoint] = {}
+        for sal in d.services_at_location:
+            service, location = services[sal.service_id], locations[sal.location_id]
+            if not service.active or location.latitude is None or location.longitude is None:
+                continue
+            if query.category is not None and query.category not in service.categories:
+                continue
+            if not service.serves_age(query.age):
+                continue
+            km = haversine_km(
+                query.point.latitude, query.point.longitude, location.latitude, location.longitude
+            )
+            if km > query.max_radius_km:
+                continue
+            if service.id in best and best[service.id].distance_km <= km:
+                continue
+            best[service.id] = ServicePoint(
+                service_at_location_id=sal.id,
+                service=service,
+                organization=orgs[service.organization_id],
+                location=location,
+                distance_km=km,
+                address=next((a for a in d.addresses if a.location_id == location.id), None),
+                phones=[p for p in d.phones if p.service_id == service.id],
+                schedules=[s for s in d.schedules if s.service_id == service.id],
+            )
+        ranked = sorted(best.values(), key=lambda p: p.distance_km)
+        return ranked[query.offset : query.offset + query.limit]
+
+
+class FakeCases:
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+
+    async def add(self, case: Case) -> Case:
+        case.id = _Ids(self.store.cases).next()  # type: ignore[arg-type]
+        case.code = format_case_code(case.id)
+        self.store.cases[case.id] = case
+        return case
+
+    async def get(self, case_id: int) -> Case | None:
+        return self.store.cases.get(case_id)
+
+    async def get_by_code(self, code: str) -> Case | None:
+        try:
+            return self.store.cases.get(parse_case_code(code))
+        except InvalidValue:
+            return None
+
+    async def for_member(self, member_id: int) -> list[Case]:
+        return [c for c in self.store.cases.values() if c.member_id == member_id]
+
+
+class FakeReferrals:
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+
+    async def add(self, referral: Referral) -> Referral:
+        referral.id = _Ids(self.store.referrals).next()  # type: ignore[arg-type]
+        self.store.referrals[referral.id] = referral
+        return referral
+
+    async def get(self, referral_id: int) -> Referral | None:
+        return self.store.referrals.get(referral_id)
+
+    async def for_case(self, case_id: int) -> list[Referral]:
+        return [r for r in self.store.referrals.values() if r.case_id == case_id]
+
+
+class FakeFollowUps:
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+
+    async def add(self, follow_up: FollowUp) -> FollowUp:
+        follow_up.id = _Ids(self.store.follow_ups).next()  # type: ignore[arg-type]
+        self.store.follow_ups[follow_up.id] = follow_up
+        return follow_up
+
+    async def get(self, follow_up_id: int) -> FollowUp | None:
+        return self.store.follow_ups.get(follow_up_id)
+
+    async def for_referral(self, referral_id: int) -> list[FollowUp]:
+        return [f for f in self.store.follow_ups.values() if f.referral_id == referral_id]
+
+
+class FakeReminders:
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+
+    async def add(self, reminder: Reminder) -> Reminder:
+        reminder.id = _Ids(self.store.reminders).next()  # type: ignore[arg-type]
+        self.store.reminders[reminder.id] = reminder
+        return reminder
+
+    async def get(self, reminder_id: int) -> Reminder | None:
+        return self.store.reminders.get(reminder_id)
+
+    async def pending_for_referral(self, referral_id: int) -> list[Reminder]:
+        return [
+            r
+            for r in self.store.reminders.values()
+            if r.referral_id == referral_id and r.status is ReminderStatus.PENDING
+        ]
+
+    async def due(self, at: datetime) -> list[Reminder]:
+        return sorted(
+            (
+                r
+                for r in self.store.reminders.values()
+                if r.status is ReminderStatus.PENDING and r.due_at <= at
+            ),
+            key=lambda r: (r.due_at, r.id),
+        )
+
+
+class FakePeople:
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+
+    async def add_staff(self, staff: StaffMember) -> StaffMember:
+        staff.id = _Ids(self.store.staff).next()  # type: ignore[arg-type]
+        self.store.staff[staff.id] = staff
+        return staff
+
+    async def get_staff(self, staff_id: int) -> StaffMember | None:
+        return self.store.staff.get(staff_id)
+
+    async def staff_of(self, organization_id: str) -> list[StaffMember]:
+        return [s for s in self.store.staff.values() if s.organization_id == organization_id]
+
+    async def add_member(self, member: Member) -> Member:
+        member.id = _Ids(self.store.members).next()  # type: ignore[arg-type]
+        self.store.members[member.id] = member
+        return member
+
+    async def member_by_chat(self, chat_id: int) -> Member | None:
+        return next((m for m in self.store.members.values() if m.chat_id == chat_id), None)
+
+    async def get_member(self, member_id: int) -> Member | None:
+        return self.store.members.get(member_id)
+
+    async def delete_member(self, member: Member) -> None:
+        self.store.members.pop(member.id, None)  # type: ignore[arg-type]
+
+
+class FakeAudit:
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+
+    async def record(self, entry: AuditEntry) -> None:
+        self.store.audit.append(entry)
+
+    async def for_subject(self, subject: str) -> Sequence[AuditEntry]:
+        return [e for e in self.store.audit if e.subject == subject]
+
+
+class FakeUnitOfWork:
+    """Commits are counted; a transaction that is not committed is rolled back (snapshot)."""
+
+    def __init__(self) -> None:
+        self.store = _Store()
+        self.commits = 0
+        self._snapshot: _Store | None = None
+
+    async def __aenter__(self) -> Self:
+        self._snapshot = copy.deepcopy(self.store)
+        self.directory = FakeDirectory(self.store)
+        self.cases = FakeCases(self.store)
+        self.referrals = FakeReferrals(self.store)
+        self.follow_ups = FakeFollowUps(self.store)
+        self.reminders = FakeReminders(self.store)
+        self.people = FakePeople(self.store)
+        self.audit = FakeAudit(self.store)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.rollback()
+
+    async def commit(self) -> None:
+        self.commits += 1
+        self._snapshot = copy.deepcopy(self.store)
+
+    async def rollback(self) -> None:
+        if self._snapshot is not None:
+            self.store.__dict__.update(copy.deepcopy(self._snapshot).__dict__)
