@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from dataclasses import asdict
+from pathlib import Path
+from typing import cast
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from domain.geo import Point
 from domain.nearby import NearbyQuery, NearbyService
-from domain.ports import SystemClock
+from domain.ports import PlaceFinder, SystemClock
 from domain.services.nearest import find_nearest_services
 from domain.taxonomy import Category
 from juntos.commands.common import with_database
 from juntos.database import Database
+from storage.hsds.transfer import ImportReport, export_directory, import_directory
 
 app = typer.Typer(help="Service directory (Open Referral HSDS 3.1).", no_args_is_help=True)
 console = Console()
@@ -69,4 +74,92 @@ def near(
             "yes" if r.open_now else "no",
             "yes" if r.confidential else "",
         )
+    console.print(table)
+
+
+# --- HSDS import / export ------------------------------------------------------------------------
+
+#: Imports larger than this many rows show a progress bar.
+PROGRESS_THRESHOLD = 1_000
+err_console = Console(stderr=True)
+
+
+def load_place_finder() -> PlaceFinder | None:
+    """The offline gazetteer (`storage.gazetteer`), or None when it is not available."""
+    try:
+        module = importlib.import_module("storage.gazetteer")
+        return cast(PlaceFinder, module.load_gazetteer())
+    except (ImportError, AttributeError, OSError) as exc:
+        err_console.print(
+            f"[yellow]No gazetteer ({exc}): municipalities come from INEGI codes only, "
+            "time zones from the state.[/yellow]",
+            highlight=False,
+        )
+        return None
+
+
+def run_import(source: Path, *, check_only: bool = False) -> ImportReport:
+    """Import (or only check) an HSDS directory into the configured database; print the outcome."""
+    places = load_place_finder()
+    progress = Progress(console=err_console, transient=True)
+    task = progress.add_task("Importing", total=None)
+
+    def on_progress(done: int, total: int) -> None:
+        if total <= PROGRESS_THRESHOLD:
+            return
+        if not progress.live.is_started:
+            progress.start()
+        progress.update(task, completed=done, total=total)
+
+    async def work(database: Database) -> ImportReport:
+        return await import_directory(
+            source, database.uow(), places, on_progress=on_progress, check_only=check_only
+        )
+
+    try:
+        report = with_database(work)
+    finally:
+        if progress.live.is_started:
+            progress.stop()
+    if not report.ok:
+        for problem in report.problems:
+            typer.echo(str(problem), err=True)
+        typer.echo(f"{len(report.problems)} problem(s) found; nothing was imported.", err=True)
+        raise typer.Exit(1)
+    if check_only:
+        console.print(f"[green]{source}: no problems found[/green] (nothing written)")
+        return report
+    table = Table("table", "rows", title=f"Imported {source}")
+    for part, count in report.written.items():
+        table.add_row(part, str(count))
+    for reason, count in sorted(report.ignored.items()):
+        table.add_row(f"ignored: {reason}", str(count))
+    console.print(table)
+    return report
+
+
+@app.command("import")
+def import_(
+    source: Path = typer.Argument(
+        ..., exists=True, file_okay=False, dir_okay=True, help="Folder with HSDS 3.1 CSV tables."
+    ),
+    check: bool = typer.Option(False, "--check", help="Only validate; write nothing."),
+) -> None:
+    """Import HSDS 3.1 CSV tables (idempotent upsert by id; all or nothing)."""
+    run_import(source, check_only=check)
+
+
+@app.command("export")
+def export(
+    target: Path = typer.Argument(..., file_okay=False, help="Folder to write the tables into."),
+) -> None:
+    """Export the directory as HSDS 3.1 CSV tables (same data, same bytes)."""
+
+    async def work(database: Database) -> dict[str, int]:
+        return await export_directory(database.uow(), target)
+
+    counts = with_database(work)
+    table = Table("table", "rows", title=f"Exported to {target}")
+    for name, count in counts.items():
+        table.add_row(f"{name}.csv", str(count))
     console.print(table)
