@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from juntos.commands import db, demo, directory, place
+from juntos.commands import sandbox as sandbox_command
 from nlu import commands as nlu_commands
 
 app = typer.Typer(
@@ -18,6 +19,7 @@ app.add_typer(directory.app, name="directory")
 app.add_typer(demo.app, name="demo")
 app.add_typer(place.app, name="place")
 app.add_typer(nlu_commands.app, name="nlu")
+app.command("sandbox")(sandbox_command.run)
 
 
 def main() -> None:

@@ -1,0 +1,408 @@
+"""The Telegram-compatible Bot API server (aiohttp), its web page, and the test-side controls.
+
+See the package docstring (`sandbox/__init__.py`) for the test API with examples.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self
+
+from aiohttp import web
+
+from sandbox.chat import PrivateChat
+from sandbox.errors import NOT_FOUND, UNAUTHORIZED, ApiError
+from sandbox.faults import Fault, make_fault
+from sandbox.methods import METHODS
+from sandbox.params import Params, Upload
+from sandbox.personas import PERSONAS, Persona
+from sandbox.store import JSON, Clock, Store, system_clock
+
+logger = logging.getLogger(__name__)
+
+# Only ever accepted by this local emulator; real tokens come from TELEGRAM_BOT_TOKEN.
+DEFAULT_TOKEN = "1000000001:sandbox-local-token-not-a-secret"  # noqa: S105
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+MAX_UPLOAD = 50 * 1024 * 1024
+MAX_POLL_TIMEOUT = 50.0
+# Telegram's default when allowed_updates is empty: everything except these three.
+NOT_BY_DEFAULT = {"chat_member", "message_reaction", "message_reaction_count"}
+CONFLICT = (
+    "Conflict: terminated by other getUpdates request; make sure that only one bot "
+    "instance is running"
+)
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One Bot API request the emulator answered (for assertions in tests)."""
+
+    method: str
+    params: JSON
+    status: int
+    at: datetime
+
+
+class BotApiEmulator:
+    def __init__(
+        self,
+        token: str = DEFAULT_TOKEN,
+        host: str = "127.0.0.1",
+        port: int = 8080,
+        *,
+        clock: Clock | None = None,
+        bot_first_name: str = "Juntos",
+        bot_username: str = "juntos_sandbox_bot",
+        personas: Iterable[Persona] = PERSONAS,
+    ) -> None:
+        if host not in LOOPBACK_HOSTS:
+            raise ValueError(f"the sandbox listens on loopback only, not on {host!r}")
+        bot_id = token.split(":", 1)[0]
+        if not bot_id.isdigit():
+            raise ValueError("a bot token starts with the bot's numeric id and a colon")
+        self.token = token
+        self.host = host
+        self._requested_port = port
+        self.port: int | None = None
+        self.personas = list(personas)
+        self.store = Store(
+            bot_user={
+                "id": int(bot_id),
+                "is_bot": True,
+                "first_name": bot_first_name,
+                "username": bot_username,
+                "can_join_groups": False,
+                "can_read_all_group_messages": False,
+                "supports_inline_queries": False,
+                "can_connect_to_business": False,
+                "has_main_web_app": False,
+            },
+            clock=clock or system_clock,
+            on_change=self._notify,
+            on_update=self._wake,
+        )
+        self._chats: dict[int, PrivateChat] = {}
+        self._faults: list[Fault] = []
+        self._calls: deque[ApiCall] = deque(maxlen=2000)
+        self._changed = asyncio.Event()
+        self._changes: deque[tuple[int, int | None]] = deque(maxlen=1000)
+        self._version = 0
+        self._allowed_updates: set[str] | None = None
+        self._active_poll: object | None = None
+        self._last_poll_end: float | None = None
+        self._stopping = False
+        self._runner: web.AppRunner | None = None
+
+    # -- lifecycle --------------------------------------------------------------------
+
+    async def start(self) -> None:
+        from sandbox.page import add_page_routes
+
+        app = web.Application(client_max_size=MAX_UPLOAD)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
+        add_page_routes(app, self)
+        # No access log: request paths carry the bot token.
+        self._runner = web.AppRunner(
+            app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0
+        )
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self._requested_port)
+        await site.start()
+        server = site._server
+        assert server is not None
+        sockets = getattr(server, "sockets", None) or []
+        self.port = int(sockets[0].getsockname()[1])
+        self._stopping = False
+        logger.info("Bot API emulator listening on %s", self.page_url)
+
+    async def stop(self) -> None:
+        """Release pending long polls and page streams, then close the server."""
+        self._stopping = True
+        self._wake()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping
+
+    @property
+    def origin(self) -> str:
+        if self.port is None:
+            raise RuntimeError("the emulator is not started")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """PTB's `base_url` (the token is appended): `http://127.0.0.1:PORT/bot`."""
+        return f"{self.origin}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"{self.origin}/file/bot"
+
+    @property
+    def page_url(self) -> str:
+        return f"{self.origin}/"
+
+    # -- test controls ----------------------------------------------------------------
+
+    def private_chat(
+        self,
+        user_id: int,
+        first_name: str = "Usuario",
+        *,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = "es",
+    ) -> PrivateChat:
+        """The private chat of a user with the bot (created once; later calls return it)."""
+        if user_id in self._chats:
+            return self._chats[user_id]
+        user: JSON = {"id": user_id, "is_bot": False, "first_name": first_name}
+        for key, value in (
+            ("last_name", last_name),
+            ("username", username),
+            ("language_code", language_code),
+        ):
+            if value:
+                user[key] = value
+        return self._open(user)
+
+    def persona_chat(self, persona: Persona) -> PrivateChat:
+        if persona.user_id in self._chats:
+            return self._chats[persona.user_id]
+        return self._open(persona.telegram_user())
+
+    def _open(self, user: JSON) -> PrivateChat:
+        state = self.store.open_chat(user)
+        chat = PrivateChat(self, state)
+        self._chats[state.chat_id] = chat
+        return chat
+
+    def chat(self, chat_id: int) -> PrivateChat | None:
+        return self._chats.get(chat_id)
+
+    def push_update(self, payload: JSON) -> JSON:
+        """Queue any update as is (update_id added when missing); returns it."""
+        return self.store.push_update(payload)
+
+    def inject_failure(
+        self,
+        method: str | None = None,
+        status: int = 429,
+        *,
+        retry_after: int | None = None,
+        description: str | None = None,
+        times: int = 1,
+    ) -> Fault:
+        """Answer the next `times` calls of `method` (None: any) with an error instead."""
+        fault = make_fault(method, status, retry_after, description, times)
+        self._faults.append(fault)
+        return fault
+
+    def calls(self, method: str | None = None) -> list[ApiCall]:
+        """Requests answered so far (the last 2000), optionally of one method."""
+        wanted = method.lower() if method else None
+        return [c for c in self._calls if wanted is None or c.method.lower() == wanted]
+
+    @property
+    def pending_updates(self) -> list[JSON]:
+        return list(self.store.updates)
+
+    @property
+    def poll_pending(self) -> bool:
+        """Whether a getUpdates long poll is waiting right now."""
+        return self._active_poll is not None
+
+    @property
+    def bot_connected(self) -> bool:
+        """Whether a bot is polling now (or finished a poll in the last 15 s)."""
+        if self._active_poll is not None:
+            return True
+        if self._last_poll_end is None:
+            return False
+        return asyncio.get_running_loop().time() - self._last_poll_end < 15.0
+
+    async def wait_until(
+        self,
+        predicate: Callable[[], bool],
+        timeout: float = 5.0,  # noqa: ASYNC109 (seconds, as the test API promises)
+    ) -> None:
+        """Wait until `predicate()` holds, re-checked at every change; TimeoutError after."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            changed = self._changed
+            if predicate():
+                return
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise TimeoutError(f"condition not met within {timeout} s")
+            try:
+                await asyncio.wait_for(changed.wait(), remaining)
+            except TimeoutError:
+                continue
+
+    # -- change notification ----------------------------------------------------------
+
+    def _notify(self, chat_id: int | None) -> None:
+        """Something the page shows changed (in one chat, or everywhere when None)."""
+        self._version += 1
+        self._changes.append((self._version, chat_id))
+        self._wake()
+
+    def _wake(self) -> None:
+        """Wake every waiter (long polls, test waits, page streams) to re-check."""
+        changed, self._changed = self._changed, asyncio.Event()
+        changed.set()
+
+    @property
+    def version(self) -> int:
+        return self._version
+
+    def changes_since(self, version: int) -> tuple[int, set[int | None]] | None:
+        """(current version, chats changed after `version`); None if too old to know."""
+        if self._changes and version < self._changes[0][0] - 1:
+            return None
+        return self._version, {chat for v, chat in self._changes if v > version}
+
+    async def wait_for_change(self, version: int, *, within: float) -> bool:
+        """Wait for the next wake-up past `version`; False when `within` seconds passed first."""
+        changed = self._changed
+        if self._version > version or self._stopping:
+            return True
+        try:
+            await asyncio.wait_for(changed.wait(), within)
+        except TimeoutError:
+            return False
+        return True
+
+    # -- HTTP -------------------------------------------------------------------------
+
+    async def _handle_api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params = Params({})
+        try:
+            if request.match_info["token"] != self.token:
+                raise UNAUTHORIZED
+            params = await _read_params(request)
+            result = await self._call(method.lower(), params)
+            body: JSON = {"ok": True, "result": result}
+            status = 200
+        except ApiError as error:
+            body, status = error.payload(), error.status
+        self._calls.append(ApiCall(method, params.as_dict(), status, self.store.now()))
+        return web.json_response(body, status=status)
+
+    async def _call(self, method: str, params: Params) -> Any:
+        for fault in self._faults:
+            if fault.matches(method):
+                fault.hits += 1
+                raise fault.error()
+        if method == "getupdates":
+            return await self._get_updates(params)
+        handler = METHODS.get(method)
+        if handler is None:
+            logger.warning("Bot API method not implemented by the sandbox: %s", method[:64])
+            raise NOT_FOUND
+        return handler(self.store, params)
+
+    async def _get_updates(self, params: Params) -> list[JSON]:
+        offset = params.integer("offset", required=False)
+        limit = min(max(params.integer("limit", required=False) or 100, 1), 100)
+        timeout = min(max(params.number("timeout", required=False) or 0.0, 0.0), MAX_POLL_TIMEOUT)
+        allowed = params.array("allowed_updates")
+        if allowed is not None:
+            self._allowed_updates = {str(kind) for kind in allowed} or None
+        if offset is not None:
+            self.store.confirm(offset)
+        me = object()
+        self._active_poll = me
+        self._wake()  # wakes (and ends with a conflict) a poll still waiting
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        try:
+            while True:
+                changed = self._changed
+                if self._active_poll is not me:
+                    raise ApiError(409, CONFLICT)
+                ready = self._deliverable(limit)
+                remaining = deadline - loop.time()
+                if ready or remaining <= 0 or self._stopping:
+                    return ready
+                try:
+                    await asyncio.wait_for(changed.wait(), remaining)
+                except TimeoutError:
+                    continue
+        finally:
+            if self._active_poll is me:
+                self._active_poll = None
+            self._last_poll_end = loop.time()
+
+    def _deliverable(self, limit: int) -> list[JSON]:
+        def wanted(update: JSON) -> bool:
+            kinds = set(update) - {"update_id"}
+            if self._allowed_updates is None:
+                return not kinds or not kinds <= NOT_BY_DEFAULT
+            return not kinds or bool(kinds & self._allowed_updates)
+
+        self.store.updates = [u for u in self.store.updates if wanted(u)]
+        return self.store.updates[:limit]
+
+    async def _handle_file(self, request: web.Request) -> web.StreamResponse:
+        if request.match_info["token"] != self.token:
+            return web.json_response(UNAUTHORIZED.payload(), status=401)
+        parts = request.match_info["path"].split("/")
+        stored = self.store.files.get(parts[1]) if len(parts) == 3 else None
+        if stored is None or stored.data is None:
+            return web.json_response(NOT_FOUND.payload() | {"description": "Not Found"}, status=404)
+        return web.Response(body=stored.data, content_type="application/octet-stream")
+
+
+async def _read_params(request: web.Request) -> Params:
+    """Query string, then form/multipart fields or a JSON body (body values win)."""
+    values: dict[str, Any] = dict(request.query)
+    uploads: dict[str, Upload] = {}
+    if request.method == "POST" and request.can_read_body:
+        if request.content_type == "application/json":
+            try:
+                body = await request.json()
+            except ValueError:
+                raise ApiError.bad_request("can't parse JSON body") from None
+            if not isinstance(body, dict):
+                raise ApiError.bad_request("JSON body must be an object")
+            values.update(body)
+        else:
+            form = await request.post()
+            for name, value in form.items():
+                if isinstance(value, web.FileField):
+                    uploads[name] = Upload(
+                        filename=value.filename or name,
+                        content_type=value.content_type or "application/octet-stream",
+                        data=value.file.read(),
+                    )
+                else:
+                    values[name] = value
+    return Params(values, uploads)
