@@ -153,8 +153,8 @@ schedules = Table(
 )
 
 # One row per (service at location, category) of every active service with a point, plus one
-# row with category "*": the nearest query reads only this table, through the
-# (category, latitude, longitude) index, with a bounding box that widens until it has enough.
+# row with category "*": the nearest query reads only this table. Grid cells (storage/grid.py)
+# turn its widening bounding box into indexed equality lookups on (category, cell).
 service_points = Table(
     "service_points",
     metadata,
@@ -170,9 +170,13 @@ service_points = Table(
     Column("category", String(30), nullable=False),
     Column("latitude", Float, nullable=False),
     Column("longitude", Float, nullable=False),
+    Column("cell_fine", Integer, nullable=False),
+    Column("cell_coarse", Integer, nullable=False),
     Column("minimum_age", Integer),
     Column("maximum_age", Integer),
-    Index("ix_service_points_category_lat_lon", "category", "latitude", "longitude"),
+    Index("ix_service_points_category_fine", "category", "cell_fine"),
+    Index("ix_service_points_category_coarse", "category", "cell_coarse"),
+    Index("ix_service_points_category_latitude", "category", "latitude"),
 )
 
 # --- people -------------------------------------------------------------------------------------

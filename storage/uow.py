@@ -69,6 +69,9 @@ class SqlUnitOfWork:
     ) -> None:
         session = self.session
         try:
+            # Detach first: a rollback expires every loaded object, and the domain keeps using
+            # what it read after the transaction ends (no lazy loads under asyncio).
+            session.expunge_all()
             await session.rollback()
         finally:
             await session.close()

@@ -11,8 +11,10 @@ import asyncio
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import text
@@ -28,6 +30,7 @@ os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 os.environ.setdefault("no_proxy", "127.0.0.1,localhost")
 TEST_SECRET = "test-secret-key-not-for-production-0123456789"
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
+T = TypeVar("T")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -37,6 +40,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _require_postgres() -> bool:
     return os.environ.get("JUNTOS_REQUIRE_POSTGRES") == "1"
+
+
+def run_outside_loop(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion on a fresh loop in a worker thread.
+
+    Session-scoped set-up may be first requested from inside a test's running loop, where
+    asyncio.run() is not allowed.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 async def _migrate(url: str) -> None:
@@ -51,7 +64,7 @@ async def _migrate(url: str) -> None:
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file migrated to head once; each test gets a copy."""
     path = tmp_path_factory.mktemp("db") / "template.db"
-    asyncio.run(_migrate(f"sqlite:///{path}"))
+    run_outside_loop(_migrate(f"sqlite:///{path}"))
     return path
 
 
@@ -71,7 +84,7 @@ def postgres_url() -> Iterator[str]:
     admin = os.environ.get("TEST_DATABASE_URL", DEFAULT_PG)
     name = f"juntos_test_{uuid.uuid4().hex[:10]}"
     try:
-        asyncio.run(_pg_admin(admin, f'CREATE DATABASE "{name}"'))
+        run_outside_loop(_pg_admin(admin, f'CREATE DATABASE "{name}"'))
     except Exception as exc:
         message = f"PostgreSQL not reachable at {make_url(admin).render_as_string()}: {exc}"
         if _require_postgres():
@@ -79,10 +92,10 @@ def postgres_url() -> Iterator[str]:
         pytest.skip(message)
     url = make_url(admin).set(database=name).render_as_string(hide_password=False)
     try:
-        asyncio.run(_migrate(url))
+        run_outside_loop(_migrate(url))
         yield url
     finally:
-        asyncio.run(_pg_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        run_outside_loop(_pg_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def _truncate_all(database: Database) -> None:

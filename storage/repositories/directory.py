@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, and_, delete, func, or_, select
+from sqlalchemy import Table, delete, func, or_, select, union
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,7 +24,7 @@ from domain.directory import (
 from domain.geo import Point, bounding_box, haversine_km
 from domain.nearby import NearbyQuery, ServicePoint
 from domain.schedule import Schedule
-from storage import tables
+from storage import grid, tables
 
 #: Category value of the service_points row that every point has (queries with no category).
 ANY_CATEGORY = "*"
@@ -51,14 +52,18 @@ class SqlDirectoryRepository:
     async def _upsert(self, table: Table, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
-        dialect = self.session.bind.dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        for chunk in _chunks(rows):
-            stmt = insert(table).values(list(chunk))
-            updates = {c.name: stmt.excluded[c.name] for c in table.columns if not c.primary_key}
-            await self.session.execute(
-                stmt.on_conflict_do_update(index_elements=["id"], set_=updates)
-            )
+        insert = postgresql.insert if self._dialect() == "postgresql" else sqlite.insert
+        stmt = insert(table)
+        updates = {c.name: stmt.excluded[c.name] for c in table.columns if not c.primary_key}
+        upsert = stmt.on_conflict_do_update(index_elements=["id"], set_=updates)
+        # executemany: the statement is compiled once, whatever the number of rows.
+        for chunk in _chunks(rows, 5000):
+            await self.session.execute(upsert, list(chunk))
+
+    def _dialect(self) -> str:
+        bind = self.session.bind
+        assert bind is not None
+        return bind.dialect.name
 
     async def upsert(self, directory: Directory) -> None:
         """Insert or update every entity by its HSDS id, then refresh the search points."""
@@ -113,19 +118,19 @@ class SqlDirectoryRepository:
             )
             points: list[dict[str, Any]] = []
             for sal_id, service_id, categories, min_age, max_age, lat, lon in result:
+                row = {
+                    "service_at_location_id": sal_id,
+                    "service_id": service_id,
+                    "latitude": lat,
+                    "longitude": lon,
+                    "cell_fine": grid.fine_cell(lat, lon),
+                    "cell_coarse": grid.coarse_cell(lat, lon),
+                    "minimum_age": min_age,
+                    "maximum_age": max_age,
+                }
                 for category in [ANY_CATEGORY, *sorted(c.value for c in categories)]:
-                    points.append(
-                        {
-                            "service_at_location_id": sal_id,
-                            "service_id": service_id,
-                            "category": category,
-                            "latitude": lat,
-                            "longitude": lon,
-                            "minimum_age": min_age,
-                            "maximum_age": max_age,
-                        }
-                    )
-            for part in _chunks(points):
+                    points.append({**row, "category": category})
+            for part in _chunks(points, 5000):
                 await self.session.execute(sp.insert(), list(part))
 
     # --- reading ------------------------------------------------------------------------------
@@ -155,8 +160,9 @@ class SqlDirectoryRepository:
     async def nearest_ids(self, query: NearbyQuery) -> list[tuple[str, str, float]]:
         """(service_at_location id, service id, km) of the nearest distinct services, nearest first.
 
-        An indexed bounding box on (category, latitude, longitude) widens until it holds enough
-        services within the radius it is guaranteed to cover; exact haversine orders them.
+        A bounding box, turned into grid cells for the (category, cell) indexes, widens until it
+        holds enough services within the radius it is guaranteed to cover; exact haversine
+        distances order them.
         """
         sp = tables.service_points
         need = query.offset + query.limit
@@ -166,24 +172,30 @@ class SqlDirectoryRepository:
             conditions.append(or_(sp.c.minimum_age.is_(None), sp.c.minimum_age <= query.age))
             conditions.append(or_(sp.c.maximum_age.is_(None), sp.c.maximum_age >= query.age))
         center = query.point
-        radius = START_RADIUS_KM
+        radius = min(START_RADIUS_KM, query.max_radius_km)
+        columns = (sp.c.service_at_location_id, sp.c.service_id, sp.c.latitude, sp.c.longitude)
         while True:
             box = bounding_box(center, radius)
-            rows = await self.session.execute(
-                select(sp.c.service_at_location_id, sp.c.service_id, sp.c.latitude, sp.c.longitude)
-                .where(and_(*conditions))
-                .where(sp.c.latitude.between(box.min_lat, box.max_lat))
-                .where(sp.c.longitude.between(box.min_lon, box.max_lon))
-            )
+            stmt = select(*columns).where(*conditions)
+            fine = grid.cells_covering(box, grid.FINE_DEG)
+            coarse = None if fine is not None else grid.cells_covering(box, grid.COARSE_DEG)
+            if fine is not None:
+                stmt = stmt.where(sp.c.cell_fine.in_(fine))
+            elif coarse is not None:
+                stmt = stmt.where(sp.c.cell_coarse.in_(coarse))
+            else:
+                stmt = stmt.where(sp.c.latitude.between(box.min_lat, box.max_lat))
             best: dict[str, tuple[float, str]] = {}
-            for sal_id, service_id, lat, lon in rows:
+            for sal_id, service_id, lat, lon in await self.session.execute(stmt):
                 km = haversine_km(center.latitude, center.longitude, lat, lon)
                 if km <= radius and (service_id not in best or km < best[service_id][0]):
                     best[service_id] = (km, sal_id)
             if len(best) >= need or radius >= query.max_radius_km:
                 ranked = sorted((km, sal_id, sid) for sid, (km, sal_id) in best.items())
                 return [(sal_id, sid, km) for km, sal_id, sid in ranked[query.offset : need]]
-            radius = min(radius * 2, query.max_radius_km)
+            # Grow by what the density seen so far suggests (area ~ count), at least 2x.
+            factor = math.sqrt(need / len(best)) * 1.3 if best else 4.0
+            radius = min(radius * min(max(factor, 2.0), 8.0), query.max_radius_km)
 
     async def nearest(self, query: NearbyQuery) -> list[ServicePoint]:
         ranked = await self.nearest_ids(query)
@@ -213,30 +225,39 @@ class SqlDirectoryRepository:
         ):
             addresses.setdefault(address.location_id, address)
 
-        ph = tables.phones
+        ph, sc = tables.phones, tables.schedules
         phones = list(
             await self.session.scalars(
                 select(Phone)
                 .where(
-                    or_(
-                        ph.c.service_at_location_id.in_(sal_ids),
-                        ph.c.service_id.in_(service_ids),
-                        ph.c.location_id.in_(location_ids),
-                        ph.c.organization_id.in_(org_ids),
+                    ph.c.id.in_(
+                        _ids_by_any(
+                            ph,
+                            {
+                                "service_at_location_id": sal_ids,
+                                "service_id": service_ids,
+                                "location_id": location_ids,
+                                "organization_id": org_ids,
+                            },
+                        )
                     )
                 )
                 .order_by(ph.c.id)
             )
         )
-        sc = tables.schedules
         schedules = list(
             await self.session.scalars(
                 select(Schedule)
                 .where(
-                    or_(
-                        sc.c.service_at_location_id.in_(sal_ids),
-                        sc.c.service_id.in_(service_ids),
-                        sc.c.location_id.in_(location_ids),
+                    sc.c.id.in_(
+                        _ids_by_any(
+                            sc,
+                            {
+                                "service_at_location_id": sal_ids,
+                                "service_id": service_ids,
+                                "location_id": location_ids,
+                            },
+                        )
                     )
                 )
                 .order_by(sc.c.id)
@@ -269,6 +290,14 @@ class SqlDirectoryRepository:
                 )
             )
         return points
+
+
+def _ids_by_any(table: Table, keys: dict[str, Sequence[str]]) -> Any:
+    """`SELECT id ... WHERE a IN (..) UNION SELECT id ... WHERE b IN (..)`: one indexed lookup per
+    column (an OR across columns makes SQLite scan the whole table)."""
+    return union(
+        *(select(table.c.id).where(table.c[name].in_(values)) for name, values in keys.items())
+    )
 
 
 def _most_specific(

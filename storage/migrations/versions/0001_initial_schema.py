@@ -364,6 +364,8 @@ def upgrade() -> None:
         sa.Column("category", sa.String(length=30), nullable=False),
         sa.Column("latitude", sa.Float(), nullable=False),
         sa.Column("longitude", sa.Float(), nullable=False),
+        sa.Column("cell_fine", sa.Integer(), nullable=False),
+        sa.Column("cell_coarse", sa.Integer(), nullable=False),
         sa.Column("minimum_age", sa.Integer(), nullable=True),
         sa.Column("maximum_age", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
@@ -375,9 +377,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("service_points", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_service_points_category_lat_lon",
-            ["category", "latitude", "longitude"],
-            unique=False,
+            "ix_service_points_category_fine", ["category", "cell_fine"], unique=False
+        )
+        batch_op.create_index(
+            "ix_service_points_category_coarse", ["category", "cell_coarse"], unique=False
+        )
+        batch_op.create_index(
+            "ix_service_points_category_latitude", ["category", "latitude"], unique=False
         )
         batch_op.create_index(
             batch_op.f("ix_service_points_service_at_location_id"),
@@ -396,7 +402,9 @@ def downgrade() -> None:
     with op.batch_alter_table("service_points", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_service_points_service_id"))
         batch_op.drop_index(batch_op.f("ix_service_points_service_at_location_id"))
-        batch_op.drop_index("ix_service_points_category_lat_lon")
+        batch_op.drop_index("ix_service_points_category_latitude")
+        batch_op.drop_index("ix_service_points_category_coarse")
+        batch_op.drop_index("ix_service_points_category_fine")
 
     op.drop_table("service_points")
     with op.batch_alter_table("schedules", schema=None) as batch_op:

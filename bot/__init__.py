@@ -1,0 +1,1 @@
+"""Telegram side of Juntos: handlers, keyboards, texts, flows and the application wiring."""

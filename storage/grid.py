@@ -1,0 +1,43 @@
+"""A two-level lat/lon grid that lets a plain B-tree index answer 2-D bounding-box queries.
+
+A bounding box is a range on latitude *and* longitude; one B-tree can only range over one of
+them, so a latitude band across the whole country is scanned. Cells turn the box into a short
+list of equality lookups (`cell IN (...)`), portable to SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import math
+
+from domain.geo import BoundingBox
+
+FINE_DEG = 0.05  # ~5.5 km of latitude
+COARSE_DEG = 0.5  # ~55 km
+_LON_SLOTS = 10_000  # > 360 / FINE_DEG
+#: Above this many cells a level is not worth it: use the next coarser one.
+MAX_CELLS = 100
+
+
+def _index(value: float, offset: float, size: float) -> int:
+    return math.floor((value + offset) / size)
+
+
+def cell(lat: float, lon: float, size: float) -> int:
+    return _index(lat, 90.0, size) * _LON_SLOTS + _index(lon, 180.0, size)
+
+
+def fine_cell(lat: float, lon: float) -> int:
+    return cell(lat, lon, FINE_DEG)
+
+
+def coarse_cell(lat: float, lon: float) -> int:
+    return cell(lat, lon, COARSE_DEG)
+
+
+def cells_covering(box: BoundingBox, size: float) -> list[int] | None:
+    """Every cell of `size` the box touches, or None when there would be more than MAX_CELLS."""
+    lat0, lat1 = _index(box.min_lat, 90.0, size), _index(box.max_lat, 90.0, size)
+    lon0, lon1 = _index(box.min_lon, 180.0, size), _index(box.max_lon, 180.0, size)
+    if (lat1 - lat0 + 1) * (lon1 - lon0 + 1) > MAX_CELLS:
+        return None
+    return [i * _LON_SLOTS + j for i in range(lat0, lat1 + 1) for j in range(lon0, lon1 + 1)]
