@@ -210,11 +210,14 @@ def _taxonomy_tables(d: Directory) -> dict[str, Rows]:
     }
 
 
+def write_tables(tables: dict[str, Rows], target: Path) -> dict[str, int]:
+    """Write tables made by `directory_tables` into `target` (created if needed)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in TABLES:
+        write_table(target / f"{name}.csv", COLUMNS[name], tables[name])
+    return {name: len(tables[name]) for name in TABLES}
+
+
 def write_directory(directory: Directory, target: Path) -> dict[str, int]:
     """Write the ten HSDS tables into `target` (created if needed); return rows per table."""
-    target.mkdir(parents=True, exist_ok=True)
-    counts: dict[str, int] = {}
-    for name, rows in directory_tables(directory).items():
-        write_table(target / f"{name}.csv", COLUMNS[name], rows)
-        counts[name] = len(rows)
-    return {name: counts[name] for name in TABLES}
+    return write_tables(directory_tables(directory), target)

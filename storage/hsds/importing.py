@@ -133,8 +133,8 @@ def lookup_request(tables: dict[str, CsvTable]) -> LookupRequest:
     wanted: dict[str, set[str]] = defaultdict(set)
     references = {
         "organizations": [("organizations", "parent_organization_id")],
-        "services": [("services", "organization_id")],
-        "locations": [("locations", "organization_id")],
+        "services": [("organizations", "organization_id")],
+        "locations": [("organizations", "organization_id")],
         "service_at_location": [("services", "service_id"), ("locations", "location_id")],
         "addresses": [("locations", "location_id")],
         "phones": [

@@ -14,7 +14,7 @@ from domain.directory import Directory, Location, Organization, Service, Service
 from domain.ports import PlaceFinder, UnitOfWork
 from storage import tables
 from storage.hsds.csvio import Problem, read_tables, sort_problems
-from storage.hsds.exporting import write_directory
+from storage.hsds.exporting import directory_tables, write_tables
 from storage.hsds.importing import LookupRequest, lookup_request, plan_import
 from storage.uow import SqlUnitOfWork
 
@@ -134,5 +134,6 @@ async def import_directory(
 async def export_directory(uow: UnitOfWork, target: Path) -> dict[str, int]:
     """Write the whole stored directory as HSDS 3.1 CSV tables into `target`."""
     async with uow:
-        directory = await uow.directory.export()
-    return write_directory(directory, target)
+        # Read every value while the session is open: closing it expires the loaded rows.
+        rows = directory_tables(await uow.directory.export())
+    return write_tables(rows, target)

@@ -12,7 +12,7 @@ import pytest
 from domain.directory import Directory, Location, Municipality, Organization, Service
 from domain.ports import PlaceCandidate
 from domain.taxonomy import Category, Sector
-from storage.hsds import ImportPlan, plan_import, read_tables
+from storage.hsds import ImportPlan, lookup_request, plan_import, read_tables
 
 OFFICIAL = Path(__file__).resolve().parents[3] / "shared" / "hsds-3.1" / "examples-csv"
 
@@ -453,6 +453,21 @@ def test_foreign_keys_may_point_to_rows_already_stored(tmp_path: Path) -> None:
     assert result.problems == []
     stored = [o for o in result.directory.organizations if o.id == STORED_ORG]
     assert [o.sector for o in stored] == [Sector.GOVERNMENT]
+
+
+def test_ids_not_in_the_files_are_the_ones_looked_up_in_the_database(tmp_path: Path) -> None:
+    tables = base()
+    tables["services"][0]["organization_id"] = STORED_ORG
+    tables["locations"][0]["organization_id"] = MISSING
+    tables["phones"][0]["service_at_location_id"] = MISSING
+    tables["attributes"].append(_attribute("24", MISSING, TERM_LEGAL, "service"))
+    write(tmp_path, tables)
+    csv_tables, _ = read_tables(tmp_path)
+    request = lookup_request(csv_tables)
+    assert request.organizations == {STORED_ORG, MISSING}
+    assert request.services == {MISSING}
+    assert request.services_at_location == {MISSING}
+    assert request.locations == frozenset()
 
 
 def test_an_attribute_adds_a_category_to_a_stored_service(tmp_path: Path) -> None:
