@@ -45,10 +45,12 @@ def training_inputs(config: Path = CONFIG, data_dir: Path = NLU_DATA_DIR) -> lis
 
 
 def content_hash(paths: Iterable[Path], root: Path = ROOT) -> str:
-    """SHA-256 over the relative names and contents of `paths`."""
+    """SHA-256 over the names (relative to `root`) and contents of `paths`."""
+    root = root.resolve()
     digest = hashlib.sha256()
     for path in paths:
-        name = path.resolve().relative_to(root.resolve()) if path.is_absolute() else path
+        resolved = path.resolve()
+        name = resolved.relative_to(root) if resolved.is_relative_to(root) else resolved
         digest.update(str(name).encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())

@@ -21,6 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from juntos.database import Database
+from nlu.process import RASA_VENV, RasaServer, running_server
 from storage import crypto, migrate
 from storage.engine import create_engine, session_factory
 from storage.mapping import start_mappers
@@ -137,3 +138,16 @@ async def sqlite_database(tmp_path: Path, sqlite_template: Path) -> AsyncIterato
         yield db
     finally:
         await db.close()
+
+
+@pytest.fixture(scope="session")
+def rasa_server() -> Iterator[RasaServer]:
+    """The trained Rasa model served once per test session (free port, fresh token).
+
+    Mark tests that use it `@pytest.mark.rasa`. Skipped only when .venv-rasa is absent;
+    a missing model fails (`make nlu-model` trains it). Server log: var/rasa-test.log.
+    """
+    if not (RASA_VENV / "bin" / "rasa").exists():
+        pytest.skip(".venv-rasa is absent (`make nlu-model` builds it; `make test` always does)")
+    with running_server() as server:
+        yield server

@@ -1,0 +1,139 @@
+"""The trained Rasa model behind a real `rasa run` server, through the bot's client.
+
+Uses the session-wide `rasa_server` fixture (tests/conftest.py): one server per test run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from nlu.client import NluClient, Parse
+from nlu.process import (
+    RASA_VENV,
+    RasaServer,
+    RasaUnavailableError,
+    free_port,
+    trained_model_path,
+)
+
+pytestmark = [
+    pytest.mark.rasa,
+    pytest.mark.skipif(
+        not (RASA_VENV / "bin" / "rasa").exists(),
+        reason=".venv-rasa is absent (`make nlu-model` builds it; `make test` always does)",
+    ),
+]
+
+
+@pytest.fixture
+async def nlu(rasa_server: RasaServer) -> AsyncIterator[NluClient]:
+    # threshold=0: these tests look at what the model says, not at the bot's cut-off.
+    async with NluClient(rasa_server.url, rasa_server.token, threshold=0.0) as client:
+        yield client
+
+
+async def parse(client: NluClient, text: str) -> Parse:
+    result = await client.parse(text)
+    assert result is not None, "the server did not answer"
+    return result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me quiero matar",
+        "mi esposo me esta golpeando ahorita",
+        "me quieren levantar",
+        "hay una balacera afuera de mi casa",
+    ],
+)
+async def test_danger_is_emergencia(nlu: NluClient, text: str) -> None:
+    result = await parse(nlu, text)
+    assert result.intent == "emergencia"
+
+
+@pytest.mark.parametrize("text", ["ayuda", "me muero de risa", "me mata el calor"])
+async def test_the_word_ayuda_and_colloquial_death_words_are_not_emergencia(
+    nlu: NluClient, text: str
+) -> None:
+    result = await parse(nlu, text)
+    assert result.intent != "emergencia"
+
+
+async def test_a_service_request_gives_a_taxonomy_code_and_a_place(nlu: NluClient) -> None:
+    result = await parse(nlu, "necesito un psicólogo en cd juárez")
+    assert result.intent == "buscar_servicio"
+    assert result.entity("tipo_servicio") == "psychological_support"
+    assert result.entity("lugar") == "cd juárez"
+
+
+async def test_slang_for_drugs_maps_to_addiction_treatment(nlu: NluClient) -> None:
+    result = await parse(nlu, "kiero dejar el cristal")
+    assert result.intent == "buscar_servicio"
+    assert result.entity("tipo_servicio") == "addiction_treatment"
+
+
+async def test_a_follow_up_names_its_case_once(nlu: NluClient) -> None:
+    result = await parse(nlu, "seguimiento CASO-0042 ya fue a su primera cita")
+    assert result.intent == "registrar_seguimiento"
+    assert [e.value for e in result.entities if e.entity == "caso_id"] == ["CASO-0042"]
+
+
+async def test_a_postal_code_is_an_entity(nlu: NluClient) -> None:
+    result = await parse(nlu, "mi cp es 32575")
+    assert result.intent == "informar_ubicacion"
+    assert result.entity("codigo_postal") == "32575"
+
+
+async def test_a_referral_carries_age_and_organisation(nlu: NluClient) -> None:
+    result = await parse(nlu, "referí a una chava de 15 al centro comunitario por bullying")
+    assert result.intent == "registrar_referencia"
+    assert result.entity("edad") == "15"
+    assert result.entity("organizacion") == "centro comunitario"
+
+
+async def test_language_requests_are_normalised(nlu: NluClient) -> None:
+    result = await parse(nlu, "can you speak english?")
+    assert result.intent == "cambiar_idioma"
+    assert result.entity("idioma") == "en"
+
+
+async def test_the_api_refuses_requests_without_the_token(rasa_server: RasaServer) -> None:
+    async with httpx.AsyncClient(base_url=rasa_server.url, trust_env=False) as http:
+        parse_response = await http.post("/model/parse", json={"text": "hola"})
+        replace_model = await http.put("/model", json={"model_file": "/tmp/other.tar.gz"})
+        wrong_token = await http.get("/status", params={"token": "not-the-token"})
+    assert parse_response.status_code == 401
+    assert replace_model.status_code == 401
+    assert wrong_token.status_code == 401
+
+
+async def test_a_wrong_token_makes_the_client_answer_none(rasa_server: RasaServer) -> None:
+    async with NluClient(rasa_server.url, "not-the-token", threshold=0.0) as client:
+        assert await client.parse("hola") is None
+
+
+def test_starting_on_a_busy_port_fails_clearly(rasa_server: RasaServer) -> None:
+    other = RasaServer(trained_model_path(), port=rasa_server.port)
+    with pytest.raises(RasaUnavailableError, match="already in use"):
+        other.start()
+    assert other.pid is None
+
+
+async def test_a_stopped_server_leaves_no_process_and_frees_its_port() -> None:
+    server = RasaServer(trained_model_path(), port=free_port())
+    async with server:
+        pid = server.pid
+        assert pid is not None
+        async with NluClient(server.url, server.token, threshold=0.0) as client:
+            assert await client.parse("hola") is not None
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    with pytest.raises(ProcessLookupError):
+        os.killpg(pid, 0)
+    async with NluClient(server.url, server.token, failures_before_open=99) as client:
+        assert await client.parse("hola") is None
