@@ -1,0 +1,75 @@
+"""`juntos directory import/export` and `juntos demo load` as an operator runs them (SQLite)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from juntos.cli import app
+from storage.hsds import TABLES
+from tests.conftest import TEST_SECRET
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "data" / "demo_directory"
+OFFICIAL = ROOT.parent / "shared" / "hsds-3.1" / "examples-csv"
+Juntos = Callable[..., Result]
+
+
+@pytest.fixture
+def juntos(tmp_path: Path) -> Juntos:
+    """Run `juntos ARGS...` against a fresh, migrated SQLite database."""
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'juntos.db'}",
+        "JUNTOS_SECRET_KEY": TEST_SECRET,
+    }
+    runner = CliRunner()
+
+    def run(*args: str) -> Result:
+        return runner.invoke(app, list(args), env=env)
+
+    assert run("db", "upgrade").exit_code == 0
+    return run
+
+
+def test_import_prints_every_problem_and_exits_non_zero(juntos: Juntos, tmp_path: Path) -> None:
+    if not OFFICIAL.is_dir():
+        pytest.skip(f"official HSDS examples not found at {OFFICIAL}")
+    result = juntos("directory", "import", str(OFFICIAL))
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert f"{OFFICIAL}/locations.csv:2: latitude: 100 is outside -90..90" in lines
+    assert any(line.startswith(f"{OFFICIAL}/schedules.csv:2: timezone: ") for line in lines)
+    assert "7 problem(s) found; nothing was imported." in lines
+    exported = juntos("directory", "export", str(tmp_path / "out"))
+    assert exported.exit_code == 0
+    assert (tmp_path / "out" / "services.csv").read_text(encoding="utf-8").count("\n") == 1
+
+
+def test_demo_load_is_idempotent_and_exports_the_same_files(juntos: Juntos, tmp_path: Path) -> None:
+    first = juntos("demo", "load")
+    assert first.exit_code == 0, first.output
+    assert "services" in first.stdout
+    assert juntos("demo", "load").exit_code == 0
+    assert juntos("directory", "export", str(tmp_path / "out")).exit_code == 0
+    for name in TABLES:
+        assert (tmp_path / "out" / f"{name}.csv").read_bytes() == (
+            DEMO / f"{name}.csv"
+        ).read_bytes(), name
+
+
+def test_check_only_validates_and_writes_nothing(juntos: Juntos, tmp_path: Path) -> None:
+    result = juntos("directory", "import", "--check", str(DEMO))
+    assert result.exit_code == 0
+    assert "no problems found" in result.stdout
+    juntos("directory", "export", str(tmp_path / "out"))
+    assert (tmp_path / "out" / "organizations.csv").read_text(encoding="utf-8").count("\n") == 1
+
+
+def test_import_of_a_folder_that_does_not_exist_is_a_usage_error(
+    juntos: Juntos, tmp_path: Path
+) -> None:
+    result = juntos("directory", "import", str(tmp_path / "nowhere"))
+    assert result.exit_code == 2
