@@ -1,0 +1,1022 @@
+"""Crisis detection: reviewed word and phrase rules over folded text, run before anything else.
+
+Not a classifier: every rule below is a phrase family a human reviewed (docs/crisis_phrases.md
+lists them with examples). A message is folded (accents, case, punctuation), respelled so that
+common typos meet (kiero/quiero, suisidio/suicidio, z/s, v/b, silent h, repeated letters),
+stripped of colloquial uses ("me muero de risa", "me cortó mi novio"), and then searched.
+
+Each rule has a tier:
+
+* NOW: the words themselves say the danger is current ("me está pegando", "me quiero morir").
+* PAST: a disclosure in the past tense ("me violaron"). Treated as current unless the message
+  places it in the distant past ("hace dos años", "cuando era niña"): then uncertain, because
+  it is sensitive but not immediate.
+* MAYBE: could be danger or could be an ordinary use ("me va a matar", "no aguanto más").
+  Uncertain unless the message also says "ahorita", "auxilio", "ayuda"...
+
+A negation just before a phrase ("no me quiero morir") makes it uncertain, never silent, and
+so does a video-game context for shootings, threats and violence. An uncertain signal means
+"when in doubt, show the lines": the bot answers with the lines and then its normal flow.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+
+from domain.emergency import DangerKind, EmergencyLine, lines_for_kinds
+
+__all__ = ["CrisisSignal", "DangerKind", "detect_crisis", "fold", "lines_for"]
+
+#: Telegram caps a message at 4096 characters; anything longer is cut before matching.
+MAX_CHARS = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisSignal:
+    #: The kinds of danger read at the signal's level of certainty (never empty).
+    kinds: frozenset[DangerKind]
+    #: True when the danger is possible but not clear: show the lines, then the normal flow.
+    uncertain: bool
+
+    def __post_init__(self) -> None:
+        if not self.kinds:
+            raise ValueError("a crisis signal needs at least one kind of danger")
+
+
+def lines_for(signal: CrisisSignal) -> tuple[EmergencyLine, ...]:
+    """The emergency lines to show for `signal`, the most useful first."""
+    return lines_for_kinds(signal.kinds)
+
+
+# --- folding -------------------------------------------------------------------------------
+
+_APOSTROPHES = re.compile(r"['’ʼ`´]")
+_NON_WORD = re.compile(r"[\W_]+")
+_ELLIPSIS = re.compile(r"\.{2,}|…")  # "me... quiero... morir": a pause, not a new clause
+_CLAUSE_BREAKS = re.compile(r"[.,;:!?¡¿()\[\]{}\"“”«»\n\r\t]+")
+_NON_WORD_OR_COMMA = re.compile(r"[^\w,]+|_+")
+_SPACES = re.compile(r" +")
+
+
+def _unaccent(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _strip_marks(text: str) -> str:
+    return _unaccent(text).casefold()
+
+
+def fold(text: str) -> str:
+    """Fold `text` for matching: no accents, case-folded, no punctuation, single spaces.
+
+    `fold("¡Me QUIERO morír!! 😭")` is `"me quiero morir"`. Apostrophes are dropped rather
+    than spaced ("don't" -> "dont"); letters of other scripts are kept.
+    """
+    text = _APOSTROPHES.sub("", _strip_marks(text))
+    return _NON_WORD.sub(" ", text).strip()
+
+
+# --- respelling: make common typos and spellings meet ---------------------------------------
+
+_SQUEEZE = re.compile(r"([a-z])\1+")
+_RESPELLINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"qu(?=[ei])"), "k"),  # quiero, kiero
+    (re.compile(r"q"), "k"),  # q (que), qiero
+    (re.compile(r"c(?=[ei])"), "s"),  # suicidio, suisidio
+    (re.compile(r"c(?!h)"), "k"),  # ch stays: cuchillo
+    (re.compile(r"z"), "s"),  # balazo, balaso
+    (re.compile(r"v"), "b"),  # violar, biolar
+    (re.compile(r"g(?=[ei])"), "j"),  # gente, jente
+    (re.compile(r"(?<![cs])h"), ""),  # ahorita, aorita; ch and sh stay
+)
+_LONE_QUE = re.compile(r"(?<![a-z0-9])k(?![a-z0-9])")  # "q" / "k" written for "que"
+
+
+def _respell(letters: str) -> str:
+    letters = _SQUEEZE.sub(r"\1", letters)
+    for pattern, replacement in _RESPELLINGS:
+        letters = pattern.sub(replacement, letters)
+    return _SQUEEZE.sub(r"\1", letters)
+
+
+def _key(text: str) -> str:
+    """Folded and respelled text, with commas marking clause breaks (phrases never span them)."""
+    text = _APOSTROPHES.sub("", _strip_marks(text[:MAX_CHARS]))
+    text = _CLAUSE_BREAKS.sub(" , ", _ELLIPSIS.sub(" ", text))
+    text = _NON_WORD_OR_COMMA.sub(" ", text)
+    text = _LONE_QUE.sub("ke", _respell(text))
+    return _SPACES.sub(" ", text).strip()
+
+
+# --- phrase compilation ----------------------------------------------------------------------
+# Phrases are written in plain, unaccented Spanish or English, with regex alternation. Letters
+# are respelled like the text (so write "quiero", it also matches "kiero"); a space also
+# matches no space ("mequieromorir"). Word macros ({PERSON}) are expanded before respelling,
+# structural ones ({GAP}, {END}) after. Do not split a letter group across regex syntax
+# ("c(?:e|i)") or the respelling cannot see it; use \w rather than [a-z] classes.
+
+_WORD_MACROS = {
+    "{ME}": "(?:me|m)",
+    "{QUIERO}": "(?:quiero|quisiera|kero)",
+    "{ESTA}": "(?:esta|sta|ta|estaba)",
+    "{ESTAN}": "(?:estan|stan|tan|andan|estaban)",
+    "{PERSON}": (
+        "(?:(?:mi|el|la|un|una|su|mis|los|las|sus|este|ese) (?:novio|novia|esposo|esposa|marido"
+        "|pareja|ex|papa|mama|papi|mami|padre|madre|padrastro|madrastra|papas|padres|jefa|jefes"
+        "|hermano|hermana|hermanos|tio|tia|tios|abuelo|abuela|primo|prima|vecino|vecina"
+        "|maestro|maestra|profe|profesor|companero|companera|companeros|amigo|amiga|chavo|chava"
+        "|senor|senora|tipo|hombre|morro|morra|wey|vato|padrino|cunado|suegro|suegra)"
+        "|el|ella|ellos|ellas|alguien|unos|unos chavos|unos tipos)"
+    ),
+    "{CAREGIVER}": (
+        "(?:mi|mis|el|la) (?:papa|mama|papi|mami|padre|madre|padrastro|madrastra|papas|padres"
+        "|jefa|jefes|jefecita|tio|tia|tios|abuelo|abuela|abuelos|tutor|tutora|apa"
+        "|novio de mi mama|pareja de mi mama|esposo de mi mama|esposa de mi papa"
+        "|novia de mi papa|pareja de mi papa)"
+    ),
+    "{WEAPON}": (
+        "(?:cuchillo|cuchiyo|navaja|pistola|arma|fusca|cuerno|machete|bate|tubo|fierro|escopeta"
+        "|rifle|revolver|metralleta|cutter|picahielo|gun|knife)"
+    ),
+    "{HIT}": (
+        "(?:pega|pegan|golpea|golpean|maltrata|maltratan|patea|patean|ahorca|ahorcan|lastima"
+        "|lastiman|cachetea|madrea|madrean|jalonea|jalonean|avienta|quema|quieren pegar"
+        "|quiere pegar|va a pegar|mata a golpes)"
+    ),
+    "{HIT_PAST}": (
+        "(?:pego|pegaron|golpeo|golpearon|pateo|patearon|ahorco|lastimo|lastimaron|cacheteo"
+        "|madreo|madrearon|jaloneo|quemo|pegaba|pegaban|golpeaba|golpeaban|maltrataba"
+        "|maltrataban|lastimaba|mataba a golpes)"
+    ),
+    "{RELATIVE}": (
+        "(?:hermano|hermana|hijo|hija|papa|mama|primo|prima|amigo|amiga|novio|novia|esposo"
+        "|esposa|tio|tia|sobrino|sobrina|abuelo|abuela|hermanito|hermanita)s?"
+    ),
+    "{CHILD}": "(?:hermanit|hermano|hermana|hijo|hija|bebe|sobrin|primit)\\w*",
+    "{SOCIAL}": (
+        "(?:insta|instagram|ig|tiktok|tik tok|twitter|x|face|facebook|fb|redes|twitch|youtube"
+        "|snap|snapchat|spotify|threads|kick)"
+    ),
+}
+_STRUCTURAL_MACROS = {
+    # Up to three words, none of them a negation ("mi papá siempre me pega").
+    # Written respelled: structural macros are inserted after respelling.
+    "{GAP}": r"(?: (?!(?:no|nunka|jamas|ni|nadie|not|neber)(?![a-z0-9]))[a-z0-9]+){0,3}",
+    "{END}": r"(?![a-z0-9])",
+}
+_LETTER_RUN = re.compile(r"(?<!\\)[a-z]+")
+_START = r"(?<![a-z0-9])"
+
+
+def _phrase_body(phrase: str) -> str:
+    for name, body in _WORD_MACROS.items():
+        phrase = phrase.replace(name, body)
+    phrase = _unaccent(phrase)
+    phrase = _LETTER_RUN.sub(lambda m: _respell(m.group()), phrase)
+    phrase = phrase.replace(" ", " ?")
+    for name, body in _STRUCTURAL_MACROS.items():
+        phrase = phrase.replace(name, body)
+    return phrase
+
+
+def _compile(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    # One word-start check before the alternation, not one per phrase: the engine then tries
+    # the phrases only where a word begins (about five times faster than per-phrase checks).
+    return re.compile(_START + "(?:" + "|".join(f"(?:{_phrase_body(p)})" for p in phrases) + ")")
+
+
+class _Tier(Enum):
+    NOW = "now"
+    PAST = "past"
+    MAYBE = "maybe"
+
+
+NOW, PAST, MAYBE = _Tier.NOW, _Tier.PAST, _Tier.MAYBE
+S = DangerKind
+
+# --- the reviewed rules ----------------------------------------------------------------------
+# (kind, tier, phrases). Keep docs/crisis_phrases.md in step (a test reads its examples).
+
+_RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
+    # Suicide and self-harm -------------------------------------------------------------------
+    (
+        S.SUICIDE_SELF_HARM,
+        NOW,
+        (
+            # wanting to die
+            "{ME} {QUIERO} morir",
+            "{QUIERO} morirme",
+            "{QUIERO} morir{END}",
+            "ojala me (?:muera|muriera)",
+            "ojala (?:estuviera|estubiera) muert",
+            "quisiera estar muert",
+            "desearia (?:estar muert|morirme|no existir|no haber nacido)",
+            "{QUIERO} (?:no existir|dejar de existir|dejar de vivir)",
+            "quisiera no (?:existir|haber nacido|despertar)",
+            "(?:dormir|dormirme) y no despertar",
+            "no (?:quiero|kiero) despertar",
+            "mejor (?:me muero|me mato|muert)",
+            "(?:quiero|kiero) dormir para siempre",
+            "no (?:quiero|kiero) existir",
+            "no point (?:in )?living",
+            # not wanting to live
+            "(?:ya )?no (?:quiero|kiero|kero) (?:seguir )?(?:vivir|viviendo)",
+            "no (?:quiero|kiero) estar viv",
+            "cansad\\w* de vivir",
+            "hart\\w* de vivir",
+            "no tiene sentido vivir",
+            "no vale la pena vivir",
+            "(?:estarian|estaria) mejor sin mi",
+            "irme de este mundo",
+            # killing oneself
+            "matarm",
+            "{ME} (?:quiero|kiero|voy a|voa|pienso) matar{END}",
+            "quitarme la vida",
+            "me (?:voy a|quiero) quitar la vida",
+            "(?:acabar|terminar) con mi vida",
+            "(?:me quiero|me voy a|voy a|quiero) suicidar",
+            "(?:suicid|sucid|zuicid)arm",
+            "me suicido",
+            "me suicidare",
+            "(?:pensamientos|ideas|ideacion) suicidas?",
+            "soy suicida",
+            "estoy suicida",
+            "intente (?:suicidarme|matarme)",
+            "me (?:quiero|voy a) (?:colgar|ahorcar)",
+            "ahorcarme",
+            "colgarme del",
+            "envenenarme",
+            "(?:aventarme|tirarme|lanzarme|me (?:voy a|quiero) (?:aventar|tirar|lanzar)|me aviento"
+            "|me tiro) "
+            "(?:de|del|desde|al|a las|a la|de un|de una|desde el|desde un) ?(?:puente|edificio"
+            "|techo|azotea|segundo piso|tercer piso|metro|tren|vias|barranco|precipicio|carro"
+            "|trafico)",
+            "(?:me tome|tomarme|me voy a tomar|me quiero tomar|me tomo) (?:todas|muchas"
+            "|un monton de|un chingo de|un buen de|toda la caja de|el frasco de) ?(?:las |mis )?"
+            "pastillas",
+            # self-harm
+            "{ME} (?:quiero|kiero|voy a) cortar{END}",
+            "cortarme",
+            "cortarm{END}",
+            "me (?:estoy|toy|stoy|estaba) cortando",
+            "me volvi a cortar",
+            "me sigo cortando",
+            "me cort\\w* (?:los brazos|las piernas|las munecas|la muneca|las venas|el brazo"
+            "|la pierna)",
+            "me corto (?:con|cuando|porque|todos|diario|seguido|a veces)",
+            "autolesi\\w*",
+            "me autolesion\\w*",
+            "lastimarme",
+            "hacerme dano",
+            "me hago dano",
+            "me lastimo (?:a proposito|sola|solo|cuando|a mi mism)",
+            "me quemo con (?:cigarro|el encendedor)",
+            "hasta (?:sangrar|que me sale sangre)",
+            # English
+            "kill myself",
+            "killing myself",
+            "kill my self",
+            "suicidal",
+            "commit suicide",
+            "(?:want|wanna|wanted|going) to die",
+            "wanna die",
+            "wish i (?:was|were) dead",
+            "better off dead",
+            "better off without me",
+            "end my life",
+            "take my (?:own )?life",
+            "end it all",
+            "(?:dont|do not) want to (?:live|be alive|wake up)",
+            "no reason to live",
+            "(?:hurt|hurting|cut|cutting|harm|harming) myself",
+            "self harm",
+            "selfharm",
+            "sleep and never wake up",
+        ),
+    ),
+    (
+        S.SUICIDE_SELF_HARM,
+        MAYBE,
+        (
+            "(?:suicid|suisid|zuicid)",
+            "me mato{END}",
+            "me corto{END}",
+            "me corte{END}",
+            "(?:ya )?no (?:aguanto|soporto|puedo) mas",
+            "ya no aguanto",
+            "ya no puedo{END}",
+            "cansad\\w* de todo",
+            "(?:quiero|kiero) desaparecer",
+            "(?:mi|la) vida no tiene sentido",
+            "nada tiene sentido",
+            "ya no le veo sentido",
+            "nadie me extranaria",
+            "(?:acabar|terminar) con todo",
+            "me quiero ir para siempre",
+            "mi ultimo mensaje",
+            "adios a todos",
+            "perdon por todo",
+            "carta de despedida",
+            "ya no (?:quiero|kiero) estar aqui",
+            "sobro en este mundo",
+            "no le (?:encuentro|veo) sentido (?:a la vida|a mi vida|a nada|a vivir)",
+            "(?:my )?life is pointless",
+            "se (?:quiere|va a) (?:suicidar|matar|morir){END}",
+            "se suicido",
+            "se intento suicidar",
+            "se corta{END}",
+            "se {ESTA} cortando",
+            "(?:cant|can t|cannot) (?:go on|take it anymore)",
+            "i give up on life",
+        ),
+    ),
+    # Violence against the writer -------------------------------------------------------------
+    (
+        S.VIOLENCE_NOW,
+        NOW,
+        (
+            "me {ESTA} (?:pegando|golpeando|ahorcando|asfixiando|pateando|lastimando|jaloneando"
+            "|arrastrando|quemando|madreando|picando con|apunalando|bofeteando|cacheteando)",
+            "me {ESTAN} (?:pegando|golpeando|pateando|lastimando|madreando|ahorcando)",
+            "{PERSON}{GAP} me {HIT}{END}",
+            "me (?:pegan|golpea|golpean|maltrata|maltratan|ahorca|ahorcan|patean){END}",
+            "me mata a golpes",
+            "me {ESTA} matando a golpes",
+            "me (?:quiere|quieren|va a|van a) (?:golpear|madrear){END}",
+            "en mi casa me (?:pegan|golpean|maltratan)",
+            "(?:le|les)? ?(?:pega|pegan|golpea|golpean|maltrata|maltratan|{ESTA} pegando"
+            "|{ESTA} golpeando|{ESTAN} pegando|{ESTAN} golpeando|pego|pegaron|golpeo|golpearon)"
+            " a (?:mi|mis) {RELATIVE}{END}",
+            # English
+            "(?:is|are|keeps|keep|hes|shes|theyre|he s|she s|they re) (?:hitting|beating|choking"
+            "|hurting|kicking|attacking"
+            "|punching|strangling) me",
+            "(?:he|she|they|dad|mom|father|mother|husband|boyfriend|girlfriend|stepdad|stepfather"
+            "|stepmom|wife) (?:hits|beats|chokes|hurts|kicks|punches) me(?! ?(?:at|in|on|to|up))",
+            "beats me up",
+            "beating me up",
+        ),
+    ),
+    (
+        S.VIOLENCE_NOW,
+        PAST,
+        (
+            "{PERSON}{GAP} me {HIT_PAST}{END}",
+            "me (?:golpeo|golpearon|golpeaba|golpeaban|patearon|madrearon|ahorco|ahorcaron){END}",
+            "me (?:dio|dieron|puso|pusieron) una (?:golpiza|madriza|putiza|cachetada|bofetada"
+            "|paliza)",
+            "me dio un (?:golpe|punetazo|putazo|madrazo|cabezazo) ",
+            "me (?:cacheteo|abofeteo){END}",
+            "me rompio (?:la nariz|el labio|un diente|la boca)",
+            "me dejo (?:moretones|morado)",
+            "me jalo del (?:pelo|cabello)",
+            "me quemo con (?:la plancha|un cigarro)",
+            "me (?:apunalaron|apunalo|acuchillaron|acuchillo|hirieron|balearon)",
+            "me (?:dieron|dio) (?:un navajazo|una punalada|un machetazo|un botellazo|un batazo)",
+            "me (?:picaron|pico|cortaron|corto) con (?:un|una|la|el|su) {WEAPON}",
+            "(?:me|nos) agarr\\w* a (?:golpes|madrazos|patadas|putazos|cachetadas)",
+            "(?:mataron|acaban de matar|asesinaron) a (?:mi|mis|un|una|unos|alguien)",
+            "(?:he|she|they|dad|mom|husband|boyfriend|stepdad) (?:hit|choked|punched|kicked"
+            "|slapped) me(?! ?up)",
+            "(?:he|she|they|dad|mom|husband|boyfriend|stepdad) beat me(?! ?(?:at|in|on|to|by))",
+            "beat me up",
+        ),
+    ),
+    (
+        S.VIOLENCE_NOW,
+        MAYBE,
+        (
+            "me pega{END}",
+            "me pego{END}",
+            "me empujo",
+            "me avento (?:contra|al|a la|de)",
+            "violencia (?:familiar|domestica|intrafamiliar)",
+            "me va a pegar",
+            "domestic violence",
+            "abusive (?:husband|boyfriend|partner|father|dad)",
+        ),
+    ),
+    # Threats ------------------------------------------------------------------------------------
+    (
+        S.THREAT,
+        NOW,
+        (
+            "(?:me|nos|te) (?:quiere|quieren) matar",
+            "(?:quiere|quieren) matarm",
+            "nos van a matar",
+            "van a matar a (?:mi|mis)",
+            "me amenaz\\w*",
+            "nos amenaz\\w*",
+            "(?:me|nos) {ESTA} amenazando",
+            "(?:me|nos) {ESTAN} amenazando",
+            "me (?:tiene|tienen) amenazad\\w*",
+            "amenaz\\w* (?:de muerte|con matar)",
+            "amenaza de muerte",
+            "(?:dijo|dice|dijeron|dicen) que (?:me|nos) (?:iba|va|iban|van) a matar",
+            "(?:me|nos) {ESTA} (?:siguiendo|persiguiendo|acechando)",
+            "(?:me|nos) {ESTAN} (?:siguiendo|persiguiendo|acechando)",
+            "me (?:viene|vienen) siguiendo",
+            "me sigue un (?:carro|tipo|senor|cuate|vato|wey)",
+            "(?:me|nos) (?:apunto|apuntaron|amago|amagaron|asalto|asaltaron|saco|sacaron|puso"
+            "|pusieron){GAP} (?:con )?(?:un|una|la|el|su) {WEAPON}",
+            "(?:me|nos) (?:estan|esta) extorsionando",
+            "me extorsion\\w*",
+            "(?:cobrando|cobran|cobrar) (?:el )?piso",
+            "cobro de piso",
+            "derecho de piso",
+            "si no (?:pago|pagamos|le pago|les pago|hago|le mando){GAP} (?:me|nos) (?:matan|mata"
+            "|va a matar|van a matar|levantan|desaparecen)",
+            "si (?:hablo|digo algo|le digo|les digo|cuento|denuncio|me voy|lo dejo|la dejo)"
+            "{GAP} (?:me|nos) (?:matan|mata|va a matar|van a matar|levantan|desaparecen)",
+            "amenaz\\w* a (?:mi|mis) \\w+",
+            "(?:me|nos) (?:mandan|mandaron|llegan|llegaron) amenazas",
+            "(?:me|nos|les) (?:piden|pidieron|cobran|cobraron|pide|pidio) (?:la )?cuota(?! ?de)",
+            "(?:un|una|unos|unas) (?:senor|senores|tipo|tipos|hombre|hombres|carro|camioneta"
+            "|bato|batos|chavo|chavos|wey|moto) (?:me|nos) (?:sigue|siguen|viene siguiendo"
+            "|vienen siguiendo|persigue|persiguen)",
+            "(?:tipo|senor|hombre|bato|wey|chavo|morro) armado",
+            "me van a desaparecer",
+            "(?:hombres|gente|tipos|batos) armados",
+            # English
+            "(?:wants|want|trying|tried|threatened|threatening) to kill (?:me|us)",
+            "(?:threatening|threatened|threatens) (?:me|us|my)",
+            "death threat",
+            "(?:is|s|are|re) (?:following|stalking) me",
+            "pointed a (?:gun|knife) at me",
+        ),
+    ),
+    (
+        S.THREAT,
+        MAYBE,
+        (
+            "(?:me|nos) (?:va|van|iba|iban) a matar",
+            "(?:va|van) a matarme",
+            "(?:lo|la|los|las) van a matar",
+            "(?:me|nos) (?:va|van) a hacer algo",
+            "me (?:va|van) a partir la madre",
+            "extorsion",
+            "secuestro virtual",
+            "(?:tiene|trae|tienen|traen) (?:un|una) {WEAPON}",
+            "amenazas",
+            "con (?:un|una) (?:pistola|arma|cuerno|rifle|escopeta|metralleta)",
+            "{PERSON}{GAP} me (?:sigue|siguen|persigue|persiguen){END}",
+            "(?:going to|gonna|will) kill (?:me|us)",
+            "has a (?:gun|knife)",
+            "stalker",
+        ),
+    ),
+    # Sexual violence ----------------------------------------------------------------------------
+    (
+        S.SEXUAL_VIOLENCE,
+        NOW,
+        (
+            "me {ESTA} (?:violando|abusando|manoseando)",
+            "me {ESTAN} (?:violando|abusando|manoseando)",
+            "me (?:viola|violan){END}",
+            "me (?:quiere|quieren|va a|van a) violar",
+            "(?:abusa|abusan) de mi",
+            "me (?:manosea|manosean){END}",
+            "me acosa sexualmente",
+            "me (?:toca|tocan) (?:sin|donde no|mis partes|mis pechos|mis senos|mis nalgas"
+            "|mi cuerpo|ahi abajo|las piernas|la pierna|por debajo)",
+            "me (?:obliga|obligan|obligo|obligaron|forza|forzan|forzo|forzaron|{ESTA} obligando"
+            "|{ESTAN} obligando){GAP} a (?:tener relaciones|tener sexo|coger|acostarme"
+            "|hacer cosas|desnudarme|encuerarme|chupar|mandar fotos|mandarle fotos|mandar packs?"
+            "|mandarle packs?|tocarlo|tocarla|besarlo|prostituirme|trabajar en un|estar con)",
+            "me (?:quieren|quiere) vender",
+            "(?:un|una|unos) (?:senor|tipo|hombre|bato|chavo|wey|viejo|ruco|senores|tipos|hombres"
+            "|chavos|weyes|viejos) me (?:toca|tocan|manosea|manosean|agarra las|agarra la)",
+            "(?:chantajea|chantajean|chantajeando|extorsiona|extorsionan|amenaza|amenazan) con"
+            " (?:mis|unas|las|subir mis) (?:fotos|videos|packs|nudes)",
+            "si no le (?:mando|paso|envio) (?:fotos|el pack|packs|mis fotos|nudes|videos)",
+            "(?:va a|van a|quiere|quieren|amenaz\\w* con) (?:subir|publicar|pasar|difundir"
+            "|ensenar) (?:mis|mi) (?:packs?|nudes|fotos intimas|fotos desnud\\w*|videos intimos)",
+            # English
+            "(?:is|s|are|re|keeps) (?:raping|molesting|touching|groping) me",
+            "(?:wants|want|trying|going) to rape me",
+            "forc\\w* me to (?:have sex|undress|touch|send nudes|do things)",
+            "touch\\w* me (?:without|inappropriately|down there)",
+        ),
+    ),
+    (
+        S.SEXUAL_VIOLENCE,
+        PAST,
+        (
+            "me (?:violaron|violo){END}",
+            "(?:fui|fue) violad",
+            "sufri (?:una )?violacion",
+            "me (?:quiso|quisieron|intento|intentaron|trato de|trataron de) violar",
+            "(?:abuso|abusaron|abusaba|abusaban) de mi",
+            "abusaron sexualmente",
+            "abuso sexualmente de mi",
+            "me (?:abuso|abusaron|abusaba){END}",
+            "(?:sufri|fui victima de|sufro) (?:abuso|acoso) sexual",
+            "me (?:manoseo|manosearon|manoseaba){END}",
+            "me (?:toco|tocaron|tocaba) (?:sin|donde no|mis partes|mis pechos|mis senos"
+            "|mis nalgas|mi cuerpo|ahi abajo|las piernas|por debajo)",
+            "me (?:drogaron|drogo) y (?:me|abus|viol)",
+            "(?:un|una|unos) (?:senor|tipo|hombre|bato|chavo|wey|viejo|ruco|senores|tipos|hombres"
+            "|chavos|weyes|viejos) me (?:toco|tocaron|manoseo|manosearon|agarro las|agarro la)",
+            "me (?:tocaron|toco|manosearon) en (?:el|la) (?:metro|camion|transporte|micro|pesero"
+            "|combi|fiesta|calle|antro|parque|escuela|bano)",
+            # English
+            "raped",
+            "(?:was|been|got) (?:sexually )?(?:assaulted|molested|abused)",
+            "sexually (?:assaulted|abused) me",
+            "molested me",
+            "groped me",
+        ),
+    ),
+    (
+        S.SEXUAL_VIOLENCE,
+        MAYBE,
+        (
+            "violacion{END}",
+            "violaciones",
+            "abuso sexual",
+            "acoso sexual",
+            "me (?:acosa|acosan)",
+            "me {ESTA} acosando",
+            "me {ESTA} tocando",
+            "me {ESTAN} obligando(?= ,|$)",
+            "me (?:forzo|forzaron)(?= ,|$)",
+            "me (?:manda|mandan|mando|mandaron|envia|envian) (?:fotos|videos|foto|un video)"
+            " (?:de su|desnud|de sus partes|intimas|porno|cochinas)",
+            "{PERSON}{GAP} me (?:toca|tocan|toco|tocaron|tocaba|manosea|manoseo)(?= ,|$)",
+            "me (?:pide|piden|pidio|pidieron|exige|exigen|exigio) (?:fotos|packs?|nudes|videos)"
+            " ?(?:desnud\\w*|intimas|sin ropa|encuerad\\w*)?",
+            "trata de personas",
+            "sexual assault",
+            "rape",
+            "sextortion",
+            "sextorsion",
+        ),
+    ),
+    # Shootings --------------------------------------------------------------------------------
+    (
+        S.SHOOTING,
+        NOW,
+        (
+            "balacera",
+            "balaceras",
+            "balazos",
+            "balazo",
+            "baleando",
+            "balacearon",
+            "balacean",
+            "balaceando",
+            "bala perdida",
+            "disparos",
+            "{ESTAN} disparando",
+            "{ESTA} disparando",
+            "(?:me|le|les|nos|te) (?:disparo|dispararon|estan disparando|dieron un balazo"
+            "|dieron un tiro|dispara|disparan)",
+            "tiroteo",
+            "tiroteos",
+            "plomazos",
+            "plomacera",
+            "rafagas",
+            "rafaguearon",
+            "rafagueando",
+            "enfrentamiento armado",
+            "comando armado",
+            "enfrentamiento entre (?:narcos|sicarios|soldados|militares|policias|carteles|bandas"
+            "|grupos|la guardia|malandros)",
+            "se (?:oyen|oye|escuchan|escucha|oyeron|escucharon) (?:tiros|disparos|balazos"
+            "|detonaciones|rafagas|plomazos)",
+            "detonaciones",
+            "herid\\w* de bala",
+            "tirando (?:balazos|bala|plomazos)",
+            "a balazos",
+            # English
+            "(?:theyre|they are|someone is|somebody is|people are|hes|he is|shes|she is|is|are) "
+            "shooting",
+            "shots fired",
+            "gunshots",
+            "gun shots",
+            "gunfire",
+            "(?:got|been|was|were) shot",
+            "shot (?:me|him|her|them|us|at)",
+            "shooting at (?:us|me|people)",
+            "school shooting",
+            "active shooter",
+            "shootout",
+        ),
+    ),
+    (
+        S.SHOOTING,
+        MAYBE,
+        (
+            "disparo{END}",
+            "dispararon",
+            "enfrentamiento",
+            "se (?:oyen|escuchan) (?:cuetes|cohetes)",
+            "shooting",
+            "shooter",
+        ),
+    ),
+    # Kidnapping -------------------------------------------------------------------------------
+    (
+        S.KIDNAPPING,
+        NOW,
+        (
+            "(?:me|nos|te) (?:quieren|quiere|van a|trataron de|intentaron) levantar",
+            "(?:me|nos|lo|la|los|las|se lo|se la) levantaron",
+            "levantaron a (?:mi|mis|un|una|unos)",
+            "levanton",
+            "(?:me|nos|lo|la|los|las) (?:secuestraron|secuestro{END}|secuestran{END})",
+            "secuestraron a",
+            "(?:estoy|estamos|esta|estan) secuestrad\\w*",
+            "me tienen (?:secuestrad|amarrad)\\w*",
+            "(?:quieren|quiere|van a|intentaron) secuestrar",
+            "se llevaron a (?:mi|mis|un|una|unos|unas)",
+            "se (?:lo|la|los|las) llevaron (?:a la fuerza|en una camioneta|en un carro|unos"
+            "|los del|los malandros|los narcos|hombres armados|armados)",
+            "me (?:subieron|quisieron subir|intentaron subir|trataron de subir) a (?:una|un|la|el) "
+            "(?:camioneta|carro|troca|auto|coche|taxi|camion)",
+            "privad\\w* de (?:la|su|mi) libertad",
+            "desaparecieron a (?:mi|mis|un|una)",
+            "(?:piden|pidieron|pide|pidio|cobran|cobrando|cobraron) (?:un )?rescate"
+            "(?! ?(?:de|para|animal))",
+            "(?:tienen|tiene) secuestrad\\w*",
+            # English
+            "kidnapped",
+            "kidnap me",
+            "abducted",
+            "(?:held|holding) (?:me |us )?(?:hostage|captive)",
+        ),
+    ),
+    (
+        S.KIDNAPPING,
+        MAYBE,
+        (
+            "secuestro",
+            "secuestrador\\w*",
+            "se (?:lo|la|los|las) llevaron{END}",
+            "me tienen encerrad\\w*",
+            "me (?:encerraron|encerro){END}",
+            "desaparecid\\w*",
+            "(?:mi|mis) {RELATIVE} no aparece",
+            "no aparece mi",
+            "desaparecio (?:mi|mis) {RELATIVE}",
+            "(?:no sabemos nada|sin saber nada|sin saber|no se nada) de (?:mi|el|ella)",
+            "diciendo que tienen a (?:mi|mis|tu|tus)",
+            "(?:dont|do not|wont|won t|will not) let me (?:leave|go)",
+            "kidnapping",
+            "(?:brother|sister|son|daughter|mom|dad|friend|cousin|girlfriend|boyfriend)"
+            " (?:is|went|has been|was|s) missing",
+            "locked me (?:in|up)",
+            "(?:took|taken|grabbed) my (?:brother|sister|son|daughter|mom|dad|friend|cousin)",
+        ),
+    ),
+    # Child abuse (a caregiver hurting the writer, or someone hurting a child) ------------------
+    (
+        S.CHILD_ABUSE,
+        NOW,
+        (
+            "{CAREGIVER}{GAP} me (?:{HIT}|{ESTA} pegando|{ESTA} golpeando|manosea|viola|abusa"
+            "|encierra|amarra"
+            "|deja sin comer|dejan sin comer){END}",
+            "{CAREGIVER}{GAP} (?:abusa|abusan) de mi{END}",
+            "en mi casa me (?:pegan|golpean|maltratan)",
+            "(?:le|les) (?:pega|pegan|golpea|golpean|pegaron|pego) a (?:mi|mis) {CHILD}",
+            "(?:abusa|abusan|abuso|abusaron) de (?:mi|mis) {CHILD}",
+            "(?:viola|violo|manosea|manoseo) a (?:mi|mis) {CHILD}",
+            "(?:toca|tocan|toco) a (?:mi|mis) {CHILD} (?:en sus partes|sin|donde no|ahi abajo)",
+            "{CAREGIVER}{GAP} me (?:toca|tocan|manosea)(?= ,|$)",
+            "{CAREGIVER}{GAP} me (?:toca|tocan|toco|tocaba) (?:en las noches|en la noche"
+            "|cuando (?:nadie|no|estoy|me bano|duermo)|sin|donde no|mis partes|ahi abajo"
+            "|mis pechos|mis senos|mi cuerpo)",
+            "my (?:dad|mom|father|mother|stepdad|stepfather|stepmom|parents|uncle)"
+            " (?:hits|beats|hurts|touches|abuses) me",
+        ),
+    ),
+    (
+        S.CHILD_ABUSE,
+        PAST,
+        (
+            "{CAREGIVER}{GAP} me (?:{HIT_PAST}|manoseo|manoseaba|violo|abuso|abusaba"
+            "|encerraba|dejaba sin comer){END}",
+            "{CAREGIVER}{GAP} (?:abuso|abusaba|abusaron) de mi{END}",
+            "my (?:dad|mom|father|mother|stepdad|stepfather|stepmom|parents|uncle)"
+            " (?:hit|beat|hurt|touched|abused) me",
+        ),
+    ),
+    (
+        S.CHILD_ABUSE,
+        MAYBE,
+        (
+            "maltrato infantil",
+            "abuso infantil",
+            "abuso de menores",
+            "pedofilo",
+            "pederasta",
+            "{CAREGIVER}{GAP} me (?:toca|tocan|toco|tocaba){END}",
+            "no me (?:dan|da) de comer",
+            "me encierran en (?:el|mi|un) (?:cuarto|bano|closet|patio)",
+            "child abuse",
+        ),
+    ),
+    # Unspecified danger and medical emergencies ------------------------------------------------
+    (
+        S.EMERGENCY,
+        NOW,
+        (
+            "(?:estoy|estamos) en peligro",
+            "corro peligro",
+            "mi vida corre peligro",
+            "llamen a (?:la policia|una ambulancia|los bomberos|el 911|la patrulla)",
+            "necesito (?:una ambulancia|a la policia|una patrulla)",
+            "manden (?:una|la) (?:patrulla|ambulancia)",
+            "no respira",
+            "no {ESTA} respirando",
+            "se {ESTA} desangrando",
+            "{ESTA} sangrando mucho",
+            "perdio el conocimiento",
+            "{ESTA} convulsionando",
+            "sobredosis",
+            "es una emergencia",
+            "llamen al 911",
+            "no (?:despierta|reacciona)",
+            "se tomo (?:todas|muchas|un monton de|un chingo de) (?:las |sus )?pastillas",
+            "(?:i m|im|i am) in danger",
+            "call (?:an ambulance|the police|911)",
+            "not breathing",
+            "bleeding out",
+            "overdose",
+        ),
+    ),
+    (
+        S.EMERGENCY,
+        MAYBE,
+        (
+            "auxilio",
+            "socorro",
+            "ayudenme",
+            "emergencia",
+            "(?:necesito|ocupo) ayuda urgente",
+            "sos{END}",
+            "se desmayo",
+            "(?:llame|llamar|llamo|marque|marcar) al 911",
+            "emergency",
+            "help me(?= ,|$)",
+            "please help(?= ,|$)",
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    kind: DangerKind
+    tier: _Tier
+    pattern: re.Pattern[str]
+
+
+_RULES = tuple(_Rule(kind, tier, _compile(phrases)) for kind, tier, phrases in _RULE_TABLE)
+
+# --- colloquial uses, removed before matching --------------------------------------------------
+
+_MASKS = _compile(
+    (
+        # "me muero de risa / de hambre / de sueño / de ganas / de pena", "me quiero morir de risa"
+        "(?:{ME} )?(?:{QUIERO} )?(?:muero|muere|mueren|mori|morir|morirme|morire|muriendo"
+        "|muert\\w*) (?:de|del|de la|de tanta|de tanto|por la|con la) ?(?:risa|hambre|sed"
+        "|sueno|frio|calor|ganas|aburrimiento|envidia|verguenza|pena|nervios|amor|emocion"
+        "|curiosidad|cansancio|flojera|ternura|miedo|celos|felicidad|alegria|gusto|cringe|oso"
+        "|panza|viejo|vieja|susto|antojo|calores|tarea|tareas|trabajo|examenes){END}",
+        # "me mata el calor", "me mató la tarea", "me mata de risa": something "kills" me
+        "{ME} (?:mata|mato|matan|mataron|va a matar) (?:el|la|los|las|este|esta|estos|estas"
+        "|ese|esa|tu|tus|su|sus|mi|mis|de) (?:calor|frio|tarea|tareas|examen|examenes|risa"
+        "|sueno|hambre|dolor|cabeza|escuela|clase|clases|maestra|maestro|profe|jefe|trafico"
+        "|espalda|pies|rola|cancion|chiste|meme|ternura|flojera|curiosidad|trabajo|chamba|gym"
+        "|ejercicio|cruda|desvelada|ansiedad|entrenamiento|friega|envidia|verguenza|pena"
+        "|celos|nervios|ganas|amor|emocion|ternurita){END}",
+        "(?:mat|mate|matar|matarme|matando)\\w* (?:estudiando|trabajando|haciendo ejercicio"
+        "|entrenando|en el gym|en el gimnasio|de risa|a estudiar|de hambre|jugando"
+        "|en el juego|en fortnite|en free fire)",
+        "esta de muerte",
+        "matar el (?:tiempo|rato)",
+        # "me corté el pelo", "me cortó mi novio", "se me cortó la llamada"
+        "cort\\w* (?:el|los|las|la|mi|mis|un|una|tu|su|sus)? ?(?:pelo|cabello|fleco|flequillo"
+        "|unas|barba|bigote|grenas|puntas|copete|melena|patillas|cejas|ceja|dedo|papel"
+        "|verduras|cebolla|pastel|pizza|llamada|luz|senal|internet|agua|wifi|cable|rollo"
+        "|onda|mota|red|tarjeta|linea|veneno|lonche){END}",
+        "cort\\w* (?:con|en) (?:papel|una hoja|la hoja|el dedo|un dedo|la lata|una lata){END}",
+        "cort\\w* (?:cocinando|picando|rasurando\\w*)",
+        "(?:mi|el|la|su|tu) (?:novio|novia|ex|chava|chavo|morra|morro|crush|pareja|wey){GAP}"
+        " me cort\\w*",
+        "me cort\\w* (?:mi|el|la|su) (?:novio|novia|ex|chavo|chava|morro|morra|crush|pareja){END}",
+        "se me cort\\w*",
+        "cortar con (?:mi|el|la|su)",
+        # "me pegó la gripa", "se me pega la canción", "esta rola me pega duro"
+        "peg\\w* (?:la|el|una|un|duro la|duro el) (?:gripa|gripe|covid|sol|sueno|cruda|bajon"
+        "|depre|nostalgia|hambre|flojera|tristeza|ansiedad|rola|cancion|virus|calor|frio"
+        "|dengue|varicela|tos|enfermedad|infeccion|sarampion|piojos|chikungunya|mania"
+        "|costumbre){END}",
+        "se me peg\\w*",
+        "(?:rola|cancion|musica|canciones|rolas|letra|pelicula|serie){GAP} me peg\\w*",
+        "me peg\\w*{GAP} (?:la|esta|esa|esas|estas) (?:rola|cancion|musica|canciones|rolas"
+        "|letra){END}",
+        # "me levantaron temprano", "me levantaron el castigo", "levantar una denuncia"
+        "levant\\w* (?:temprano|tarde|a las|de la cama|para|bien|el castigo|el animo|la voz"
+        "|la mano|las manos|un reporte|una denuncia|la denuncia|una queja|el acta|un acta"
+        "|pesas|la ceja|los brazos|del piso|el piso|la casa|el cuarto|la mesa|los trastes"
+        "|la bandera|con el pie|de buenas|de malas|con hambre|a la escuela|a trabajar"
+        "|el autoestima|la moral|el pedido|la orden|los platos|la basura|el tiradero){END}",
+        # "violaron la ley", "violación de derechos", "abusó de mi confianza"
+        "viol\\w* (?:de |a )?(?:la|las|el|los|mis|tus|sus|su|mi|nuestros)? ?(?:ley|leyes"
+        "|regla|reglas|reglamento|derecho|derechos|privacidad|datos|norma|normas|acuerdo"
+        "|contrato|codigo|seguridad|protocolo|semaforo|alto|luz roja|tratado|constitucion"
+        "|garantias|terminos|politica|politicas|debido proceso|espacio){END}",
+        "abus\\w* de (?:mi|su|tu|la|nuestra)? ?(?:confianza|autoridad|poder|buena fe"
+        "|paciencia|amabilidad|generosidad|tarjeta|alcohol|drogas|sustancias|medicamentos"
+        "|fuerza){END}",
+        # "los precios se dispararon", "dispara la cámara", "ráfagas de viento"
+        "se dispar\\w*",
+        "dispar\\w* (?:la|una) (?:foto|camara|flash){END}",
+        "rafagas de (?:viento|aire){END}",
+        # a film, a game, a song, homework about it
+        "(?:pelicula|peliculas|serie|series|videojuego|juego|libro|novela|documental|meme"
+        "|video|noticia|noticias|cancion|corrido|corridos|tarea|ensayo|exposicion|proyecto"
+        "|clase) (?:de|del|sobre|con|acerca de) (?:balaceras|balazos|disparos|secuestros"
+        "|secuestradores|narcos|sicarios|asesinos|zombis|terror|guerra|balas|suicidio"
+        "|violacion|violencia|abuso|extorsion){END}",
+        "primeros auxilios",
+        # "me siguen en TikTok", "me secuestraron la cuenta"
+        "(?:siguiendo|siguen|sigue|seguir|sigues|seguirme|siga|siguio) (?:en|por)"
+        " (?:mi |el |su )?{SOCIAL}{END}",
+        "secuestr\\w* (?:mi|la|su|tu) (?:cuenta|celular|cel|compu|computadora|whatsapp"
+        "|pagina|perfil|face|insta|correo|pc|datos|informacion){END}",
+        "secuestro de datos",
+        # "no aguanto más este calor", "ya no puedo más de la risa"
+        "no (?:aguanto|soporto|puedo) (?:mas )?(?:con )?(?:a )?(?:el|la|los|las|este|esta|estos"
+        "|estas|a|mi|mis|de la|de|tanta|tanto)? ?(?:calor|frio|tarea|tareas|escuela|examen"
+        "|examenes|clase|clases|trafico|hambre|sueno|maestro|maestra|profe|jefe|trabajo"
+        "|ruido|vecino|vecinos|hermano|hermana|hermanita|hermanito|dolor de|pies|espalda"
+        "|cabeza|risa|ganas|emocion|lluvia|tele|internet|wifi|comer|ver|verte|esperar"
+        "|flojera|nervios|ansias){END}",
+        "no puedo mas (?:jaja\\w*|jeje\\w*|xd|lol){END}",
+        # English
+        "(?:die|dying|died|dead) (?:of|from) (?:laughter|laughing|embarrassment|boredom"
+        "|cringe|hunger|thirst|cuteness|shame){END}",
+        "(?:photo|video|film|movie|fashion|music video) (?:shoot|shooting){END}",
+        "shooting (?:a|the|some|my|our)? ?(?:video|photo|photos|pictures|pics|film|movie"
+        "|scene|hoops|star|stars|pool|range|guard|threes|baskets){END}",
+        "shot (?:me|him|her|them|us) a (?:text|message|dm|email|look|smile){END}",
+        "flu shot",
+        "shot of",
+        "kill\\w* (?:it|time|the vibe){END}",
+        "missing (?:you|u|the|my|out|class|school|him|her){END}",
+        "rape (?:seed|seeds|field|fields){END}",
+    )
+)
+
+# --- context markers ---------------------------------------------------------------------------
+
+_DISTANT_PAST = _compile(
+    (
+        "hace (?:\\w+ )?(?:anos|ano|meses|mes|semanas|tiempo|mucho|un buen)",
+        "cuando (?:era|tenia|estaba) (?:nin|chiquit|pequen|chic|mas chic|en la primaria|\\d)",
+        "de (?:nino|nina|chiquito|chiquita|pequeno|pequena|morrito|morrita|chamaco|chamaca)",
+        "el ano pasado",
+        "en la primaria",
+        "(?:de|en) mi infancia",
+        "years ago",
+        "when i was (?:a kid|little|young|a child|\\d)",
+        "as a (?:child|kid)",
+        "last year",
+        "months ago",
+    )
+)
+_URGENT = _compile(
+    (
+        "ahorita",
+        "orita",
+        "horita",
+        "ahora",
+        "en este momento",
+        "urgente",
+        "rapido",
+        "auxilio",
+        "socorro",
+        "ayuda",
+        "ayudame",
+        "ayudenme",
+        "help",
+        "right now",
+        "now{END}",
+        "ya viene",
+        "ya vienen",
+        "afuera de mi casa",
+    )
+)
+# A shooting, threat or kidnapping in a game or a film is not danger: make it uncertain.
+_PLAY = _compile(
+    (
+        "fortnite",
+        "free fire",
+        "freefire",
+        "call of duty",
+        "warzone",
+        "minecraft",
+        "roblox",
+        "gta{END}",
+        "valorant",
+        "juego{END}",
+        "jugando",
+        "partida",
+        "videojuego",
+        "game{END}",
+        "gaming",
+        "play{END}",
+        "playing",
+        "pubg",
+        "cod{END}",
+        "la pelicula",
+        "la serie",
+    )
+)
+_PLAY_SENSITIVE = frozenset({S.SHOOTING, S.THREAT, S.KIDNAPPING})
+_NEGATED = re.compile(
+    _START
+    + _phrase_body(
+        "(?:no|nunca|jamas|ni|nadie|not|never|dont|don t|do not|didnt|didn t|wont|won t)"
+        "(?: (?:quiero|pienso|pienso en|voy a|me|te|le|want to|wanna|would|will|plan to"
+        "|going to|gonna|ever))? $"
+    )
+)
+_NEGATION_WINDOW = 40
+_MAX_MATCHES_PER_RULE = 8
+
+
+class _Context:
+    """What a message says around a matched phrase, each read at most once."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self._distant_past: bool | None = None
+        self._play: bool | None = None
+        self._urgent: list[tuple[int, int]] | None = None
+
+    def distant_past(self) -> bool:
+        if self._distant_past is None:
+            self._distant_past = _DISTANT_PAST.search(self.key) is not None
+        return self._distant_past
+
+    def play(self) -> bool:
+        if self._play is None:
+            self._play = _PLAY.search(self.key) is not None
+        return self._play
+
+    def urgent_outside(self, match: re.Match[str]) -> bool:
+        """Whether an urgent word ("ahorita", "ayuda") appears outside the matched phrase."""
+        if self._urgent is None:
+            self._urgent = [m.span() for m in _URGENT.finditer(self.key)]
+        return any(end <= match.start() or start >= match.end() for start, end in self._urgent)
+
+    def negated(self, match: re.Match[str]) -> bool:
+        start = match.start()
+        return _NEGATED.search(self.key, max(0, start - _NEGATION_WINDOW), start) is not None
+
+
+def _is_clear(rule: _Rule, match: re.Match[str], context: _Context) -> bool:
+    if rule.tier is MAYBE and not context.urgent_outside(match):
+        return False
+    if rule.tier is PAST and context.distant_past():
+        return False
+    if rule.kind in _PLAY_SENSITIVE and context.play():
+        return False
+    return not context.negated(match)
+
+
+def detect_crisis(text: str) -> CrisisSignal | None:
+    """Read `text` for signs of danger; None when there are none.
+
+    Fast (compiled rules, no I/O): meant to run on every message before NLU.
+    """
+    key = _MASKS.sub(" , ", _key(text))
+    if not key.strip(" ,"):
+        return None
+    context = _Context(key)
+    certain: set[DangerKind] = set()
+    possible: set[DangerKind] = set()
+    for rule in _RULES:
+        if rule.kind in certain:
+            continue
+        # A bounded number of matches per rule keeps a pathological 4,096-character message
+        # (the same phrase repeated) as fast as an ordinary one.
+        for _, match in zip(range(_MAX_MATCHES_PER_RULE), rule.pattern.finditer(key), strict=False):
+            if _is_clear(rule, match, context):
+                certain.add(rule.kind)
+                break
+            possible.add(rule.kind)
+    if certain:
+        return CrisisSignal(frozenset(certain), uncertain=False)
+    if possible:
+        return CrisisSignal(frozenset(possible), uncertain=True)
+    return None
