@@ -152,6 +152,7 @@ _WORD_MACROS = {
         "|madreo|madrearon|jaloneo|quemo|pegaba|pegaban|golpeaba|golpeaban|maltrataba"
         "|maltrataban|lastimaba|mataba a golpes)"
     ),
+    "{PEGAR}": "(?:pega|pego|pegu)\\w*",  # any form of "pegar"
     "{RELATIVE}": (
         "(?:hermano|hermana|hijo|hija|papa|mama|primo|prima|amigo|amiga|novio|novia|esposo"
         "|esposa|tio|tia|sobrino|sobrina|abuelo|abuela|hermanito|hermanita)s?"
@@ -172,10 +173,16 @@ _LETTER_RUN = re.compile(r"(?<!\\)[a-z]+")
 _START = r"(?<![a-z0-9])"
 
 
+# A letter whose respelling depends on the next letter, cut off from it by regex syntax.
+_SPLIT_SPELLING = re.compile(r"(?<![\\a-z])[a-z]*[cgq](?=[\\(\[])")
+
+
 def _phrase_body(phrase: str) -> str:
     for name, body in _WORD_MACROS.items():
         phrase = phrase.replace(name, body)
     phrase = _unaccent(phrase)
+    if split := _SPLIT_SPELLING.search(phrase):
+        raise ValueError(f"spell {split.group()!r} out in full in phrase {phrase!r}")
     phrase = _LETTER_RUN.sub(lambda m: _respell(m.group()), phrase)
     phrase = phrase.replace(" ", " ?")
     for name, body in _STRUCTURAL_MACROS.items():
@@ -498,7 +505,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
             # English
             "(?:is|s|are|re|keeps) (?:raping|molesting|touching|groping) me",
             "(?:wants|want|trying|going) to rape me",
-            "forc\\w* me to (?:have sex|undress|touch|send nudes|do things)",
+            "(?:force|forced|forces|forcing) me to (?:have sex|undress|touch|send nudes|do things)",
             "touch\\w* me (?:without|inappropriately|down there)",
         ),
     ),
@@ -814,13 +821,13 @@ _MASKS = _compile(
         "se me cort\\w*",
         "cortar con (?:mi|el|la|su)",
         # "me pegó la gripa", "se me pega la canción", "esta rola me pega duro"
-        "peg\\w* (?:la|el|una|un|duro la|duro el) (?:gripa|gripe|covid|sol|sueno|cruda|bajon"
+        "{PEGAR} (?:la|el|una|un|duro la|duro el) (?:gripa|gripe|covid|sol|sueno|cruda|bajon"
         "|depre|nostalgia|hambre|flojera|tristeza|ansiedad|rola|cancion|virus|calor|frio"
         "|dengue|varicela|tos|enfermedad|infeccion|sarampion|piojos|chikungunya|mania"
         "|costumbre){END}",
-        "se me peg\\w*",
-        "(?:rola|cancion|musica|canciones|rolas|letra|pelicula|serie){GAP} me peg\\w*",
-        "me peg\\w*{GAP} (?:la|esta|esa|esas|estas) (?:rola|cancion|musica|canciones|rolas"
+        "se me {PEGAR}",
+        "(?:rola|cancion|musica|canciones|rolas|letra|pelicula|serie){GAP} me {PEGAR}",
+        "me {PEGAR}{GAP} (?:la|esta|esa|esas|estas) (?:rola|cancion|musica|canciones|rolas"
         "|letra){END}",
         # "me levantaron temprano", "me levantaron el castigo", "levantar una denuncia"
         "levant\\w* (?:temprano|tarde|a las|de la cama|para|bien|el castigo|el animo|la voz"

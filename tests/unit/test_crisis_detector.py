@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from domain.crisis import CrisisSignal, DangerKind, detect_crisis, fold
+from domain.crisis import CrisisSignal, DangerKind, _phrase_body, detect_crisis, fold
 
 K = DangerKind
 
@@ -390,3 +392,39 @@ def test_fold_removes_accents_case_punctuation_and_extra_spaces(raw: str, folded
 
 def test_fold_keeps_letters_of_other_scripts() -> None:
     assert fold("Привет, мир") == "привет мир"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" * 4096,
+        "me " * 1365,
+        "me pega " * 512,
+        "mi papa siempre me " * 215,
+        "no " * 1365,
+        "😭" * 4096,
+        "me quiero morir " * 256,
+    ],
+    ids=["letters", "me", "me-pega", "mi-papa", "no", "emoji", "repeated-phrase"],
+)
+def test_a_pathological_telegram_sized_message_is_read_quickly(text: str) -> None:
+    started = time.perf_counter()
+    detect_crisis(text)
+    assert time.perf_counter() - started < 0.5  # ~20 ms on a loaded 2-core machine
+
+
+def test_ordinary_messages_are_read_in_well_under_a_millisecond_on_average() -> None:
+    messages = [text for texts in CLEAR_DANGER.values() for text in texts] + NO_DANGER
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        for text in messages:
+            detect_crisis(text)
+        best = min(best, (time.perf_counter() - started) / len(messages))
+    assert best < 0.002  # measured ~0.1 ms; the bound leaves room for a busy CI machine
+
+
+def test_a_phrase_whose_spelling_is_cut_by_regex_syntax_is_refused() -> None:
+    # "forc\w*" would never match "forced", which the text respells as "forsed".
+    with pytest.raises(ValueError, match="forc"):
+        _phrase_body("forc\\w* me")
