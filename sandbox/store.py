@@ -233,8 +233,10 @@ class Store:
         )
         chat.messages[message.message_id] = message
         chat.next_message_id += 1
-        if from_bot and reply_markup is not None:
-            self._apply_reply_markup(chat, reply_markup)
+        if from_bot:
+            chat.action = None  # as in Telegram, a message ends the "typing..." status
+            if reply_markup is not None:
+                self._apply_reply_markup(chat, reply_markup)
         if not from_bot and "location" in fields:
             location = fields["location"]
             chat.last_location = (location["latitude"], location["longitude"])

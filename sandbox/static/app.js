@@ -41,6 +41,24 @@
     return response.json();
   }
 
+  const ICONS = {
+    pin: "M12 2a7 7 0 0 0-7 7c0 5.3 7 13 7 13s7-7.7 7-13a7 7 0 0 0-7-7zm0 9.6A2.6 2.6 0 1 1 12 6.4a2.6 2.6 0 0 1 0 5.2z",
+    file: "M6 2h8l6 6v14H6zm7 1.5V9h5.5zM8 13h10v1.6H8zm0 3.5h10v1.6H8z",
+  };
+
+  function icon(name) {
+    const NS = "http://www.w3.org/2000/svg";
+    const svg = document.createElementNS(NS, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("class", "icon-svg");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    const path = document.createElementNS(NS, "path");
+    path.setAttribute("d", ICONS[name]);
+    svg.append(path);
+    return svg;
+  }
+
   const numberFormat = new Intl.NumberFormat("es-MX", { maximumFractionDigits: 1 });
   const coordFormat = new Intl.NumberFormat("es-MX", { maximumFractionDigits: 5 });
   const timeFormat = new Intl.DateTimeFormat("es-MX", { hour: "2-digit", minute: "2-digit" });
@@ -147,8 +165,13 @@
       const y = 70 - (p.lat - cy) * scale;
       const color = p.kind === "target" ? "#a3222b" : "#1d5fd1";
       shape("circle", { cx: x, cy: y, r: 7, fill: color, stroke: "#fff", "stroke-width": 2 });
-      const text = shape("text", { x: x + 10, y: y + 4, "font-size": 11, fill: "#1b1f24" });
-      text.textContent = p.kind === "target" ? (p.title || "Lugar") : "Tú";
+      const right = x > 150;
+      const text = shape("text", {
+        x: right ? x - 10 : x + 10, y: y + 4, "font-size": 11, fill: "#1b1f24",
+        "text-anchor": right ? "end" : "start",
+      });
+      const name = p.kind === "target" ? (p.title || "Lugar") : "Tú";
+      text.textContent = name.length > 18 ? `${name.slice(0, 17)}…` : name;
     }
     if (here) {
       const text = shape("text", { x: 8, y: 132, "font-size": 11, fill: "#1b1f24" });
@@ -329,6 +352,7 @@
         }
       }
       this.q(".empty").hidden = messages.length > 0;
+      this.root.classList.toggle("is-empty", messages.length === 0);
       if (added && nearBottom) list.scrollTop = list.scrollHeight;
     }
 
@@ -342,10 +366,11 @@
           : el("p", { class: "other", text: `Imagen de ${message.photo.external_url} (no se descarga en el sandbox)` }));
       }
       if (message.document) {
-        const label = `📄 ${message.document.file_name}`;
+        const name = message.document.file_name;
         item.append(message.document.url
-          ? el("a", { class: "file", href: message.document.url, download: message.document.file_name, text: label })
-          : el("p", { class: "other", text: `${label} (no se descarga en el sandbox)` }));
+          ? el("a", { class: "file", href: message.document.url, download: name, "aria-label": `Documento ${name}` },
+            icon("file"), document.createTextNode(name))
+          : el("p", { class: "other", text: `Documento ${name} (no se descarga en el sandbox)` }));
       }
       if (message.text) {
         item.append(renderText(message.text, message.entities || [], (command) => this.sendText(command)));
@@ -363,7 +388,7 @@
 
     renderPlace(location, title, address, own = false) {
       const box = el("div", { class: own ? "place own" : "place venue" });
-      if (title) box.append(el("div", { class: "title", text: `📍 ${title}` }));
+      if (title) box.append(el("div", { class: "title" }, icon("pin"), document.createTextNode(title)));
       if (address) box.append(el("div", { class: "address", text: address }));
       const point = { lat: location.latitude, lon: location.longitude, title };
       box.append(el("div", { class: "coords", text: `${coordFormat.format(point.lat)}, ${coordFormat.format(point.lon)}` }));
@@ -404,12 +429,12 @@
           const asksLocation = Boolean(button.request_location);
           line.append(el("button", {
             type: "button",
-            text: asksLocation && !button.text.includes("📍") ? `📍 ${button.text}` : button.text,
             "data-request-location": asksLocation ? "true" : null,
             onclick: () => asksLocation
               ? this.openLocation(button)
               : this.act("/reply-button", { text: button.text }),
-          }));
+          }, asksLocation ? icon("pin") : null,
+          document.createTextNode(asksLocation ? ` ${button.text}` : button.text)));
         }
         box.append(line);
       }
