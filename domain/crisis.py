@@ -285,6 +285,10 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
             "hasta (?:sangrar|que me sale sangre)",
             # English
             "kill myself",
+            "(?:going to|gonna|wants to|want to|trying to) kill (?:himself|herself|themselves)",
+            "se (?:quiere|va a) (?:suicidar|ahorcar|colgar){END}",
+            "se quiere matar{END}",
+            "(?:cortar|cortarme|cortado) (?:los brazos|las piernas|las munecas|las venas)",
             "killing myself",
             "kill my self",
             "suicidal",
@@ -332,7 +336,8 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
             "sobro en este mundo",
             "no le (?:encuentro|veo) sentido (?:a la vida|a mi vida|a nada|a vivir)",
             "(?:my )?life is pointless",
-            "se (?:quiere|va a) (?:suicidar|matar|morir){END}",
+            "se (?:va a|quiere) morir{END}",
+            "se va a matar{END}",
             "se suicido",
             "se intento suicidar",
             "se corta{END}",
@@ -348,7 +353,9 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
         (
             "me {ESTA} (?:pegando|golpeando|ahorcando|asfixiando|pateando|lastimando|jaloneando"
             "|arrastrando|quemando|madreando|picando con|apunalando|bofeteando|cacheteando)",
-            "me {ESTAN} (?:pegando|golpeando|pateando|lastimando|madreando|ahorcando)",
+            "me {ESTAN} (?:pegando|golpeando|pateando|lastimando|madreando|ahorcando"
+            "|apunalando|acuchillando|picando con)",
+            "me (?:acaba|acaban) de (?:pegar|golpear|apunalar|acuchillar|picar|asaltar)",
             "{PERSON}{GAP} me {HIT}{END}",
             "me (?:pegan|golpea|golpean|maltrata|maltratan|ahorca|ahorcan|patean){END}",
             "me mata a golpes",
@@ -382,7 +389,8 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
             "me dejo (?:moretones|morado)",
             "me jalo del (?:pelo|cabello)",
             "me quemo con (?:la plancha|un cigarro)",
-            "me (?:apunalaron|apunalo|acuchillaron|acuchillo|hirieron|balearon)",
+            "(?:me|lo|la|le|los|nos) (?:apunalaron|apunalo|acuchillaron|acuchillo|hirieron"
+            "|balearon)",
             "me (?:dieron|dio) (?:un navajazo|una punalada|un machetazo|un botellazo|un batazo)",
             "me (?:picaron|pico|cortaron|corto) con (?:un|una|la|el|su) {WEAPON}",
             "(?:me|nos) agarr\\w* a (?:golpes|madrazos|patadas|putazos|cachetadas)",
@@ -447,6 +455,8 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
             "|vienen siguiendo|persigue|persiguen)",
             "(?:tipo|senor|hombre|bato|wey|chavo|morro) armado",
             "me van a desaparecer",
+            "se (?:metieron|metio|estan metiendo|quieren meter){GAP} con (?:armas|pistolas"
+            "|cuchillos|un arma|una pistola|un cuchillo)",
             "(?:hombres|gente|tipos|batos) armados",
             # English
             "(?:wants|want|trying|tried|threatened|threatening) to kill (?:me|us)",
@@ -470,7 +480,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
             "(?:tiene|trae|tienen|traen) (?:un|una) {WEAPON}",
             "amenazas",
             "con (?:un|una) (?:pistola|arma|cuerno|rifle|escopeta|metralleta)",
-            "{PERSON}{GAP} me (?:sigue|siguen|persigue|persiguen){END}",
+            "{PERSON}{GAP} me (?:sigue|siguen|persigue|persiguen){END}(?! ?\\w+(?:ando|iendo))",
             "(?:going to|gonna|will) kill (?:me|us)",
             "has a (?:gun|knife)",
             "stalker",
@@ -484,6 +494,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
             "me {ESTA} (?:violando|abusando|manoseando)",
             "me {ESTAN} (?:violando|abusando|manoseando)",
             "me (?:viola|violan){END}",
+            "(?:me )?(?:acaba|acaban) de (?:violar|abusar|manosear)",
             "me (?:quiere|quieren|va a|van a) violar",
             "(?:abusa|abusan) de mi",
             "me (?:manosea|manosean){END}",
@@ -597,6 +608,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
             "|detonaciones|rafagas|plomazos)",
             "detonaciones",
             "herid\\w* de bala",
+            "(?:hirieron|herido|herida|heridos|lesionado|lesionada){GAP} de bala{END}",
             "tirando (?:balazos|bala|plomazos)",
             "a balazos",
             # English
@@ -643,11 +655,12 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
             "se llevaron a (?:mi|mis|un|una|unos|unas)",
             "se (?:lo|la|los|las) llevaron (?:a la fuerza|en una camioneta|en un carro|unos"
             "|los del|los malandros|los narcos|hombres armados|armados)",
-            "me (?:subieron|quisieron subir|intentaron subir|trataron de subir) a (?:una|un|la|el) "
+            "me (?:subieron|quisieron subir|intentaron subir|trataron de subir|quieren subir"
+            "|quiere subir|estan subiendo|van a subir) a (?:una|un|la|el) "
             "(?:camioneta|carro|troca|auto|coche|taxi|camion)",
             "privad\\w* de (?:la|su|mi) libertad",
             "desaparecieron a (?:mi|mis|un|una)",
-            "(?:piden|pidieron|pide|pidio|cobran|cobrando|cobraron) (?:un )?rescate"
+            "(?:piden|pidieron|pide|pidio|pidiendo|cobran|cobrando|cobraron) (?:un )?rescate"
             "(?! ?(?:de|para|animal))",
             "(?:tienen|tiene) secuestrad\\w*",
             # English
@@ -770,8 +783,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
             "se desmayo",
             "(?:llame|llamar|llamo|marque|marcar) al 911",
             "emergency",
-            "help me(?= ,|$)",
-            "please help(?= ,|$)",
+            "(?:somebody|someone|anyone|pls|please) help(?= ,|$)",
         ),
     ),
 )
@@ -861,6 +873,11 @@ _MASKS = _compile(
         "|pagina|perfil|face|insta|correo|pc|datos|informacion){END}",
         "secuestro de datos",
         # "no aguanto más este calor", "ya no puedo más de la risa"
+        "no (?:aguanto|soporto) (?:mas )?a (?:mi|mis|el|la|los|las|este|esta|ese|esa|tu|su|sus)"
+        " \\w+",
+        "(?:tarea|tareas|examen|examenes|escuela|trabajo|chamba|calor|frio|trafico|semana|lunes"
+        "|clase|clases|chiste|meme|rola|cancion|pelicula|serie|video|risa|ejercicio|gym"
+        "|entrenamiento){GAP} me (?:mato|mata|matan|mataron|va a matar|van a matar){END}",
         "no (?:aguanto|soporto|puedo) (?:mas )?(?:con )?(?:a )?(?:el|la|los|las|este|esta|estos"
         "|estas|a|mi|mis|de la|de|tanta|tanto)? ?(?:calor|frio|tarea|tareas|escuela|examen"
         "|examenes|clase|clases|trafico|hambre|sueno|maestro|maestra|profe|jefe|trabajo"
@@ -957,6 +974,11 @@ _NEGATED = re.compile(
         "|going to|gonna|ever))? $"
     )
 )
+# "jajaja", "jsjs", "xD", "lol": an ambiguous phrase said laughing is hyperbole, not danger.
+# Clear phrases ("me quiero morir jaja") still count: a joke can carry a real cry.
+_LAUGHTER = re.compile(
+    r"(?<![a-z])(?:(?:j[aeiosk]|h[ae]){2,}[a-z]{0,3}|x+d+|lol|lmao|lmfao)(?![a-z])"
+)
 _NEGATION_WINDOW = 40
 _MAX_MATCHES_PER_RULE = 8
 
@@ -964,8 +986,10 @@ _MAX_MATCHES_PER_RULE = 8
 class _Context:
     """What a message says around a matched phrase, each read at most once."""
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, text: str, key: str) -> None:
+        self.text = text
         self.key = key
+        self._laughing: bool | None = None
         self._distant_past: bool | None = None
         self._play: bool | None = None
         self._urgent: list[tuple[int, int]] | None = None
@@ -974,6 +998,12 @@ class _Context:
         if self._distant_past is None:
             self._distant_past = _DISTANT_PAST.search(self.key) is not None
         return self._distant_past
+
+    def laughing(self) -> bool:
+        # Read on the folded text: respelling turns "jajaja" into "jajaja" but "hahaha" into "a".
+        if self._laughing is None:
+            self._laughing = _LAUGHTER.search(fold(self.text[:MAX_CHARS])) is not None
+        return self._laughing
 
     def play(self) -> bool:
         if self._play is None:
@@ -991,9 +1021,10 @@ class _Context:
         return _NEGATED.search(self.key, max(0, start - _NEGATION_WINDOW), start) is not None
 
 
-def _is_clear(rule: _Rule, match: re.Match[str], context: _Context) -> bool:
+def _reading(rule: _Rule, match: re.Match[str], context: _Context) -> bool | None:
+    """True for clear danger, False for possible danger, None for a joke."""
     if rule.tier is MAYBE and not context.urgent_outside(match):
-        return False
+        return None if context.laughing() else False
     if rule.tier is PAST and context.distant_past():
         return False
     if rule.kind in _PLAY_SENSITIVE and context.play():
@@ -1009,7 +1040,7 @@ def detect_crisis(text: str) -> CrisisSignal | None:
     key = _MASKS.sub(" , ", _key(text))
     if not key.strip(" ,"):
         return None
-    context = _Context(key)
+    context = _Context(text, key)
     certain: set[DangerKind] = set()
     possible: set[DangerKind] = set()
     for rule in _RULES:
@@ -1018,10 +1049,12 @@ def detect_crisis(text: str) -> CrisisSignal | None:
         # A bounded number of matches per rule keeps a pathological 4,096-character message
         # (the same phrase repeated) as fast as an ordinary one.
         for _, match in zip(range(_MAX_MATCHES_PER_RULE), rule.pattern.finditer(key), strict=False):
-            if _is_clear(rule, match, context):
+            reading = _reading(rule, match, context)
+            if reading:
                 certain.add(rule.kind)
                 break
-            possible.add(rule.kind)
+            if reading is not None:
+                possible.add(rule.kind)
     if certain:
         return CrisisSignal(frozenset(certain), uncertain=False)
     if possible:

@@ -37,6 +37,11 @@ CLEAR_DANGER: dict[DangerKind, list[str]] = {
         "i dont want to live anymore",
         "sometimes i cut myself",
         "I feel suicidal",
+        "mi amiga se quiere suicidar, qué hago",
+        "mi hijo se quiere ahorcar",
+        "me acabo de cortar los brazos",
+        "my friend is going to kill himself",
+        "me quiero morir jaja",
     ],
     K.VIOLENCE_NOW: [
         "me está pegando ahorita",
@@ -56,6 +61,8 @@ CLEAR_DANGER: dict[DangerKind, list[str]] = {
         "he's hitting me",
         "my boyfriend hits me",
         "my husband beat me last night",
+        "me están apuñalando",
+        "lo acuchillaron y está sangrando",
     ],
     K.THREAT: [
         "me quieren matar",
@@ -91,6 +98,7 @@ CLEAR_DANGER: dict[DangerKind, list[str]] = {
         "me drogaron y abusaron de mí",
         "me acosa sexualmente mi jefe",
         "un compañero me toca las piernas sin que yo quiera",
+        "me acaban de violar",
         "I was raped",
         "he raped me",
         "he touched me without asking",
@@ -128,6 +136,8 @@ CLEAR_DANGER: dict[DangerKind, list[str]] = {
         "desaparecieron a mi hermana",
         "me intentaron secuestrar saliendo de la escuela",
         "lo levantaron ayer en la noche",
+        "unos hombres me quieren subir a un carro",
+        "mi hija no llegó y me llamaron pidiendo rescate",
         "my brother was kidnapped",
         "they kidnapped my sister",
         "someone is holding us hostage",
@@ -176,7 +186,7 @@ POSSIBLE_DANGER: list[tuple[str, DangerKind]] = [
     ("ya no puedo más con todo", K.SUICIDE_SELF_HARM),
     ("quiero desaparecer", K.SUICIDE_SELF_HARM),
     ("no me quiero morir", K.SUICIDE_SELF_HARM),
-    ("mi amiga se quiere suicidar, qué hago", K.SUICIDE_SELF_HARM),
+    ("mi hija se corta y no sé cómo hablar con ella", K.SUICIDE_SELF_HARM),
     ("me corté", K.SUICIDE_SELF_HARM),
     ("me violaron cuando era niña", K.SEXUAL_VIOLENCE),
     ("hace dos años abusaron de mí", K.SEXUAL_VIOLENCE),
@@ -252,6 +262,14 @@ NO_DANGER = [
     "we're shooting a video for school",
     "I'm dying to see you",
     "my phone died",
+    "la tarea me va a matar",
+    "ese chiste me mató jajaja",
+    "el examen de mate me mató",
+    "mi mamá me va a matar si llego tarde jaja",
+    "mi jefe me va a matar si no entrego esto hoy jaja",
+    "neta ya no aguanto a mi novio, me trae bien checada",
+    "can you help me",
+    "mi ex me sigue mandando mensajes",
 ]
 
 
@@ -428,3 +446,11 @@ def test_a_phrase_whose_spelling_is_cut_by_regex_syntax_is_refused() -> None:
     # "forc\w*" would never match "forced", which the text respells as "forsed".
     with pytest.raises(ValueError, match="forc"):
         _phrase_body("forc\\w* me")
+
+
+def test_laughing_silences_an_ambiguous_phrase_but_not_a_clear_one() -> None:
+    assert detect_crisis("si repruebo me mato jajaja") is None
+    assert detect_crisis("auxilio xD") is None
+    joked = detect_crisis("me quiero morir jaja")
+    assert joked is not None
+    assert joked.uncertain is False
