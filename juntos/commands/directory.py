@@ -81,6 +81,8 @@ def near(
 
 #: Imports larger than this many rows show a progress bar.
 PROGRESS_THRESHOLD = 1_000
+#: CSV bytes above which reading and checking (before any row is counted) shows a spinner.
+LARGE_SOURCE_BYTES = 200_000
 err_console = Console(stderr=True)
 
 
@@ -102,14 +104,16 @@ def run_import(source: Path, *, check_only: bool = False) -> ImportReport:
     """Import (or only check) an HSDS directory into the configured database; print the outcome."""
     places = load_place_finder()
     progress = Progress(console=err_console, transient=True)
-    task = progress.add_task("Importing", total=None)
+    task = progress.add_task("Reading and checking", total=None)
+    if sum(p.stat().st_size for p in source.glob("*.csv")) > LARGE_SOURCE_BYTES:
+        progress.start()
 
     def on_progress(done: int, total: int) -> None:
         if total <= PROGRESS_THRESHOLD:
             return
         if not progress.live.is_started:
             progress.start()
-        progress.update(task, completed=done, total=total)
+        progress.update(task, description="Importing", completed=done, total=total)
 
     async def work(database: Database) -> ImportReport:
         return await import_directory(

@@ -95,6 +95,8 @@ Rows = list[list[str]]
 
 
 def _cell(value: object) -> str:
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -111,9 +113,10 @@ def _sorted_rows(
 ) -> Rows:
     rows = []
     for item in items:
-        values = {c: getattr(item, c, None) for c in columns}
-        values.update(extra(item))
-        rows.append([_cell(values[c]) for c in columns])
+        computed = extra(item)
+        rows.append(
+            [_cell(computed[c] if c in computed else getattr(item, c, None)) for c in columns]
+        )
     return sorted(rows)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from functools import cache
 
 from domain.taxonomy import (
     CATEGORY_TAXONOMY,
@@ -103,10 +104,12 @@ def known_codes(taxonomy: str) -> tuple[str, ...]:
     return tuple(str(code) for code in TAXONOMIES[taxonomy][1])
 
 
+@cache
 def taxonomy_id(name: str) -> str:
     return str(uuid.uuid5(NAMESPACE, f"taxonomy:{name}"))
 
 
+@cache
 def term_id(term: Term) -> str:
     return str(uuid.uuid5(NAMESPACE, f"taxonomy_term:{term.taxonomy}:{term.code}"))
 
