@@ -14,9 +14,11 @@ Each rule has a tier:
 * MAYBE: could be danger or could be an ordinary use ("me va a matar", "no aguanto más").
   Uncertain unless the message also says "ahorita", "auxilio", "ayuda"...
 
-A negation just before a phrase ("no me quiero morir") makes it uncertain, never silent, and
-so does a video-game context for shootings, threats and violence. An uncertain signal means
-"when in doubt, show the lines": the bot answers with the lines and then its normal flow.
+A negation just before a phrase ("no me quiero morir") makes it uncertain, never silent; so do
+a game or film context for shootings, threats and kidnappings, a question about what to do
+("qué hago si veo una balacera"; not for suicide), and laughter ("jaja") for a clear phrase.
+Laughter silences an ambiguous one. An uncertain signal means "when in doubt, show the lines":
+the bot answers with the lines and then its normal flow.
 """
 
 from __future__ import annotations
@@ -231,7 +233,8 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
             "no (?:quiero|kiero) existir",
             "no point (?:in )?living",
             # not wanting to live
-            "(?:ya )?no (?:quiero|kiero|kero) (?:seguir )?(?:vivir|viviendo)",
+            "(?:ya )?no (?:quiero|kiero|kero) (?:seguir )?(?:vivir|viviendo)"
+            "(?! ?(?:con|en|aqui|alla|aca|ahi|cerca|lejos|junto|asi|solo|sola|de)(?![a-z]))",
             "no (?:quiero|kiero) estar viv",
             "cansad\\w* de vivir",
             "hart\\w* de vivir",
@@ -332,6 +335,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
             "adios a todos",
             "perdon por todo",
             "carta de despedida",
+            "no (?:quiero|kiero) (?:seguir )?vivir asi",
             "ya no (?:quiero|kiero) estar aqui",
             "sobro en este mundo",
             "no le (?:encuentro|veo) sentido (?:a la vida|a mi vida|a nada|a vivir)",
@@ -383,7 +387,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
             "me (?:golpeo|golpearon|golpeaba|golpeaban|patearon|madrearon|ahorco|ahorcaron){END}",
             "me (?:dio|dieron|puso|pusieron) una (?:golpiza|madriza|putiza|cachetada|bofetada"
             "|paliza)",
-            "me dio un (?:golpe|punetazo|putazo|madrazo|cabezazo) ",
+            "me (?:dio|dieron) un (?:punetazo|putazo|madrazo|cabezazo|puntapie)",
             "me (?:cacheteo|abofeteo){END}",
             "me rompio (?:la nariz|el labio|un diente|la boca)",
             "me dejo (?:moretones|morado)",
@@ -406,6 +410,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
         MAYBE,
         (
             "me pega{END}",
+            "me (?:dio|dieron) un golpe",
             "me pego{END}",
             "me empujo",
             "me avento (?:contra|al|a la|de)",
@@ -424,8 +429,10 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
             "(?:quiere|quieren) matarm",
             "nos van a matar",
             "van a matar a (?:mi|mis)",
-            "me amenaz\\w*",
-            "nos amenaz\\w*",
+            "(?:me|nos) amenaz\\w*{GAP} con (?:un|una|la|el|su) {WEAPON}",
+            "(?:me|nos) amenaz\\w* con (?:pegarme|golpearme|lastimarme|hacerme dano|matarme"
+            "|levantarme|secuestrarme|desaparecerme|violarme|quitarme a (?:mis|los) (?:hijos"
+            "|ninos)|subir|publicar|pasar|difundir|pegarnos|matarnos|levantarnos)",
             "(?:me|nos) {ESTA} amenazando",
             "(?:me|nos) {ESTAN} amenazando",
             "me (?:tiene|tienen) amenazad\\w*",
@@ -477,6 +484,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
             "me (?:va|van) a partir la madre",
             "extorsion",
             "secuestro virtual",
+            "(?:me|nos) amenaz\\w*",
             "(?:tiene|trae|tienen|traen) (?:un|una) {WEAPON}",
             "amenazas",
             "con (?:un|una) (?:pistola|arma|cuerno|rifle|escopeta|metralleta)",
@@ -834,6 +842,7 @@ _MASKS = _compile(
         "cortar con (?:mi|el|la|su)",
         # "me pegó la gripa", "se me pega la canción", "esta rola me pega duro"
         "{PEGAR} (?:la|el|una|un|duro la|duro el) (?:gripa|gripe|covid|sol|sueno|cruda|bajon"
+        "|chicle|susto|sustote|resfriado|catarro|pegamento|sticker|calcomania"
         "|depre|nostalgia|hambre|flojera|tristeza|ansiedad|rola|cancion|virus|calor|frio"
         "|dengue|varicela|tos|enfermedad|infeccion|sarampion|piojos|chikungunya|mania"
         "|costumbre){END}",
@@ -862,9 +871,20 @@ _MASKS = _compile(
         # a film, a game, a song, homework about it
         "(?:pelicula|peliculas|serie|series|videojuego|juego|libro|novela|documental|meme"
         "|video|noticia|noticias|cancion|corrido|corridos|tarea|ensayo|exposicion|proyecto"
-        "|clase) (?:de|del|sobre|con|acerca de) (?:balaceras|balazos|disparos|secuestros"
+        "|clase) (?:de|del|sobre|con|acerca de) (?:el |la |los |las |un |una )?(?:balaceras"
+        "|balazos|disparos|secuestros"
         "|secuestradores|narcos|sicarios|asesinos|zombis|terror|guerra|balas|suicidio"
-        "|violacion|violencia|abuso|extorsion){END}",
+        "|violacion|violencia|abuso|extorsion|secuestro|balacera|asesinato|tiroteo){END}",
+        "(?:prevencion|prevenir|taller|curso|platica|campana|dia mundial|conferencia) "
+        "(?:de|del|sobre|para prevenir) ?(?:el |la )?(?:suicidio|violacion|secuestro|abuso)",
+        "golpe (?:de calor|de suerte|de estado|de vista|el balon|la pelota|la puerta)",
+        "{ME} golpe\\w* (?:la|el) (?:realidad|nostalgia|tristeza|depresion|ansiedad|calor|frio"
+        "|sueno|cruda)",
+        "(?:va a|van a|quiere|quieren|amenaza con|amenazo con|piensa|penso en) cortarme",
+        "me cort\\w* y me (?:bloqueo|dejo|boto|termino|dejo de hablar)",
+        "cort\\w*{GAP} (?:cocinando|picando|lavando|en la cocina|rasurandome|con el abrelatas)",
+        "(?:que|k) (?:oso|verguenza|pena) ,? ?(?:{ME} {QUIERO} morir|me muero|quiero morir"
+        "|tragame tierra)",
         "primeros auxilios",
         # "me siguen en TikTok", "me secuestraron la cuenta"
         "(?:siguiendo|siguen|sigue|seguir|sigues|seguirme|siga|siguio) (?:en|por)"
@@ -974,12 +994,22 @@ _NEGATED = re.compile(
         "|going to|gonna|ever))? $"
     )
 )
-# "jajaja", "jsjs", "xD", "lol": an ambiguous phrase said laughing is hyperbole, not danger.
-# Clear phrases ("me quiero morir jaja") still count: a joke can carry a real cry.
+# "qué hago si veo una balacera", "en caso de secuestro": a question about what to do, not a
+# report. Not applied to suicide: "qué hago si me quiero morir" is a cry for help.
+_HYPOTHETICAL = re.compile(
+    _START
+    + _phrase_body(
+        "(?:si|en caso de|que hacer (?:si|en|durante|cuando)|que hago (?:si|en|durante|cuando)"
+        "|como actuar (?:si|en|durante|ante)|durante)(?: \\w+){1,2} $"
+    )
+)
+_NOT_HYPOTHETICAL = frozenset({S.SUICIDE_SELF_HARM})
+# "jajaja", "jsjs", "xD", "lol": an ambiguous phrase said laughing is hyperbole, not danger,
+# and a clear one becomes uncertain (the lines are still shown: a joke can carry a real cry).
 _LAUGHTER = re.compile(
     r"(?<![a-z])(?:(?:j[aeiosk]|h[ae]){2,}[a-z]{0,3}|x+d+|lol|lmao|lmfao)(?![a-z])"
 )
-_NEGATION_WINDOW = 40
+_CONTEXT_WINDOW = 40  # characters read before a phrase for a negation or an "if"
 _MAX_MATCHES_PER_RULE = 8
 
 
@@ -1017,8 +1047,14 @@ class _Context:
         return any(end <= match.start() or start >= match.end() for start, end in self._urgent)
 
     def negated(self, match: re.Match[str]) -> bool:
+        return self._before(_NEGATED, match)
+
+    def hypothetical(self, match: re.Match[str]) -> bool:
+        return self._before(_HYPOTHETICAL, match)
+
+    def _before(self, pattern: re.Pattern[str], match: re.Match[str]) -> bool:
         start = match.start()
-        return _NEGATED.search(self.key, max(0, start - _NEGATION_WINDOW), start) is not None
+        return pattern.search(self.key, max(0, start - _CONTEXT_WINDOW), start) is not None
 
 
 def _reading(rule: _Rule, match: re.Match[str], context: _Context) -> bool | None:
@@ -1029,7 +1065,9 @@ def _reading(rule: _Rule, match: re.Match[str], context: _Context) -> bool | Non
         return False
     if rule.kind in _PLAY_SENSITIVE and context.play():
         return False
-    return not context.negated(match)
+    if rule.kind not in _NOT_HYPOTHETICAL and context.hypothetical(match):
+        return False
+    return not (context.negated(match) or context.laughing())
 
 
 def detect_crisis(text: str) -> CrisisSignal | None:

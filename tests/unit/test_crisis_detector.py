@@ -41,7 +41,6 @@ CLEAR_DANGER: dict[DangerKind, list[str]] = {
         "mi hijo se quiere ahorcar",
         "me acabo de cortar los brazos",
         "my friend is going to kill himself",
-        "me quiero morir jaja",
     ],
     K.VIOLENCE_NOW: [
         "me está pegando ahorita",
@@ -187,6 +186,8 @@ POSSIBLE_DANGER: list[tuple[str, DangerKind]] = [
     ("quiero desaparecer", K.SUICIDE_SELF_HARM),
     ("no me quiero morir", K.SUICIDE_SELF_HARM),
     ("mi hija se corta y no sé cómo hablar con ella", K.SUICIDE_SELF_HARM),
+    ("me quiero morir jaja", K.SUICIDE_SELF_HARM),
+    ("qué hago si veo una balacera", K.SHOOTING),
     ("me corté", K.SUICIDE_SELF_HARM),
     ("me violaron cuando era niña", K.SEXUAL_VIOLENCE),
     ("hace dos años abusaron de mí", K.SEXUAL_VIOLENCE),
@@ -448,9 +449,15 @@ def test_a_phrase_whose_spelling_is_cut_by_regex_syntax_is_refused() -> None:
         _phrase_body("forc\\w* me")
 
 
-def test_laughing_silences_an_ambiguous_phrase_but_not_a_clear_one() -> None:
+def test_laughing_silences_an_ambiguous_phrase_but_still_shows_the_lines_for_a_clear_one() -> None:
     assert detect_crisis("si repruebo me mato jajaja") is None
     assert detect_crisis("auxilio xD") is None
     joked = detect_crisis("me quiero morir jaja")
-    assert joked is not None
-    assert joked.uncertain is False
+    assert joked == CrisisSignal(frozenset({K.SUICIDE_SELF_HARM}), uncertain=True)
+
+
+def test_asking_what_to_do_in_a_danger_is_uncertain_but_asking_it_about_suicide_is_not() -> None:
+    asked = detect_crisis("qué hacer en caso de balacera")
+    assert asked == CrisisSignal(frozenset({K.SHOOTING}), uncertain=True)
+    cry = detect_crisis("qué hago si me quiero morir")
+    assert cry == CrisisSignal(frozenset({K.SUICIDE_SELF_HARM}), uncertain=False)
