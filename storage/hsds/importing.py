@@ -116,6 +116,11 @@ def _rows(tables: dict[str, CsvTable], name: str) -> Iterator[tuple[CsvTable, Ro
             yield table, row
 
 
+def _in_mexico(latitude: float, longitude: float) -> bool:
+    """Roughly inside Mexico: elsewhere the nearest Mexican municipality means nothing."""
+    return 14.0 <= latitude <= 33.0 and -118.5 <= longitude <= -86.5
+
+
 def _uuid_or_none(value: str | None) -> str | None:
     if value and UUID_PATTERN.match(value):
         return value.lower()
@@ -310,7 +315,12 @@ class _Planner:
                 r.problem("external_identifier", f"unknown INEGI municipality code {code}")
                 return None, DEFAULT_TIMEZONE
             return code, municipality.timezone
-        if latitude is not None and longitude is not None and self.places is not None:
+        if (
+            latitude is not None
+            and longitude is not None
+            and self.places is not None
+            and _in_mexico(latitude, longitude)
+        ):
             nearest = self.places.nearest_municipality(latitude, longitude)
             if nearest is not None:
                 return nearest.inegi_code, nearest.timezone

@@ -13,6 +13,7 @@ import pytest
 
 from domain.directory import Directory
 from domain.taxonomy import Category, Sector
+from storage.gazetteer import load_gazetteer
 from storage.hsds import TABLES, plan_import, read_tables
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,6 +105,17 @@ def test_every_location_lies_inside_its_municipality(demo: Directory) -> None:
     assert outside == []
     cities = {a.location_id: a.city for a in demo.addresses}
     assert {cities[loc.id] for loc in demo.locations} == {n for n, _ in MUNICIPALITIES.values()}
+
+
+def test_the_gazetteer_knows_every_code_and_agrees_on_every_time_zone(demo: Directory) -> None:
+    tables, _ = read_tables(DEMO)
+    with_gazetteer = plan_import(tables, places=load_gazetteer())
+    assert with_gazetteer.problems == []
+    assert with_gazetteer.directory.locations == demo.locations
+    for code, (name, _box) in MUNICIPALITIES.items():
+        municipality = load_gazetteer().municipality(code)
+        assert municipality is not None
+        assert municipality.name == name
 
 
 def test_border_cities_read_their_hours_in_their_own_time_zone(demo: Directory) -> None:

@@ -399,6 +399,17 @@ def test_without_an_inegi_code_the_municipality_comes_from_the_coordinates(
     assert (location.municipality_code, location.timezone) == ("02004", "America/Tijuana")
 
 
+def test_a_place_outside_mexico_gets_no_municipality(tmp_path: Path) -> None:
+    tables = base()
+    tables["locations"][0].update(
+        latitude="51.5", longitude="-0.12", external_identifier="", external_identifier_type=""
+    )
+    result = plan(tmp_path, tables)
+    assert result.problems == []
+    location = result.directory.locations[0]
+    assert (location.municipality_code, location.timezone) == (None, "America/Mexico_City")
+
+
 def test_an_unknown_inegi_code_is_an_error(tmp_path: Path) -> None:
     tables = base()
     tables["locations"][0]["external_identifier"] = "99999"
