@@ -447,7 +447,7 @@
         list.append(el("li", {}, el("button", {
           type: "button",
           onclick: () => { this.togglePanel(".commands-panel", ".menu-button"); this.sendText(`/${command.command}`); },
-        }, el("span", { class: "name", text: `/${command.command}` }), document.createTextNode(command.description))));
+        }, el("span", { class: "name", text: `/${command.command}` }), document.createTextNode(` ${command.description}`))));
       }
       this.q(".no-commands").hidden = commands.length > 0;
     }

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 from telegram import (
+    BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -107,8 +108,21 @@ async def quick_exit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await context.bot.send_message(message.chat.id, "Listo.")
 
 
+async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
+    """Publish the Spanish command menu at start-up."""
+    await application.bot.set_my_commands(
+        [BotCommand("start", "Empezar"), BotCommand("salir", "Salida rápida")], language_code="es"
+    )
+
+
 def build_bot(emulator: BotApiEmulator) -> Application:  # type: ignore[type-arg]
-    app = ApplicationBuilder().token(TOKEN).base_url(emulator.base_url).build()
+    app = (
+        ApplicationBuilder()
+        .token(TOKEN)
+        .base_url(emulator.base_url)
+        .post_init(register_commands)
+        .build()
+    )
     app.add_handler(CommandHandler("salir", quick_exit))
     app.add_handler(MessageHandler(filters.LOCATION, show_nearby))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, greet))
@@ -206,9 +220,9 @@ async def test_a_person_talks_to_a_bot_in_the_sandbox_page(
         await expect(luis.get_by_role("button", name="Iniciar", exact=True)).to_be_visible()
         await page.screenshot(path=str(OUTPUT / "sandbox.png"), full_page=True)
 
-        # Quick exit: the bot deletes the chat's messages and they disappear from the page.
-        await ana.get_by_label("Mensaje de Ana").fill("/salir")
-        await ana.get_by_label("Mensaje de Ana").press("Enter")
+        # Quick exit from the command menu: the bot deletes the chat's messages.
+        await ana.get_by_role("button", name="Comandos del bot").click()
+        await ana.get_by_role("button", name="/salir Salida rápida").click()
         await expect(ana.get_by_text("Listo.")).to_be_visible(timeout=WAIT_MS)
         await expect(ana.get_by_text("¡Hola! ¿Qué necesitas?")).to_have_count(0)
         await expect(ana.locator(".message")).to_have_count(1)

@@ -164,6 +164,38 @@ async def test_allowed_updates_drops_other_kinds(emulator: BotApiEmulator, bot: 
     assert [u.callback_query.data for u in updates] == ["x:1"]
 
 
+async def test_odd_and_forged_updates_reach_the_bot_as_telegram_objects(
+    emulator: BotApiEmulator, bot: Bot
+) -> None:
+    chat = emulator.private_chat(1001, "Ana")
+    sticker = {
+        "file_id": "sticker-1",
+        "file_unique_id": "s1",
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+    }
+    await chat.send_message(sticker=sticker)
+    live = await chat.send_location(31.69, -106.42, live_period=900)
+    await chat.edit_location(live, 31.70, -106.43)
+    await chat.forge_callback_query("ref:accept:99999")
+    emulator.push_update({"update_kind_from_the_future": {"x": 1}})
+
+    sticker_update, live_update, moved, forged, odd = await bot.get_updates(timeout=0)
+    assert sticker_update.message.text is None
+    assert sticker_update.message.sticker.width == 512
+    assert live_update.message.location.latitude == pytest.approx(31.69)
+    assert live_update.to_dict()["message"]["location"]["live_period"] == 900
+    assert moved.message is None
+    assert moved.edited_message.location.latitude == pytest.approx(31.70)
+    assert moved.edited_message.message_id == live.message_id
+    assert forged.callback_query.data == "ref:accept:99999"
+    assert forged.callback_query.message is None  # nothing from the bot to attach it to
+    assert odd.api_kwargs == {"update_kind_from_the_future": {"x": 1}}
+
+
 # -- errors and retries -------------------------------------------------------------------
 
 
