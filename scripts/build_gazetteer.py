@@ -99,10 +99,12 @@ STATES: dict[str, tuple[str, str, str]] = {
     "32": ("Zacatecas", "Zacatecas", "32"),
 }
 
-#: Municipios whose clocks differ from what GeoNames' places say. Since Mexico's 2022 time law
-#: only the US-border strip keeps (US) daylight saving time; GeoNames still puts some of
-#: those municipios, and Bahía de Banderas, in their state's zone. Names are resolved against
-#: the data (the build fails on a name it cannot find).
+#: Municipios whose clocks differ from what GeoNames' places say. Under the Ley de los Husos
+#: Horarios (2022) only the 36 municipios of the northern border strip keep a seasonal (US)
+#: schedule: the east of Chihuahua's strip on the 90° W meridian (America/Ojinaga), its west
+#: on Mountain time (America/Ciudad_Juarez); and Bahía de Banderas follows Central time.
+#: GeoNames still puts several of them in their state's zone. Names are resolved against the
+#: data (the build fails on a name it cannot find).
 TIMEZONE_OVERRIDES: dict[str, dict[str, tuple[str, ...]]] = {
     "America/Ciudad_Juarez": {
         "08": ("Janos", "Ascensión", "Juárez", "Praxedis G. Guerrero", "Guadalupe"),
@@ -111,12 +113,15 @@ TIMEZONE_OVERRIDES: dict[str, dict[str, tuple[str, ...]]] = {
     "America/Matamoros": {
         "05": (
             "Acuña",
+            "Allende",
             "Guerrero",
             "Hidalgo",
             "Jiménez",
+            "Morelos",
             "Nava",
             "Ocampo",
             "Piedras Negras",
+            "Villa Unión",
             "Zaragoza",
         ),
         "19": ("Anáhuac",),
@@ -661,8 +666,8 @@ def lookup_entries(municipalities: Mapping[str, Municipality]) -> list[str]:
     def add(name: str, *, typed_only: bool = False) -> None:
         forms = (normalize(name),) if typed_only else (name, normalize(name))
         for form in forms:
-            if form.casefold() not in seen and len(entries) < LOOKUP_MAX_ENTRIES:
-                seen.add(form.casefold())
+            if form not in seen and len(entries) < LOOKUP_MAX_ENTRIES:
+                seen.add(form)
                 entries.append(form)
 
     for code in JPV_MUNICIPALITIES:

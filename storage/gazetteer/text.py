@@ -60,9 +60,9 @@ ABBREVIATIONS: dict[str, str] = {
 #: a token of a municipality or state name (a test checks it against the data file).
 FILLERS: frozenset[str] = _words(
     """
-    a al aqui aca ahi ahorita alla ando andamos cerca cerquita donde en entre es esta estamos
+    al aqui aca ahi ahorita alla ando andamos cerca cerquita donde en entre es esta estamos
     estoy me mi mis nos por porfa favor queda quedamos rumbo se soy su sus te tu ubicacion
-    ubicado ubicada vivimos vivo yo hola buenas buenos dias tardes noches gracias municipio
+    ubicado ubicada vivimos vivo yo hola buenas dias tardes noches gracias municipio
     direccion domicilio codigo postal cp
     """
 )
