@@ -20,7 +20,7 @@ from sandbox.chat import PrivateChat
 from sandbox.errors import NOT_FOUND, UNAUTHORIZED, ApiError
 from sandbox.faults import Fault, make_fault
 from sandbox.methods import METHODS
-from sandbox.params import Params, Upload
+from sandbox.params import Params, read_params
 from sandbox.personas import PERSONAS, Persona
 from sandbox.store import JSON, Clock, Store, system_clock
 
@@ -307,7 +307,7 @@ class BotApiEmulator:
         try:
             if request.match_info["token"] != self.token:
                 raise UNAUTHORIZED
-            params = await _read_params(request)
+            params = await read_params(request)
             result = await self._call(method.lower(), params)
             body: JSON = {"ok": True, "result": result}
             status = 200
@@ -379,30 +379,3 @@ class BotApiEmulator:
         if stored is None or stored.data is None:
             return web.json_response(NOT_FOUND.payload() | {"description": "Not Found"}, status=404)
         return web.Response(body=stored.data, content_type="application/octet-stream")
-
-
-async def _read_params(request: web.Request) -> Params:
-    """Query string, then form/multipart fields or a JSON body (body values win)."""
-    values: dict[str, Any] = dict(request.query)
-    uploads: dict[str, Upload] = {}
-    if request.method == "POST" and request.can_read_body:
-        if request.content_type == "application/json":
-            try:
-                body = await request.json()
-            except ValueError:
-                raise ApiError.bad_request("can't parse JSON body") from None
-            if not isinstance(body, dict):
-                raise ApiError.bad_request("JSON body must be an object")
-            values.update(body)
-        else:
-            form = await request.post()
-            for name, value in form.items():
-                if isinstance(value, web.FileField):
-                    uploads[name] = Upload(
-                        filename=value.filename or name,
-                        content_type=value.content_type or "application/octet-stream",
-                        data=value.file.read(),
-                    )
-                else:
-                    values[name] = value
-    return Params(values, uploads)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sandbox.errors import ApiError
-from sandbox.formatting import parse_text, utf16_len
+from sandbox.markup import formatted, reply_markup
 from sandbox.media import image_size
 from sandbox.params import Params, Upload
 from sandbox.store import JSON, CallbackAnswer, ChatState, Store, StoredFile, StoredMessage
@@ -34,18 +34,6 @@ CHAT_ACTIONS = {
     "record_video_note",
     "upload_video_note",
 }
-INLINE_ACTIONS = {
-    "url",
-    "callback_data",
-    "web_app",
-    "login_url",
-    "switch_inline_query",
-    "switch_inline_query_current_chat",
-    "switch_inline_query_chosen_chat",
-    "copy_text",
-    "callback_game",
-    "pay",
-}
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
     "the same as a current content and reply markup of the message"
@@ -53,70 +41,6 @@ NOT_MODIFIED = (
 
 
 # -- shared checks ------------------------------------------------------------------------
-
-
-def _reply_markup(params: Params) -> tuple[JSON | None, JSON | None]:
-    """(markup as sent, inline keyboard to attach to the Message) after Telegram's checks."""
-    markup = params.obj("reply_markup")
-    if markup is None:
-        return None, None
-    if "inline_keyboard" in markup:
-        _check_inline_keyboard(markup["inline_keyboard"])
-        return markup, {"inline_keyboard": markup["inline_keyboard"]}
-    if "keyboard" in markup:
-        _check_reply_keyboard(markup["keyboard"])
-        return markup, None
-    if markup.get("remove_keyboard") is True or markup.get("force_reply") is True:
-        return markup, None
-    raise ApiError.bad_request("can't parse reply keyboard markup JSON object")
-
-
-def _check_inline_keyboard(rows: Any) -> None:
-    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-        raise ApiError.bad_request(
-            'field "inline_keyboard" of the InlineKeyboardMarkup should be an Array of Arrays'
-        )
-    for row in rows:
-        for button in row:
-            if not isinstance(button, dict) or not button.get("text"):
-                raise ApiError.bad_request("text buttons are unallowed in the inline keyboard")
-            actions = INLINE_ACTIONS.intersection(button)
-            if len(actions) != 1:
-                raise ApiError.bad_request("text buttons are unallowed in the inline keyboard")
-            data = button.get("callback_data")
-            if data is not None and not 1 <= len(str(data).encode()) <= 64:
-                raise ApiError.bad_request("BUTTON_DATA_INVALID")
-
-
-def _check_reply_keyboard(rows: Any) -> None:
-    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-        raise ApiError.bad_request(
-            'field "keyboard" of the ReplyKeyboardMarkup should be an Array of Arrays'
-        )
-    for row in rows:
-        for button in row:
-            text = button if isinstance(button, str) else (button or {}).get("text")
-            if not text:
-                raise ApiError.bad_request("keyboard button text must be non-empty")
-
-
-def _formatted(params: Params, key: str, limit: int) -> JSON:
-    """`{key: text, key_entities: [...]}` from `key`, `parse_mode` and explicit entities."""
-    raw = params.text(key, required=False) or ""
-    entities_key = "entities" if key == "text" else "caption_entities"
-    explicit = params.array(entities_key)
-    if explicit is not None:
-        text, entities = raw, explicit
-    else:
-        text, entities = parse_text(raw, params.text("parse_mode", required=False))
-    if utf16_len(text) > limit:
-        raise ApiError.bad_request(
-            "message is too long" if key == "text" else "message caption is too long"
-        )
-    fields: JSON = {key: text} if text else {}
-    if entities:
-        fields[entities_key] = entities
-    return fields
 
 
 def _reply_to(store: Store, chat: ChatState, params: Params) -> JSON:
@@ -137,7 +61,7 @@ def _reply_to(store: Store, chat: ChatState, params: Params) -> JSON:
 
 def _send(store: Store, params: Params, fields: JSON) -> JSON:
     chat = store.chat_for_bot(params.chat_id())
-    markup, inline = _reply_markup(params)
+    markup, inline = reply_markup(params)
     extra = _reply_to(store, chat, params)
     if inline is not None:
         extra["reply_markup"] = inline
@@ -248,7 +172,7 @@ def get_chat(store: Store, params: Params) -> JSON:
 def send_message(store: Store, params: Params) -> JSON:
     if not params.has("text"):
         raise ApiError.bad_request("message text is empty")
-    fields = _formatted(params, "text", MAX_TEXT)
+    fields = formatted(params, "text", MAX_TEXT)
     if not fields.get("text", "").strip():
         raise ApiError.bad_request("message text is empty")
     return _send(store, params, fields)
@@ -297,13 +221,13 @@ def send_photo(store: Store, params: Params) -> JSON:
     stored, info = _file(store, params, "photo", "photos")
     width, height = image_size(stored.data) if stored.data is not None else (0, 0)
     size = {**info, "width": width, "height": height}
-    return _send(store, params, {"photo": [size], **_formatted(params, "caption", MAX_CAPTION)})
+    return _send(store, params, {"photo": [size], **formatted(params, "caption", MAX_CAPTION)})
 
 
 def send_document(store: Store, params: Params) -> JSON:
     stored, info = _file(store, params, "document", "documents")
     document = {**info, "file_name": stored.filename, "mime_type": stored.content_type}
-    fields = {"document": document, **_formatted(params, "caption", MAX_CAPTION)}
+    fields = {"document": document, **formatted(params, "caption", MAX_CAPTION)}
     return _send(store, params, fields)
 
 
@@ -344,7 +268,7 @@ def _editable(store: Store, params: Params) -> tuple[ChatState, StoredMessage]:
 def _apply_edit(
     store: Store, chat: ChatState, message: StoredMessage, params: Params, new: JSON
 ) -> JSON:
-    markup, inline = _reply_markup(params)
+    markup, inline = reply_markup(params)
     if markup is not None and inline is None:
         raise ApiError.bad_request("inline keyboard expected")
     old = {k: message.raw.get(k) for k in (*new, "reply_markup")}
@@ -367,7 +291,7 @@ def edit_message_text(store: Store, params: Params) -> JSON:
         raise ApiError.bad_request("there is no text in the message to edit")
     if not params.has("text"):
         raise ApiError.bad_request("text is empty")
-    fields = _formatted(params, "text", MAX_TEXT)
+    fields = formatted(params, "text", MAX_TEXT)
     if not fields.get("text", "").strip():
         raise ApiError.bad_request("text is empty")
     return _apply_edit(store, chat, message, params, {"entities": None, **fields})
@@ -377,7 +301,7 @@ def edit_message_caption(store: Store, params: Params) -> JSON:
     chat, message = _editable(store, params)
     if not any(k in message.raw for k in ("photo", "document")):
         raise ApiError.bad_request("there is no caption in the message to edit")
-    fields = _formatted(params, "caption", MAX_CAPTION)
+    fields = formatted(params, "caption", MAX_CAPTION)
     return _apply_edit(
         store, chat, message, params, {"caption": None, "caption_entities": None, **fields}
     )

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from aiohttp import web
+
 from sandbox.errors import ApiError
 
 
@@ -164,3 +166,30 @@ def _maybe_json(value: Any) -> Any:
         except ValueError:
             return value
     return value
+
+
+async def read_params(request: web.Request) -> Params:
+    """Query string, then form/multipart fields or a JSON body (body values win)."""
+    values: dict[str, Any] = dict(request.query)
+    uploads: dict[str, Upload] = {}
+    if request.method == "POST" and request.can_read_body:
+        if request.content_type == "application/json":
+            try:
+                body = await request.json()
+            except ValueError:
+                raise ApiError.bad_request("can't parse JSON body") from None
+            if not isinstance(body, dict):
+                raise ApiError.bad_request("JSON body must be an object")
+            values.update(body)
+        else:
+            form = await request.post()
+            for name, value in form.items():
+                if isinstance(value, web.FileField):
+                    uploads[name] = Upload(
+                        filename=value.filename or name,
+                        content_type=value.content_type or "application/octet-stream",
+                        data=value.file.read(),
+                    )
+                else:
+                    values[name] = value
+    return Params(values, uploads)
