@@ -20,6 +20,7 @@ from sandbox.chat import PrivateChat
 from sandbox.errors import NOT_FOUND, UNAUTHORIZED, ApiError
 from sandbox.faults import Fault, make_fault
 from sandbox.methods import METHODS
+from sandbox.page import add_page_routes
 from sandbox.params import Params, read_params
 from sandbox.personas import PERSONAS, Persona
 from sandbox.store import JSON, Clock, Store, system_clock
@@ -102,8 +103,6 @@ class BotApiEmulator:
     # -- lifecycle --------------------------------------------------------------------
 
     async def start(self) -> None:
-        from sandbox.page import add_page_routes
-
         app = web.Application(client_max_size=MAX_UPLOAD)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
@@ -115,10 +114,7 @@ class BotApiEmulator:
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self._requested_port)
         await site.start()
-        server = site._server
-        assert server is not None
-        sockets = getattr(server, "sockets", None) or []
-        self.port = int(sockets[0].getsockname()[1])
+        self.port = int(self._runner.addresses[0][1])
         self._stopping = False
         logger.info("Bot API emulator listening on %s", self.page_url)
 
