@@ -67,8 +67,12 @@ GLOBAL_MAX_MUNICIPALITIES = 40
 MUNICIPALITY_FALLBACK_PENALTY = 8.0
 #: ... and a municipality with words left over that matched nothing, this much lower.
 UNEXPLAINED_PENALTY = 3.0
-#: A match this good means the text named a place: no broader search.
+#: A match this good means the text named a place: no search through every settlement...
 CONFIDENT = 95.0
+#: ... and when mentions found something this good, no whole-text name search either.
+LEFTOVER_NAME_SEARCH = 90.0
+#: Among colonias equally similar by WRatio, the one closest in length comes first.
+RATIO_TIEBREAK = 0.03
 MUNICIPALITIES_PER_MENTION = 4
 ALIAS_BONUS = 1.0
 STATE_PENALTY = 0.5
@@ -168,11 +172,11 @@ class Gazetteer:
         mentions = self._mentions(words)
         for mention in mentions:
             self._interpret(mention, mentions, words, found)
-        if found.best() < CONFIDENT:
-            query = " ".join(trim_edges([w for w in words if w not in SETTLEMENT_WORDS]))
+        query = " ".join(trim_edges([w for w in words if w not in SETTLEMENT_WORDS]))
+        if not mentions or found.best() < LEFTOVER_NAME_SEARCH:
             self._add_name_matches(query, found)
-            if not mentions and found.best() < CONFIDENT:
-                self._add_any_settlement(query, found)
+        if not mentions and found.best() < CONFIDENT:
+            self._add_any_settlement(query, found)
         return found.top(limit)
 
     def municipality(self, inegi_code: str) -> Municipality | None:
@@ -321,7 +325,8 @@ class Gazetteer:
                 score_cutoff=SETTLEMENT_CUTOFF,
                 limit=10,
             )
-            for _, similarity, position in hits:
+            for name_key, similarity, position in hits:
+                similarity = _tie_broken(query, name_key, similarity)
                 match = 0.75 * similarity + 0.25 * mention_score
                 found.add(self._settlement_candidate(record, position, match, "colonia"))
                 added = True
@@ -339,16 +344,15 @@ class Gazetteer:
         ]
         records.sort(key=lambda r: (-r.population, r.code))
         for record in records[:GLOBAL_MAX_MUNICIPALITIES]:
-            hits = process.extract(
-                query,
-                record.settlements.keys,
-                scorer=fuzz.WRatio,
-                score_cutoff=GLOBAL_SETTLEMENT_CUTOFF,
-                limit=5,
-            )
-            for _, similarity, position in hits:
-                candidate = self._settlement_candidate(record, position, similarity, "colonia")
-                found.add(_lowered(candidate, GLOBAL_PENALTY))
+            keys = record.settlements.keys
+            for position, name_key in enumerate(keys):
+                if not all(word in name_key for word in words):
+                    continue
+                similarity = fuzz.WRatio(query, name_key, score_cutoff=GLOBAL_SETTLEMENT_CUTOFF)
+                if similarity:
+                    similarity = _tie_broken(query, name_key, similarity)
+                    candidate = self._settlement_candidate(record, position, similarity, "colonia")
+                    found.add(_lowered(candidate, GLOBAL_PENALTY))
 
     # ---------------------------------------------------------------- candidates
 
@@ -430,6 +434,10 @@ class _Candidates:
 def _score(match: float, population: int, bonus: float) -> float:
     value = MATCH_WEIGHT * match + math.log10(1 + max(population, 0)) + bonus
     return round(min(100.0, max(0.0, value)), 1)
+
+
+def _tie_broken(query: str, name_key: str, similarity: float) -> float:
+    return min(100.0, similarity + RATIO_TIEBREAK * fuzz.ratio(query, name_key))
 
 
 def _lowered(candidate: PlaceCandidate, penalty: float) -> PlaceCandidate:
