@@ -72,6 +72,13 @@ bench: setup nlu-model
 	@$(BIN)/python bench/nearest.py
 	@$(MAKE) --no-print-directory nlu-bench
 	@$(BIN)/python bench/crisis.py
+	@$(BIN)/python bench/gazetteer.py
+
+# Rebuild the committed gazetteer data and NLU lookup (needs npm; sources in NOTICE).
+.PHONY: gazetteer
+gazetteer: $(STAMP)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,gazetteer]'
+	@$(BIN)/python scripts/build_gazetteer.py
 
 clean:
 	rm -rf $(VENV) .venv-rasa var/*.db .pytest_cache .mypy_cache .ruff_cache
