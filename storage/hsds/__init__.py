@@ -6,7 +6,8 @@ pure parts (`plan_import`, `directory_tables`) can be used without a database.
 
 from storage.hsds.csvio import TABLES, Problem, read_tables
 from storage.hsds.exporting import directory_tables, write_directory
-from storage.hsds.importing import ImportPlan, lookup_request, plan_import
+from storage.hsds.importing import ImportPlan, plan_import
+from storage.hsds.references import lookup_request
 from storage.hsds.transfer import ImportReport, export_directory, import_directory
 
 __all__ = [

@@ -26,8 +26,14 @@ from domain.ports import PlaceFinder
 from domain.schedule import Schedule, parse_weekdays
 from domain.taxonomy import CATEGORY_TAXONOMY, SECTOR_TAXONOMY, Category, Sector
 from storage import tables as sql
-from storage.hsds.csvio import CsvTable, Problem, Row, sort_problems
-from storage.hsds.fields import UUID_PATTERN, RowReader, max_length
+from storage.hsds.csvio import CsvTable, Problem, sort_problems
+from storage.hsds.fields import RowReader, max_length
+from storage.hsds.references import (
+    ENTITIES,
+    defined_ids,
+    rows_of,
+    uuid_or_none,
+)
 from storage.hsds.timezones import (
     DEFAULT_TIMEZONE,
     describe_offsets,
@@ -43,15 +49,6 @@ INEGI = "INEGI"
 _INEGI_CODE = re.compile(r"^\d{5}$")
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 _DIGITS = re.compile(r"^\d+$")
-#: link_entity values accepted for the entities Juntos classifies (HSDS uses the table name).
-_ENTITIES = {
-    "service": "service",
-    "services": "service",
-    "location": "location",
-    "locations": "location",
-    "organization": "organization",
-    "organizations": "organization",
-}
 _SINGULAR = {
     "organizations": "organization",
     "services": "service",
@@ -85,18 +82,6 @@ _UNSUPPORTED_RECURRENCE = ("byweekno", "bymonthday", "byyearday")
 _JUNTOS_TAXONOMIES = (CATEGORY_TAXONOMY, SECTOR_TAXONOMY)
 
 
-@dataclass(frozen=True)
-class LookupRequest:
-    """Ids the files refer to but do not define: the importer looks them up in the database."""
-
-    organizations: frozenset[str] = frozenset()
-    services: frozenset[str] = frozenset()
-    locations: frozenset[str] = frozenset()
-    services_at_location: frozenset[str] = frozenset()
-    #: Services whose places (service_at_location and location rows) are needed as well.
-    places_of_services: frozenset[str] = frozenset()
-
-
 @dataclass
 class ImportPlan:
     directory: Directory
@@ -109,73 +94,9 @@ class ImportPlan:
         return not self.problems
 
 
-def _rows(tables: dict[str, CsvTable], name: str) -> Iterator[tuple[CsvTable, Row]]:
-    table = tables.get(name)
-    if table is not None:
-        for row in table.rows:
-            yield table, row
-
-
 def _in_mexico(latitude: float, longitude: float) -> bool:
     """Roughly inside Mexico: elsewhere the nearest Mexican municipality means nothing."""
     return 14.0 <= latitude <= 33.0 and -118.5 <= longitude <= -86.5
-
-
-def _uuid_or_none(value: str | None) -> str | None:
-    if value and UUID_PATTERN.match(value):
-        return value.lower()
-    return None
-
-
-def _ids(tables: dict[str, CsvTable], name: str, column: str = "id") -> set[str]:
-    return {i for _t, row in _rows(tables, name) if (i := _uuid_or_none(row.get(column)))}
-
-
-def lookup_request(tables: dict[str, CsvTable]) -> LookupRequest:
-    """The ids to look up in the database before `plan_import` (foreign keys not in the files)."""
-    defined = {name: _ids(tables, name) for name in ("organizations", "services", "locations")}
-    defined["service_at_location"] = _ids(tables, "service_at_location")
-    wanted: dict[str, set[str]] = defaultdict(set)
-    references = {
-        "organizations": [("organizations", "parent_organization_id")],
-        "services": [("organizations", "organization_id")],
-        "locations": [("organizations", "organization_id")],
-        "service_at_location": [("services", "service_id"), ("locations", "location_id")],
-        "addresses": [("locations", "location_id")],
-        "phones": [
-            ("organizations", "organization_id"),
-            ("services", "service_id"),
-            ("locations", "location_id"),
-            ("service_at_location", "service_at_location_id"),
-        ],
-        "schedules": [
-            ("services", "service_id"),
-            ("locations", "location_id"),
-            ("service_at_location", "service_at_location_id"),
-        ],
-    }
-    for table_name, refs in references.items():
-        for target, column in refs:
-            wanted[target] |= _ids(tables, table_name, column)
-    for _t, row in _rows(tables, "attributes"):
-        entity = _ENTITIES.get((row.get("link_entity") or "").casefold())
-        link = _uuid_or_none(row.get("link_id"))
-        if entity and link:
-            wanted[entity + "s"].add(link)
-    if "attributes" not in tables:
-        # Without attributes.csv, rows already stored keep their categories, sector and flags.
-        for name in ("organizations", "services", "locations"):
-            wanted[name] |= defined[name]
-    schedule_services = _ids(tables, "schedules", "service_id")
-    return LookupRequest(
-        organizations=frozenset(wanted["organizations"] - defined["organizations"]),
-        services=frozenset(wanted["services"] - defined["services"]),
-        locations=frozenset(wanted["locations"] - defined["locations"]),
-        services_at_location=frozenset(
-            wanted["service_at_location"] - defined["service_at_location"]
-        ),
-        places_of_services=frozenset(schedule_services),
-    )
 
 
 class _Planner:
@@ -230,7 +151,7 @@ class _Planner:
         """Rows of table `name` with a valid, unique id (duplicates and bad ids are reported)."""
         self.check_header(name)
         seen: dict[str, int] = {}
-        for table, row in _rows(self.tables, name):
+        for table, row in rows_of(self.tables, name):
             r = RowReader(table, row, self.problems)
             row_id = r.uuid("id", required=True)
             if row_id is None:
@@ -244,7 +165,7 @@ class _Planner:
 
     def collect_defined(self) -> None:
         for name in ("organizations", "services", "locations", "service_at_location"):
-            self.defined[name] = _ids(self.tables, name)
+            self.defined[name] = defined_ids(self.tables, name)
 
     # --- tables ---------------------------------------------------------------------------------
 
@@ -510,7 +431,7 @@ class _Planner:
     def juntos_terms(self) -> dict[str, Term | None]:
         """Term id -> Term for the terms of the Juntos taxonomies (None when the term is bad)."""
         taxonomy_names: dict[str, str] = {}
-        for table, row in _rows(self.tables, "taxonomies"):
+        for table, row in rows_of(self.tables, "taxonomies"):
             name = (row.get("name") or "").strip()
             if name not in _JUNTOS_TAXONOMIES:
                 self.ignored["taxonomies other than juntos"] += 1
@@ -522,8 +443,8 @@ class _Planner:
             if taxonomy_id:
                 taxonomy_names[taxonomy_id] = name
         terms: dict[str, Term | None] = {}
-        for table, row in _rows(self.tables, "taxonomy_terms"):
-            taxonomy_id = _uuid_or_none(row.get("taxonomy_id"))
+        for table, row in rows_of(self.tables, "taxonomy_terms"):
+            taxonomy_id = uuid_or_none(row.get("taxonomy_id"))
             taxonomy = taxonomy_names.get(taxonomy_id or "") or (row.get("taxonomy") or "")
             if taxonomy not in _JUNTOS_TAXONOMIES:
                 self.ignored["taxonomy terms of other taxonomies"] += 1
@@ -552,8 +473,8 @@ class _Planner:
         confidential: dict[str, set[str]] = defaultdict(set)
         sectors: dict[str, tuple[Sector, int]] = {}
         seen: dict[str, int] = {}
-        for table, row in _rows(self.tables, "attributes"):
-            term_key = _uuid_or_none(row.get("taxonomy_term_id"))
+        for table, row in rows_of(self.tables, "attributes"):
+            term_key = uuid_or_none(row.get("taxonomy_term_id"))
             if term_key is None or term_key not in terms:
                 self.ignored["attributes of other taxonomies"] += 1
                 continue
@@ -569,7 +490,7 @@ class _Planner:
             r.text("link_type", required=True)
             term = terms[term_key]
             raw_entity = r.text("link_entity", required=True)
-            entity = _ENTITIES.get((raw_entity or "").casefold())
+            entity = ENTITIES.get((raw_entity or "").casefold())
             if raw_entity is not None and term is not None and entity not in term.entities:
                 r.problem(
                     "link_entity",

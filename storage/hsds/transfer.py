@@ -15,7 +15,8 @@ from domain.ports import PlaceFinder, UnitOfWork
 from storage import tables
 from storage.hsds.csvio import Problem, read_tables, sort_problems
 from storage.hsds.exporting import directory_tables, write_tables
-from storage.hsds.importing import LookupRequest, lookup_request, plan_import
+from storage.hsds.importing import plan_import
+from storage.hsds.references import LookupRequest, lookup_request
 from storage.uow import SqlUnitOfWork
 
 #: Rows per upsert call: also the step of the progress callback.
