@@ -63,9 +63,14 @@ _NON_WORD_OR_COMMA = re.compile(r"[^\w,]+|_+")
 _SPACES = re.compile(r" +")
 
 
+# The Unicode blocks of combining diacritical marks (accents, tildes, dieresis...).
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+
+
 def _unaccent(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():
+        return text
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
 
 
 def _strip_marks(text: str) -> str:
@@ -85,13 +90,12 @@ def fold(text: str) -> str:
 # --- respelling: make common typos and spellings meet ---------------------------------------
 
 _SQUEEZE = re.compile(r"([a-z])\1+")
-_RESPELLINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+# Respellings that depend on the next letter, applied in this order.
+_BY_CONTEXT: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"qu(?=[ei])"), "k"),  # quiero, kiero
     (re.compile(r"q"), "k"),  # q (que), qiero
     (re.compile(r"c(?=[ei])"), "s"),  # suicidio, suisidio
     (re.compile(r"c(?!h)"), "k"),  # ch stays: cuchillo
-    (re.compile(r"z"), "s"),  # balazo, balaso
-    (re.compile(r"v"), "b"),  # violar, biolar
     (re.compile(r"g(?=[ei])"), "j"),  # gente, jente
     (re.compile(r"(?<![cs])h"), ""),  # ahorita, aorita; ch and sh stay
 )
@@ -99,8 +103,9 @@ _LONE_QUE = re.compile(r"(?<![a-z0-9])k(?![a-z0-9])")  # "q" / "k" written for "
 
 
 def _respell(letters: str) -> str:
-    letters = _SQUEEZE.sub(r"\1", letters)
-    for pattern, replacement in _RESPELLINGS:
+    # Sequential constant substitutions measured twice as fast as one pass with a callback.
+    letters = _SQUEEZE.sub(r"\1", letters).replace("z", "s").replace("v", "b")
+    for pattern, replacement in _BY_CONTEXT:
         letters = pattern.sub(replacement, letters)
     return _SQUEEZE.sub(r"\1", letters)
 
