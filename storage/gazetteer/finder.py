@@ -172,11 +172,13 @@ class Gazetteer:
         mentions = self._mentions(words)
         for mention in mentions:
             self._interpret(mention, mentions, words, found)
-        query = " ".join(trim_edges([w for w in words if w not in SETTLEMENT_WORDS]))
-        if not mentions or found.best() < LEFTOVER_NAME_SEARCH:
+        # "colonia X" without a place named: X is a colonia, not a misspelt municipality.
+        says_colonia = any(word in SETTLEMENT_WORDS for word in words)
+        if (mentions and found.best() < LEFTOVER_NAME_SEARCH) or not (mentions or says_colonia):
+            query = " ".join(trim_edges([w for w in words if w not in SETTLEMENT_WORDS]))
             self._add_name_matches(query, found)
         if not mentions and found.best() < CONFIDENT:
-            self._add_any_settlement(query, found)
+            self._add_any_settlement(" ".join(_colonia_words(words)), found)
         return found.top(limit)
 
     def municipality(self, inegi_code: str) -> Municipality | None:
@@ -198,7 +200,7 @@ class Gazetteer:
         self, postal_codes: list[str], words: list[str], found: _Candidates
     ) -> None:
         """Every settlement of the postal codes; other words only order them."""
-        query = " ".join(trim_edges([w for w in words if w not in SETTLEMENT_WORDS]))
+        query = " ".join(_colonia_words(words))
         for postal_code in postal_codes:
             for record, position in self._with_postal_code(postal_code):
                 score = 100.0
@@ -276,15 +278,14 @@ class Gazetteer:
             if narrowed and qualifier.best >= MENTION_SHADOW:
                 municipalities = narrowed
                 used = used | qualifier.positions
-        rest_positions = [
-            i for i, word in enumerate(words) if i not in used and word not in SETTLEMENT_WORDS
-        ]
-        query = " ".join(trim_edges([words[i] for i in rest_positions]))
+        rest = [i for i in range(len(words)) if i not in used]
+        query = " ".join(_colonia_words([words[i] for i in rest]))
         ranked = sorted(municipalities, key=lambda ts: -self._name_candidate(*ts).score)
         ranked = ranked[:MUNICIPALITIES_PER_MENTION]
         # Words that are themselves a place mention are read by that mention's turn.
+        content = {i for i in rest if words[i] not in _NOT_NAME_EDGE}
         names_a_place = any(
-            set(rest_positions) <= other.positions
+            content <= other.positions
             for other in mentions
             if other.best >= MENTION_SHADOW and not other.overlaps(mention)
         )
@@ -434,6 +435,29 @@ class _Candidates:
 def _score(match: float, population: int, bonus: float) -> float:
     value = MATCH_WEIGHT * match + math.log10(1 + max(population, 0)) + bonus
     return round(min(100.0, max(0.0, value)), 1)
+
+
+#: Only these are dropped from the start of a colonia's words: "del", "la", "las"... begin
+#: names ("Del Valle", "La Finca", "Las Flores").
+_LEADING_NOISE = frozenset({"de", "y", "o", "e"})
+
+
+def _colonia_words(words: list[str]) -> list[str]:
+    """The words naming a colonia: without "colonia"/"fracc." and the article before them
+    ("la colonia del valle" -> "del valle"), nor a dangling "de" ("centro de")."""
+    kept = [
+        word
+        for index, word in enumerate(words)
+        if word not in SETTLEMENT_WORDS
+        and not (
+            word in EDGE_WORDS and index + 1 < len(words) and words[index + 1] in SETTLEMENT_WORDS
+        )
+    ]
+    while kept and kept[-1] in EDGE_WORDS:
+        kept.pop()
+    while kept and kept[0] in _LEADING_NOISE:
+        kept.pop(0)
+    return kept
 
 
 def _tie_broken(query: str, name_key: str, similarity: float) -> float:

@@ -50,6 +50,9 @@ def test_the_gazetteer_is_a_place_finder(gazetteer: Gazetteer) -> None:
         ("chihuahua", "08019"),
         ("naucalpan", "15057"),
         ("SAN NICOLÁS DE LOS GARZA", "19046"),
+        ("Juárez, Nuevo León", "19031"),
+        ("benito juarez cdmx", "09014"),
+        ("soy de zapopan jal", "14120"),
     ],
 )
 def test_a_municipality_is_found_despite_typos_accents_and_abbreviations(
@@ -137,6 +140,7 @@ def test_an_unknown_postal_code_finds_nothing(gazetteer: Gazetteer) -> None:
         ("estoy en la col. riberas del bravo en juarez", "Riberas del Bravo", "08037"),
         ("vivo en la colonia centro de monterrey", "Centro", "19039"),
         ("fracc. riberas del bravo, cd. juárez", "Riberas del Bravo", "08037"),
+        ("vivo en la colonia las flores en tijuana", "Las Flores", "02004"),
     ],
 )
 def test_a_colonia_is_searched_inside_the_municipality_named_with_it(
@@ -166,6 +170,19 @@ def test_a_colonia_alone_is_found_in_the_municipalities_that_have_it(
     candidates = gazetteer.resolve("riberas del bravo")
     assert candidates[0].name == "Riberas del Bravo"
     assert {c.inegi_code for c in candidates} >= {"08037", "28027"}  # Juárez, Nuevo Laredo
+
+
+def test_a_colonia_whose_name_starts_with_an_article_keeps_it(gazetteer: Gazetteer) -> None:
+    candidates = gazetteer.resolve("col. del valle, benito juárez")
+    assert candidates[0].name.startswith("Del Valle")
+    assert {c.inegi_code for c in candidates} == {"09014"}
+
+
+def test_colonia_without_a_place_lists_colonias_not_municipalities(gazetteer: Gazetteer) -> None:
+    candidates = gazetteer.resolve("colonia del valle")
+    assert len(candidates) == 5
+    assert {c.kind for c in candidates} == {"colonia"}
+    assert {c.name for c in candidates} == {"Del Valle"}
 
 
 def test_a_sentence_without_a_colonia_still_finds_the_municipality(gazetteer: Gazetteer) -> None:
