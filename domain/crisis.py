@@ -210,7 +210,7 @@ class _Tier(Enum):
 
 
 NOW, PAST, MAYBE = _Tier.NOW, _Tier.PAST, _Tier.MAYBE
-S = DangerKind
+_K = DangerKind
 
 # --- the reviewed rules ----------------------------------------------------------------------
 # (kind, tier, phrases). Keep docs/crisis_phrases.md in step (a test reads its examples).
@@ -218,7 +218,7 @@ S = DangerKind
 _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
     # Suicide and self-harm -------------------------------------------------------------------
     (
-        S.SUICIDE_SELF_HARM,
+        _K.SUICIDE_SELF_HARM,
         NOW,
         (
             # wanting to die
@@ -318,7 +318,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
         ),
     ),
     (
-        S.SUICIDE_SELF_HARM,
+        _K.SUICIDE_SELF_HARM,
         MAYBE,
         (
             "(?:suicid|suisid|zuicid)",
@@ -357,7 +357,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
     ),
     # Violence against the writer -------------------------------------------------------------
     (
-        S.VIOLENCE_NOW,
+        _K.VIOLENCE_NOW,
         NOW,
         (
             "me {ESTA} (?:pegando|golpeando|ahorcando|asfixiando|pateando|lastimando|jaloneando"
@@ -385,7 +385,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
         ),
     ),
     (
-        S.VIOLENCE_NOW,
+        _K.VIOLENCE_NOW,
         PAST,
         (
             "{PERSON}{GAP} me {HIT_PAST}{END}",
@@ -411,7 +411,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
         ),
     ),
     (
-        S.VIOLENCE_NOW,
+        _K.VIOLENCE_NOW,
         MAYBE,
         (
             "me pega{END}",
@@ -427,7 +427,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
     ),
     # Threats ------------------------------------------------------------------------------------
     (
-        S.THREAT,
+        _K.THREAT,
         NOW,
         (
             "(?:me|nos|te) (?:quiere|quieren) matar",
@@ -479,7 +479,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
         ),
     ),
     (
-        S.THREAT,
+        _K.THREAT,
         MAYBE,
         (
             "(?:me|nos) (?:va|van|iba|iban) a matar",
@@ -501,7 +501,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
     ),
     # Sexual violence ----------------------------------------------------------------------------
     (
-        S.SEXUAL_VIOLENCE,
+        _K.SEXUAL_VIOLENCE,
         NOW,
         (
             "me {ESTA} (?:violando|abusando|manoseando)",
@@ -534,7 +534,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
         ),
     ),
     (
-        S.SEXUAL_VIOLENCE,
+        _K.SEXUAL_VIOLENCE,
         PAST,
         (
             "me (?:violaron|violo){END}",
@@ -563,7 +563,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
         ),
     ),
     (
-        S.SEXUAL_VIOLENCE,
+        _K.SEXUAL_VIOLENCE,
         MAYBE,
         (
             "violacion{END}",
@@ -589,7 +589,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
     ),
     # Shootings --------------------------------------------------------------------------------
     (
-        S.SHOOTING,
+        _K.SHOOTING,
         NOW,
         (
             "balacera",
@@ -640,7 +640,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
         ),
     ),
     (
-        S.SHOOTING,
+        _K.SHOOTING,
         MAYBE,
         (
             "disparo{END}",
@@ -653,7 +653,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
     ),
     # Kidnapping -------------------------------------------------------------------------------
     (
-        S.KIDNAPPING,
+        _K.KIDNAPPING,
         NOW,
         (
             "(?:me|nos|te) (?:quieren|quiere|van a|trataron de|intentaron) levantar",
@@ -684,7 +684,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
         ),
     ),
     (
-        S.KIDNAPPING,
+        _K.KIDNAPPING,
         MAYBE,
         (
             "secuestro",
@@ -708,7 +708,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
     ),
     # Child abuse (a caregiver hurting the writer, or someone hurting a child) ------------------
     (
-        S.CHILD_ABUSE,
+        _K.CHILD_ABUSE,
         NOW,
         (
             "{CAREGIVER}{GAP} me (?:{HIT}|{ESTA} pegando|{ESTA} golpeando|manosea|viola|abusa"
@@ -729,7 +729,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
         ),
     ),
     (
-        S.CHILD_ABUSE,
+        _K.CHILD_ABUSE,
         PAST,
         (
             "{CAREGIVER}{GAP} me (?:{HIT_PAST}|manoseo|manoseaba|violo|abuso|abusaba"
@@ -740,7 +740,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
         ),
     ),
     (
-        S.CHILD_ABUSE,
+        _K.CHILD_ABUSE,
         MAYBE,
         (
             "maltrato infantil",
@@ -756,7 +756,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
     ),
     # Unspecified danger and medical emergencies ------------------------------------------------
     (
-        S.EMERGENCY,
+        _K.EMERGENCY,
         NOW,
         (
             "(?:estoy|estamos) en peligro",
@@ -784,7 +784,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
         ),
     ),
     (
-        S.EMERGENCY,
+        _K.EMERGENCY,
         MAYBE,
         (
             "auxilio",
@@ -990,7 +990,7 @@ _PLAY = _compile(
         "la serie",
     )
 )
-_PLAY_SENSITIVE = frozenset({S.SHOOTING, S.THREAT, S.KIDNAPPING})
+_PLAY_SENSITIVE = frozenset({_K.SHOOTING, _K.THREAT, _K.KIDNAPPING})
 _NEGATED = re.compile(
     _START
     + _phrase_body(
@@ -1000,7 +1000,8 @@ _NEGATED = re.compile(
     )
 )
 # "qué hago si veo una balacera", "en caso de secuestro": a question about what to do, not a
-# report. Not applied to suicide: "qué hago si me quiero morir" is a cry for help.
+# report. Not applied to suicide ("qué hago si me quiero morir" is a cry for help) nor to what
+# happens to the writer ("qué hago si me violaron" is a disclosure).
 _HYPOTHETICAL = re.compile(
     _START
     + _phrase_body(
@@ -1008,7 +1009,8 @@ _HYPOTHETICAL = re.compile(
         "|como actuar (?:si|en|durante|ante)|durante)(?: \\w+){1,2} $"
     )
 )
-_NOT_HYPOTHETICAL = frozenset({S.SUICIDE_SELF_HARM})
+_NOT_HYPOTHETICAL = frozenset({_K.SUICIDE_SELF_HARM})
+_FIRST_PERSON = re.compile(r"(?:me|m|nos|mi|mis) ?")
 # "jajaja", "jsjs", "xD", "lol": an ambiguous phrase said laughing is hyperbole, not danger,
 # and a clear one becomes uncertain (the lines are still shown: a joke can carry a real cry).
 _LAUGHTER = re.compile(
@@ -1055,7 +1057,8 @@ class _Context:
         return self._before(_NEGATED, match)
 
     def hypothetical(self, match: re.Match[str]) -> bool:
-        return self._before(_HYPOTHETICAL, match)
+        about_me = _FIRST_PERSON.match(self.key, match.start()) is not None
+        return not about_me and self._before(_HYPOTHETICAL, match)
 
     def _before(self, pattern: re.Pattern[str], match: re.Match[str]) -> bool:
         start = match.start()

@@ -461,3 +461,5 @@ def test_asking_what_to_do_in_a_danger_is_uncertain_but_asking_it_about_suicide_
     assert asked == CrisisSignal(frozenset({K.SHOOTING}), uncertain=True)
     cry = detect_crisis("qué hago si me quiero morir")
     assert cry == CrisisSignal(frozenset({K.SUICIDE_SELF_HARM}), uncertain=False)
+    disclosure = detect_crisis("qué hago si me violaron")
+    assert disclosure == CrisisSignal(frozenset({K.SEXUAL_VIOLENCE}), uncertain=False)
