@@ -13,7 +13,7 @@ export no_proxy := 127.0.0.1,localhost
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup catalogs pot migrate demo run test test-fast lint bench clean
+.PHONY: help setup catalogs catalogs-update pot migrate demo run test test-fast lint bench clean
 
 help:
 	@echo "make run    set everything up and start Juntos (sandbox without TELEGRAM_BOT_TOKEN)"
@@ -24,8 +24,11 @@ help:
 $(STAMP): pyproject.toml constraints.txt
 	@echo "==> Python environment ($(VENV))"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@mkdir -p var
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip \
+		> var/pip.log 2>&1 || { cat var/pip.log; exit 1; }
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt \
+		-e '.[dev]' > var/pip.log 2>&1 || { cat var/pip.log; exit 1; }
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
@@ -40,7 +43,11 @@ pot: $(STAMP)
 	@mkdir -p locales
 	@$(BIN)/pybabel -q extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k pgettext:1c,2 \
 		-k npgettext:1c,2,3 -k N_ -c "Translators:" --sort-by-file --no-location \
-		--omit-header -o locales/messages.pot .
+		--omit-header -o locales/messages.pot bot
+
+# After `make pot`: merge new message ids into the catalogs (then translate the empty ones).
+catalogs-update: pot
+	@$(BIN)/pybabel -q update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
 
 migrate: setup
 	@$(BIN)/juntos db upgrade

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from juntos.commands import bot as bot_command
 from juntos.commands import db, demo, directory, place
 from juntos.commands import sandbox as sandbox_command
 from nlu import commands as nlu_commands
@@ -20,6 +21,7 @@ app.add_typer(demo.app, name="demo")
 app.add_typer(place.app, name="place")
 app.add_typer(nlu_commands.app, name="nlu")
 app.command("sandbox")(sandbox_command.run)
+app.command("bot")(bot_command.run)
 
 
 def main() -> None:

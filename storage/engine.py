@@ -37,7 +37,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def create_engine(url: str | URL, *, pool: bool = True) -> AsyncEngine:
     target = async_url(url)
-    options: dict[str, Any] = {}
+    # Never print bound values (chat-id hashes, encrypted notes...) in errors or logs.
+    options: dict[str, Any] = {"hide_parameters": True}
     if not pool:
         options["poolclass"] = NullPool
     engine = create_async_engine(target, **options)

@@ -282,3 +282,14 @@ audit_entries = Table(
     Column("subject", String(80), nullable=False, index=True),
     Column("detail", JSONText, nullable=False, default=dict),
 )
+
+# --- bot conversation state (python-telegram-bot persistence, storage/persistence.py) ---------
+
+bot_state = Table(
+    "bot_state",
+    metadata,
+    Column("kind", String(20), primary_key=True),
+    Column("key_hash", String(64), primary_key=True),
+    Column("payload", EncryptedText, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)

@@ -84,6 +84,11 @@ class FakeDirectory:
     async def get_service(self, service_id: str) -> Service | None:
         return next((s for s in self.store.directory.services if s.id == service_id), None)
 
+    async def organization_name(self, organization_id: str) -> str | None:
+        return next(
+            (o.name for o in self.store.directory.organizations if o.id == organization_id), None
+        )
+
     async def count_services(self) -> int:
         return len(self.store.directory.services)
 

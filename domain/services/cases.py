@@ -88,7 +88,7 @@ async def open_case(cmd: OpenCase, actor: StaffMember, uow: UnitOfWork, clock: C
     return case
 
 
-async def _refer(
+async def create_referral(
     uow: UnitOfWork,
     clock: Clock,
     case: Case,
@@ -147,7 +147,7 @@ async def refer_case(
         check_can_see_case(actor, case, await uow.referrals.for_case(case.id))  # type: ignore[arg-type]
         if not case.consent_share:
             raise DomainError(f"{case.code} has no consent to share it with another organisation")
-        referral = await _refer(
+        referral = await create_referral(
             uow, clock, case, to_organization_id, actor.actor, actor.organization_id, service_id
         )
         await uow.commit()

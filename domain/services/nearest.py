@@ -59,7 +59,8 @@ def present(point: ServicePoint, category: Category | None, now_utc: datetime) -
 
 
 def _main_category(categories: frozenset[Category]) -> Category | None:
-    return min(categories) if categories else None
+    """The category to show first: the taxonomy's own order puts shelter before the rest."""
+    return next((c for c in Category if c in categories), None)
 
 
 async def find_nearest_services(

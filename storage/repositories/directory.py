@@ -138,6 +138,12 @@ class SqlDirectoryRepository:
     async def get_service(self, service_id: str) -> Service | None:
         return await self.session.get(Service, service_id)
 
+    async def organization_name(self, organization_id: str) -> str | None:
+        name: str | None = await self.session.scalar(
+            select(tables.organizations.c.name).where(tables.organizations.c.id == organization_id)
+        )
+        return name
+
     async def count_services(self) -> int:
         return int(
             await self.session.scalar(select(func.count()).select_from(tables.services)) or 0

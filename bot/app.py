@@ -1,0 +1,187 @@
+"""The composition of the Telegram application: wiring only (features live in bot/handlers)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from telegram import Bot, BotCommand, BotCommandScopeDefault, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BasePersistence,
+    CallbackContext,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import HTTPXRequest
+
+from bot import messagelog, texts
+from bot.context import BotData, JuntosContext, Services
+from bot.handlers import buttons, contact, crisis, errors, privacy, search, start, text
+from bot.handlers.common import chat_data, say, show_menu, translator
+from bot.messagelog import LoggingBot
+from bot.processor import PerChatUpdateProcessor
+
+log = logging.getLogger(__name__)
+
+JuntosApplication = Application[Any, JuntosContext, dict[Any, Any], dict[Any, Any], BotData, Any]
+
+#: Spanish command names (what members see) with English aliases.
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "start": ("start", "inicio"),
+    "ayuda": ("ayuda", "help"),
+    "idioma": ("idioma", "language"),
+    "privacidad": ("privacidad", "privacy"),
+    "mis_datos": ("mis_datos", "mydata"),
+    "estado": ("estado", "status"),
+    "borrar": ("borrar", "delete"),
+    "salir": ("salir", "exit"),
+    "cancelar": ("cancelar", "cancel"),
+}
+
+
+class Resources(Protocol):
+    """What the composition root provides: opened in post_init, closed in post_shutdown."""
+
+    async def open(self, bot: Bot) -> Services: ...
+    async def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class BotConfig:
+    token: str
+    #: Bot API base URL to which the token is appended (TELEGRAM_API_URL).
+    api_url: str = "https://api.telegram.org/bot"
+    max_retries: int = 3
+    read_timeout: float = 10.0
+
+    @property
+    def file_url(self) -> str:
+        base = self.api_url.rstrip("/")
+        if base.endswith("/bot"):
+            return base[: -len("/bot")] + "/file/bot"
+        return base + "/file/bot"
+
+
+async def note_incoming(update: Update, context: JuntosContext) -> None:
+    """Keep the id of each incoming private message so /salir can delete it later."""
+    message = update.message
+    if message is None or message.chat.type != "private":
+        return
+    messagelog.record(chat_data(context), message.message_id, time.time())
+
+
+async def answer_unsupported(update: Update, context: JuntosContext) -> None:
+    """Stickers, voice notes, photos...: say kindly what works, show the menu."""
+    t = translator(update, context)
+    await show_menu(update, t, texts.unsupported_message(t))
+
+
+async def answer_unknown_command(update: Update, context: JuntosContext) -> None:
+    t = translator(update, context)
+    await say(update, texts.help_text(t))
+
+
+async def _set_commands(bot: Bot, services: Services) -> None:
+    for language in ("es", "en"):
+        t = services.catalogs.get(language)
+        commands = [
+            BotCommand(name, description) for name, description in texts.command_descriptions(t)
+        ]
+        try:
+            await bot.set_my_commands(
+                commands, scope=BotCommandScopeDefault(), language_code=language
+            )
+            if language == "es":  # members whose app is in another language
+                await bot.set_my_commands(commands, scope=BotCommandScopeDefault())
+        except TelegramError as exc:
+            log.warning("setMyCommands (%s) failed: %s", language, type(exc).__name__)
+
+
+def register_handlers(app: JuntosApplication) -> None:
+    private = filters.ChatType.PRIVATE
+    # Group -2: note message ids for quick exit (every update, before anything answers).
+    app.add_handler(TypeHandler(Update, note_incoming), group=-2)
+    # Group -1: crisis first. Runs before commands, NLU and the database; a clear signal stops
+    # every later handler (ApplicationHandlerStop).
+    app.add_handler(
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, crisis.screen_for_crisis),
+        group=-1,
+    )
+    handlers = {
+        "start": start.start,
+        "ayuda": start.show_help,
+        "idioma": start.ask_language,
+        "privacidad": privacy.explain_privacy,
+        "mis_datos": privacy.show_my_data,
+        "estado": contact.show_status,
+        "borrar": privacy.ask_delete,
+        "salir": privacy.quick_exit,
+        "cancelar": start.cancel,
+    }
+    for key, callback in handlers.items():
+        app.add_handler(CommandHandler(COMMANDS[key], callback, filters=private))
+    app.add_handler(CallbackQueryHandler(buttons.press_button))
+    # Locations also arrive as edited messages (live location): the handler reads
+    # update.effective_message.
+    app.add_handler(MessageHandler(private & filters.LOCATION, search.receive_location))
+    app.add_handler(
+        MessageHandler(
+            private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND,
+            text.handle_text,
+        )
+    )
+    app.add_handler(MessageHandler(private & filters.COMMAND, answer_unknown_command))
+    app.add_handler(
+        MessageHandler(private & filters.UpdateType.MESSAGE & ~filters.TEXT, answer_unsupported)
+    )
+    app.add_error_handler(errors.apologise)
+
+
+def build_application(
+    config: BotConfig, resources: Resources, persistence: BasePersistence[Any, Any, Any] | None
+) -> JuntosApplication:
+    """The application, exactly as production runs it; only the Bot API URL varies."""
+
+    async def post_init(app: JuntosApplication) -> None:
+        services = await resources.open(app.bot)
+        app.bot_data.services = services
+        await _set_commands(app.bot, services)
+
+    async def post_shutdown(app: JuntosApplication) -> None:
+        app.bot_data.services = None
+        await resources.close()
+
+    bot = LoggingBot(
+        config.token,
+        base_url=config.api_url,
+        base_file_url=config.file_url,
+        request=HTTPXRequest(read_timeout=config.read_timeout, connection_pool_size=32),
+        get_updates_request=HTTPXRequest(read_timeout=config.read_timeout + 30),
+        rate_limiter=AIORateLimiter(max_retries=config.max_retries),
+        defaults=Defaults(block=True),
+    )
+    builder = (
+        ApplicationBuilder()
+        .bot(bot)
+        .context_types(ContextTypes(context=CallbackContext, bot_data=BotData))
+        .concurrent_updates(PerChatUpdateProcessor())
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if persistence is not None:
+        builder = builder.persistence(persistence)
+    app: JuntosApplication = builder.build()
+    bot.attach(app)
+    register_handlers(app)
+    return app

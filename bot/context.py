@@ -1,0 +1,46 @@
+"""What handlers get: typed services in bot_data, and per-member state in user_data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from telegram.ext import CallbackContext, ExtBot
+
+from bot.i18n import Catalogs
+from domain.ports import Clock, Notifier, PlaceFinder, UnitOfWork
+from nlu.client import Parse
+
+
+class TextParser(Protocol):
+    async def parse(self, text: str) -> Parse | None: ...
+
+
+@dataclass
+class Services:
+    """Everything a handler may use, built by the composition root and opened in post_init."""
+
+    uow: Callable[[], UnitOfWork]
+    clock: Clock
+    places: PlaceFinder
+    nlu: TextParser | None
+    notifier: Notifier
+    catalogs: Catalogs
+
+
+class BotData:
+    """`context.bot_data`: the services, set in post_init (None until then)."""
+
+    def __init__(self) -> None:
+        self.services: Services | None = None
+
+
+JuntosContext = CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], BotData]
+
+
+def services_of(context: JuntosContext) -> Services:
+    services = context.bot_data.services
+    if services is None:
+        raise RuntimeError("services are opened in post_init; the application is not started")
+    return services

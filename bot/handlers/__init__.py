@@ -1,0 +1,1 @@
+"""Feature modules: each handler is `async def verb_noun(update, context)`."""

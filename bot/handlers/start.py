@@ -1,0 +1,50 @@
+"""Start, menu, help, language and cancel: the ways back to solid ground."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import keyboards, texts
+from bot.context import JuntosContext, services_of
+from bot.handlers.common import say, show_menu, translator, user_data
+from bot.state import LOCALE_KEY, Flow, save_flow
+
+
+async def start(update: Update, context: JuntosContext) -> None:
+    """Welcome the member, say one line about privacy, and show the menu."""
+    save_flow(user_data(context), Flow())
+    t = translator(update, context)
+    await say(update, texts.welcome(t))
+    await show_menu(update, t)
+
+
+async def show_help(update: Update, context: JuntosContext) -> None:
+    """List what the bot can do."""
+    t = translator(update, context)
+    await say(update, texts.help_text(t), keyboards.main_menu(t))
+
+
+async def cancel(update: Update, context: JuntosContext) -> None:
+    """Drop the current step (keeping the language) and show the menu."""
+    save_flow(user_data(context), Flow())
+    t = translator(update, context)
+    await show_menu(update, t, texts.cancelled(t))
+
+
+async def about(update: Update, context: JuntosContext) -> None:
+    """Explain what Juntos is."""
+    t = translator(update, context)
+    await show_menu(update, t, texts.about(t))
+
+
+async def ask_language(update: Update, context: JuntosContext) -> None:
+    """Offer Spanish and English."""
+    t = translator(update, context)
+    await say(update, texts.language_prompt(t), keyboards.languages())
+
+
+async def set_language(update: Update, context: JuntosContext, locale: str) -> None:
+    """Remember the member's language and confirm in it."""
+    user_data(context)[LOCALE_KEY] = services_of(context).catalogs.get(locale).locale
+    t = translator(update, context)
+    await show_menu(update, t, texts.language_set(t))

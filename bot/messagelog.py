@@ -1,0 +1,74 @@
+"""Which messages are in a chat, so quick exit (/salir) can delete them.
+
+Telegram lets a bot delete, in a private chat, its own and the member's messages for 48 hours.
+The ids (never the text) of both sides are kept in `chat_data` while they can still be deleted.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from telegram import Message
+from telegram.ext import Application, ExtBot
+
+LOG_KEY = "log"
+DELETABLE_SECONDS = 48 * 3600
+#: Keep a margin: a message 47 h 59 min old may be 48 h old when the request arrives.
+SAFETY_SECONDS = 60
+
+
+def record(chat_data: dict[Any, Any], message_id: int, sent_at: float) -> None:
+    log = [
+        entry
+        for entry in chat_data.get(LOG_KEY, [])
+        if isinstance(entry, list) and len(entry) == 2 and sent_at - entry[1] < DELETABLE_SECONDS
+    ]
+    log.append([message_id, sent_at])
+    chat_data[LOG_KEY] = log
+
+
+def deletable(chat_data: dict[Any, Any], now: float) -> list[int]:
+    """Ids of the logged messages still young enough for Telegram to delete, oldest first."""
+    limit = DELETABLE_SECONDS - SAFETY_SECONDS
+    return sorted(
+        int(entry[0])
+        for entry in chat_data.get(LOG_KEY, [])
+        if isinstance(entry, list) and len(entry) == 2 and now - float(entry[1]) < limit
+    )
+
+
+def clear(chat_data: dict[Any, Any]) -> None:
+    chat_data.pop(LOG_KEY, None)
+
+
+class LoggingBot(ExtBot[int]):
+    """An ExtBot that notes the id of every message it sends in that chat's chat_data."""
+
+    _application: Application[Any, Any, Any, Any, Any, Any] | None = None
+
+    def attach(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        self._application = application
+
+    def _note(self, message: Message) -> Message:
+        application = self._application
+        if application is not None and message.chat.type == "private":
+            chat_data = application.chat_data[message.chat.id]
+            record(chat_data, message.message_id, time.time())
+            application.mark_data_for_update_persistence(chat_ids=message.chat.id)
+        return message
+
+    async def send_message(self, *args: Any, **kwargs: Any) -> Message:
+        return self._note(await super().send_message(*args, **kwargs))
+
+    async def send_location(self, *args: Any, **kwargs: Any) -> Message:
+        return self._note(await super().send_location(*args, **kwargs))
+
+    async def send_venue(self, *args: Any, **kwargs: Any) -> Message:
+        return self._note(await super().send_venue(*args, **kwargs))
+
+    async def send_photo(self, *args: Any, **kwargs: Any) -> Message:
+        return self._note(await super().send_photo(*args, **kwargs))
+
+    async def send_document(self, *args: Any, **kwargs: Any) -> Message:
+        return self._note(await super().send_document(*args, **kwargs))

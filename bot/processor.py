@@ -1,0 +1,45 @@
+"""Updates of different chats run concurrently; updates of one chat run in order.
+
+With PTB's default (one update at a time) a slow search in one chat would delay a crisis
+reply in another; with plain concurrency two quick messages of one member could race on their
+conversation state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseUpdateProcessor
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    def __init__(self, max_concurrent_updates: int = 64) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._waiting: dict[int, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        lock = self._locks.setdefault(chat.id, asyncio.Lock())
+        self._waiting[chat.id] = self._waiting.get(chat.id, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._waiting[chat.id] -= 1
+            if self._waiting[chat.id] == 0:
+                # Forget idle chats so the table does not grow with every member ever seen.
+                del self._waiting[chat.id]
+                self._locks.pop(chat.id, None)
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None

@@ -1,0 +1,196 @@
+"""What a member can do about themselves: ask to be contacted, see their requests, be forgotten.
+
+Members are pseudonymous: a case made from a member's request carries a generated alias, the
+need, the municipality and an optional age; the chat id lives only on the member row (stored
+encrypted) so the receiving organisation can answer through the bot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.cases import AuditEntry, Case, Referral, ReferralStatus
+from domain.geo import Point
+from domain.nearby import NearbyQuery
+from domain.people import Member
+from domain.ports import Clock, Notifier, UnitOfWork
+from domain.services.cases import create_referral
+from domain.taxonomy import Category
+
+#: How far an organisation may be from the member to be asked to contact them.
+CONTACT_RADIUS_KM = 150.0
+CONSENT_CONTACT = "contact"
+MEMBER_ALIAS = "Telegram"
+
+
+@dataclass(frozen=True)
+class ContactRequest:
+    chat_id: int
+    locale: str
+    #: None when the member picked a listed service: its categories are the need then.
+    category: Category | None
+    municipality_code: str | None
+    point: Point | None
+    age: int | None = None
+    #: When the member picked a service from the results (e.g. a confidential shelter).
+    service_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ContactResult:
+    case_code: str
+    referral_id: int
+    organization_id: str
+    organization_name: str
+
+
+@dataclass(frozen=True)
+class CaseStatus:
+    code: str
+    status: ReferralStatus | None
+    organization_name: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class MemberData:
+    """Everything Juntos keeps about a member in its database (for /mis_datos)."""
+
+    known: bool
+    locale: str | None
+    consents: dict[str, datetime]
+    cases: list[CaseStatus]
+
+
+@dataclass(frozen=True)
+class _Target:
+    organization_id: str
+    organization_name: str
+    service_id: str
+    needs: frozenset[Category]
+
+
+async def _choose_service(uow: UnitOfWork, request: ContactRequest) -> _Target | None:
+    """The service (and its organisation) that should receive the request."""
+    wanted = frozenset({request.category}) if request.category else None
+    if request.service_id is not None:
+        service = await uow.directory.get_service(request.service_id)
+        if service is None or not service.active:
+            return None
+        name = await uow.directory.organization_name(service.organization_id)
+        return _Target(
+            service.organization_id, name or "", service.id, wanted or service.categories
+        )
+    if request.point is None or request.category is None:
+        return None
+    found = await uow.directory.nearest(
+        NearbyQuery(
+            point=request.point,
+            category=request.category,
+            age=request.age,
+            limit=1,
+            max_radius_km=CONTACT_RADIUS_KM,
+        )
+    )
+    if not found:
+        return None
+    point = found[0]
+    return _Target(
+        point.organization.id,
+        point.organization.name,
+        point.service.id,
+        frozenset({request.category}),
+    )
+
+
+async def request_contact(
+    request: ContactRequest, uow: UnitOfWork, clock: Clock, notifier: Notifier
+) -> ContactResult | None:
+    """Turn a member's consented request into a pseudonymous case with a `requested` referral.
+
+    Returns None when no suitable organisation is near enough (nothing is stored then).
+    """
+    now = clock.now()
+    async with uow:
+        target = await _choose_service(uow, request)
+        if target is None:
+            return None
+        member = await uow.people.member_by_chat(request.chat_id)
+        if member is None:
+            member = await uow.people.add_member(
+                Member(id=None, chat_id=request.chat_id, locale=request.locale, created_at=now)
+            )
+        member.consents = {**member.consents, CONSENT_CONTACT: now}
+        member.locale = request.locale
+        case = await uow.cases.add(
+            Case(
+                id=None,
+                code="",
+                alias=MEMBER_ALIAS,
+                municipality_code=request.municipality_code,
+                created_at=now,
+                age=request.age,
+                needs=target.needs,
+                consent_contact=True,
+                consent_share=True,
+                member_id=member.id,
+                created_by=member.actor,
+            )
+        )
+        await uow.audit.record(
+            AuditEntry(id=None, at=now, actor=member.actor, action="case.open", subject=case.code)
+        )
+        referral = await create_referral(
+            uow, clock, case, target.organization_id, member.actor, None, target.service_id
+        )
+        await uow.commit()
+    await notifier.referral_requested(referral, case)
+    assert referral.id is not None
+    return ContactResult(case.code, referral.id, target.organization_id, target.organization_name)
+
+
+async def _statuses(uow: UnitOfWork, member: Member, now: datetime) -> list[CaseStatus]:
+    statuses: list[CaseStatus] = []
+    for case in await uow.cases.for_member(member.id):  # type: ignore[arg-type]
+        referrals: list[Referral] = await uow.referrals.for_case(case.id)  # type: ignore[arg-type]
+        latest = referrals[-1] if referrals else None
+        name = await uow.directory.organization_name(latest.to_organization_id) if latest else None
+        statuses.append(
+            CaseStatus(case.code, latest.status if latest else None, name, case.created_at)
+        )
+        await uow.audit.record(
+            AuditEntry(id=None, at=now, actor=member.actor, action="case.read", subject=case.code)
+        )
+    return statuses
+
+
+async def member_data(chat_id: int, uow: UnitOfWork, clock: Clock) -> MemberData:
+    async with uow:
+        member = await uow.people.member_by_chat(chat_id)
+        if member is None:
+            return MemberData(known=False, locale=None, consents={}, cases=[])
+        cases = await _statuses(uow, member, clock.now())
+        await uow.commit()
+        return MemberData(
+            known=True, locale=member.locale, consents=dict(member.consents), cases=cases
+        )
+
+
+async def forget_member(chat_id: int, uow: UnitOfWork, clock: Clock) -> bool:
+    """Delete the member row (and so their chat id). Their cases keep only pseudonymous data."""
+    async with uow:
+        member = await uow.people.member_by_chat(chat_id)
+        if member is None:
+            return False
+        actor = member.actor
+        for case in await uow.cases.for_member(member.id):  # type: ignore[arg-type]
+            case.member_id = None
+            await uow.audit.record(
+                AuditEntry(
+                    id=None, at=clock.now(), actor=actor, action="member.forget", subject=case.code
+                )
+            )
+        await uow.people.delete_member(member)
+        await uow.commit()
+    return True

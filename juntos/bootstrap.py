@@ -1,0 +1,85 @@
+"""Composition root of the running assistant: builds storage, NLU and the Telegram application.
+
+Nothing here runs at import time; `build_bot` wires, `run_bot` runs (polling, as production).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Bot, Update
+
+from bot.app import BotConfig, JuntosApplication, build_application
+from bot.context import Services
+from bot.i18n import Catalogs
+from bot.notifier import TelegramNotifier
+from domain.ports import Clock, PlaceFinder, SystemClock
+from juntos.database import Database, open_database
+from juntos.settings import Settings
+from nlu.client import NluClient
+from storage import crypto
+from storage.gazetteer import load_gazetteer
+from storage.persistence import SqlPersistence
+
+log = logging.getLogger(__name__)
+
+
+class AppResources:
+    """Opened in post_init, closed in post_shutdown (PTB runs both around polling)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        places: PlaceFinder | None = None,
+        nlu_timeout: float = 1.5,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self._places = places
+        self._nlu_timeout = nlu_timeout
+        self.database: Database | None = None
+        self.nlu: NluClient | None = None
+
+    async def open(self, bot: Bot) -> Services:
+        self.database = open_database(self.settings)
+        self.nlu = NluClient(
+            self.settings.rasa_url, self.settings.rasa_token, timeout=self._nlu_timeout
+        )
+        catalogs = Catalogs(default=self.settings.juntos_default_locale)
+        uow = self.database.uow
+        return Services(
+            uow=uow,
+            clock=self.clock,
+            places=self._places or load_gazetteer(),
+            nlu=self.nlu,
+            notifier=TelegramNotifier(bot, uow, catalogs),
+            catalogs=catalogs,
+        )
+
+    async def close(self) -> None:
+        if self.nlu is not None:
+            await self.nlu.aclose()
+            self.nlu = None
+        if self.database is not None:
+            await self.database.close()
+            self.database = None
+
+
+def build_bot(
+    settings: Settings, token: str, resources: AppResources | None = None
+) -> JuntosApplication:
+    config = BotConfig(token=token, api_url=settings.telegram_api_url)
+    persistence: Any = SqlPersistence(settings.database_url)
+    return build_application(config, resources or AppResources(settings), persistence)
+
+
+def run_bot(settings: Settings, token: str) -> None:
+    """Poll the Bot API at TELEGRAM_API_URL until interrupted (Ctrl-C or SIGTERM)."""
+    # The persistence encrypts with the same secret as the rest of storage, before post_init.
+    crypto.configure(settings.secret_key())
+    app = build_bot(settings, token)
+    log.info("bot polling %s", settings.telegram_api_url.split("/bot")[0])
+    app.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -1,0 +1,29 @@
+"""`juntos bot`: run the assistant on the Bot API server given by TELEGRAM_API_URL."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from juntos.bootstrap import run_bot
+from juntos.settings import load_settings
+
+
+def run(
+    token: str | None = typer.Option(
+        None, "--token", envvar="TELEGRAM_BOT_TOKEN", help="Bot token (TELEGRAM_BOT_TOKEN)."
+    ),
+) -> None:
+    """Start the Telegram bot (polling). Needs TELEGRAM_BOT_TOKEN; Ctrl-C stops it."""
+    settings = load_settings()
+    token = token or settings.telegram_bot_token
+    if not token:
+        typer.echo(
+            "TELEGRAM_BOT_TOKEN is not set (use `make run` for the local sandbox).", err=True
+        )
+        raise typer.Exit(2)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # httpx logs every request URL, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    run_bot(settings, token)
