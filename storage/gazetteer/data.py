@@ -22,6 +22,7 @@ packed strings finds the few municipalities worth unpacking (a postal code, a ra
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import json
 import string
@@ -82,6 +83,27 @@ class Settlements:
         """All search keys in one string: a cheap substring test before any unpacking."""
         packed: str = self._record["keys"]
         return packed
+
+    @cached_property
+    def _key_starts(self) -> list[int]:
+        starts = [0]
+        for name_key in self.keys[:-1]:
+            starts.append(starts[-1] + len(name_key) + 1)
+        return starts
+
+    def containing(self, word: str) -> list[int]:
+        """Positions of the settlements whose key contains `word` (scanning the packed keys)."""
+        packed = self.packed_keys
+        positions: list[int] = []
+        offset = packed.find(word)
+        while offset != -1:
+            position = bisect.bisect_right(self._key_starts, offset) - 1
+            positions.append(position)
+            next_key = position + 1
+            if next_key >= len(self._key_starts):
+                break
+            offset = packed.find(word, self._key_starts[next_key])
+        return positions
 
     @property
     def packed_postal_codes(self) -> str:

@@ -28,6 +28,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from rapidfuzz import fuzz, process
 
@@ -62,7 +63,7 @@ SETTLEMENT_CUTOFF = 86.0
 GLOBAL_SETTLEMENT_CUTOFF = 90.0
 GLOBAL_PENALTY = 4.0
 GLOBAL_MIN_WORD = 4
-GLOBAL_MAX_MUNICIPALITIES = 40
+GLOBAL_MAX_MUNICIPALITIES = 50
 #: The municipality of a matched colonia is still offered, this much lower...
 MUNICIPALITY_FALLBACK_PENALTY = 8.0
 #: ... and a municipality with words left over that matched nothing, this much lower.
@@ -333,21 +334,47 @@ class Gazetteer:
                 added = True
         return added
 
+    @cached_property
+    def _all_keys(self) -> tuple[str, list[int], list[MunicipalityRecord]]:
+        """Every municipality's packed settlement keys in one string, with where each starts."""
+        records = list(self._data.municipalities.values())
+        starts: list[int] = []
+        position = 0
+        for record in records:
+            starts.append(position)
+            position += len(record.settlements.packed_keys) + 1
+        return "\n".join(r.settlements.packed_keys for r in records), starts, records
+
+    def _records_with(self, word: str) -> list[MunicipalityRecord]:
+        """Municipalities with a settlement key containing `word` (one scan of one string)."""
+        packed, starts, records = self._all_keys
+        found: dict[int, MunicipalityRecord] = {}
+        offset = packed.find(word)
+        while offset != -1:
+            index = bisect.bisect_right(starts, offset) - 1
+            found[index] = records[index]
+            # Skip to the next municipality: one hit is enough to search it.
+            next_start = starts[index + 1] if index + 1 < len(starts) else len(packed)
+            offset = packed.find(word, next_start)
+        return list(found.values())
+
     def _add_any_settlement(self, query: str, found: _Candidates) -> None:
         """Settlements anywhere whose names contain every long word of the query."""
         words = [w for w in query.split() if len(w) >= GLOBAL_MIN_WORD and w not in EDGE_WORDS]
         if not words:
             return
+        rarest, *others = sorted(words, key=len, reverse=True)  # longer words are rarer
         records = [
             record
-            for record in self._data.municipalities.values()
-            if all(word in record.settlements.packed_keys for word in words)
+            for record in self._records_with(rarest)
+            if all(word in record.settlements.packed_keys for word in others)
         ]
         records.sort(key=lambda r: (-r.population, r.code))
         for record in records[:GLOBAL_MAX_MUNICIPALITIES]:
             keys = record.settlements.keys
-            for position, name_key in enumerate(keys):
-                if not all(word in name_key for word in words):
+            for position in record.settlements.containing(rarest):
+                name_key = keys[position]
+                if not all(word in name_key for word in others):
                     continue
                 similarity = fuzz.WRatio(query, name_key, score_cutoff=GLOBAL_SETTLEMENT_CUTOFF)
                 if similarity:

@@ -182,7 +182,8 @@ def test_colonia_without_a_place_lists_colonias_not_municipalities(gazetteer: Ga
     candidates = gazetteer.resolve("colonia del valle")
     assert len(candidates) == 5
     assert {c.kind for c in candidates} == {"colonia"}
-    assert {c.name for c in candidates} == {"Del Valle"}
+    assert candidates[0].name == "Del Valle"
+    assert len({c.inegi_code for c in candidates}) >= 3
 
 
 def test_a_sentence_without_a_colonia_still_finds_the_municipality(gazetteer: Gazetteer) -> None:
