@@ -12,9 +12,10 @@ How a text is read:
 4. Each mention is read as the place, and the other words as a colonia searched *inside* it
    (rapidfuzz WRatio with a cutoff); a state mention also narrows a municipality mention
    ("guadalupe nuevo león").
-5. Unless that already found a confident match, the whole text is matched against
-   municipality and state names (WRatio with a cutoff), and, when nothing named a place,
-   against every settlement sharing a word with it.
+5. Unless that already found a good match, the whole text is matched against municipality
+   and state names (WRatio with a cutoff; not when it says "colonia X" and names no place),
+   and, when nothing named a place, against the settlements of the 50 most populous
+   municipalities having one whose name contains every long word of it.
 
 Scores are 0-100: 93 % match quality plus log10 of the population (up to ~7 points), so among
 equally good matches the bigger place comes first; close candidates are all returned for the
