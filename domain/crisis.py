@@ -139,6 +139,13 @@ _WORD_MACROS = {
         "|senor|senora|tipo|hombre|morro|morra|wey|vato|padrino|cunado|suegro|suegra)"
         "|el|ella|ellos|ellas|alguien|unos|unos chavos|unos tipos)"
     ),
+    "{SOMEONE}": (
+        "(?:mi|el|la|un|una|su|mis|los|las|sus) (?:novio|novia|esposo|esposa|marido|pareja|ex"
+        "|papa|mama|papi|mami|padre|madre|padrastro|madrastra|papas|padres|jefa|jefes|hermano"
+        "|hermana|hermanos|tio|tia|tios|abuelo|abuela|primo|prima|vecino|vecina|maestro"
+        "|maestra|profe|companero|companera|companeros|chavo|chava|senor|senora|tipo|hombre"
+        "|morro|morra|wey|vato|padrino|cunado)"
+    ),
     "{CAREGIVER}": (
         "(?:mi|mis|el|la) (?:papa|mama|papi|mami|padre|madre|padrastro|madrastra|papas|padres"
         "|jefa|jefes|jefecita|tio|tia|tios|abuelo|abuela|abuelos|tutor|tutora|apa"
@@ -241,6 +248,9 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
             "(?:ya )?no (?:quiero|kiero|kero) (?:seguir )?(?:vivir|viviendo)"
             "(?! ?(?:con|en|aqui|alla|aca|ahi|cerca|lejos|junto|asi|solo|sola|de)(?![a-z]))",
             "no (?:quiero|kiero) estar viv",
+            "no (?:quiero|kiero) estar en este mundo",
+            "ganas de (?:morir|morirme|suicidarme|no existir|dejar de vivir|desaparecer"
+            "|cortarme|no despertar)",
             "cansad\\w* de vivir",
             "hart\\w* de vivir",
             "no tiene sentido vivir",
@@ -291,6 +301,8 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
             "me lastimo (?:a proposito|sola|solo|cuando|a mi mism)",
             "me quemo con (?:cigarro|el encendedor)",
             "hasta (?:sangrar|que me sale sangre)",
+            "(?:me tome|tome|tomarme|me voy a tomar|me tomo|me quiero tomar) (?:el |un |una )?"
+            "(?:veneno|raticida|cloro|insecticida|matarratas)",
             # English
             "kill myself",
             "(?:going to|gonna|wants to|want to|trying to) kill (?:himself|herself|themselves)",
@@ -340,6 +352,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
             "adios a todos",
             "perdon por todo",
             "carta de despedida",
+            "(?:quiero|kiero) (?:que|k) (?:todo )?se acabe",
             "no (?:quiero|kiero) (?:seguir )?vivir asi",
             "ya no (?:quiero|kiero) estar aqui",
             "sobro en este mundo",
@@ -366,6 +379,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
             "|apunalando|acuchillando|picando con)",
             "me (?:acaba|acaban) de (?:pegar|golpear|apunalar|acuchillar|picar|asaltar)",
             "{PERSON}{GAP} me {HIT}{END}",
+            "me {HIT}{END} {SOMEONE}",
             "me (?:pegan|golpea|golpean|maltrata|maltratan|ahorca|ahorcan|patean){END}",
             "me mata a golpes",
             "me {ESTA} matando a golpes",
@@ -389,6 +403,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
         PAST,
         (
             "{PERSON}{GAP} me {HIT_PAST}{END}",
+            "me {HIT_PAST}{END} {SOMEONE}",
             "me (?:golpeo|golpearon|golpeaba|golpeaban|patearon|madrearon|ahorco|ahorcaron){END}",
             "me (?:dio|dieron|puso|pusieron) una (?:golpiza|madriza|putiza|cachetada|bofetada"
             "|paliza)",
@@ -445,7 +460,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
             "amenaza de muerte",
             "(?:dijo|dice|dijeron|dicen) que (?:me|nos) (?:iba|va|iban|van) a matar",
             "(?:me|nos) {ESTA} (?:siguiendo|persiguiendo|acechando)",
-            "(?:me|nos) {ESTAN} (?:siguiendo|persiguiendo|acechando)",
+            "(?:me|nos) {ESTAN} (?:siguiendo|persiguiendo|acechando|vigilando|cazando)",
             "me (?:viene|vienen) siguiendo",
             "me sigue un (?:carro|tipo|senor|cuate|vato|wey)",
             "(?:me|nos) (?:apunto|apuntaron|amago|amagaron|asalto|asaltaron|saco|sacaron|puso"
@@ -467,6 +482,8 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
             "|vienen siguiendo|persigue|persiguen)",
             "(?:tipo|senor|hombre|bato|wey|chavo|morro) armado",
             "me van a desaparecer",
+            "se (?:esta|estan|quiere|quieren) (?:metiendo|meter) a (?:mi|la|nuestra) casa",
+            "(?:is|are|s|re|someone|somebody) breaking in",
             "se (?:metieron|metio|estan metiendo|quieren meter){GAP} con (?:armas|pistolas"
             "|cuchillos|un arma|una pistola|un cuchillo)",
             "(?:hombres|gente|tipos|batos) armados",
@@ -490,7 +507,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
             "extorsion",
             "secuestro virtual",
             "(?:me|nos) amenaz\\w*",
-            "(?:tiene|trae|tienen|traen) (?:un|una) {WEAPON}",
+            "(?:tiene|trae|tienen|traen) (?:un |una |unas |unos )?{WEAPON}s?{END}",
             "amenazas",
             "con (?:un|una) (?:pistola|arma|cuerno|rifle|escopeta|metralleta)",
             "{PERSON}{GAP} me (?:sigue|siguen|persigue|persiguen){END}(?! ?\\w+(?:ando|iendo))",
@@ -592,38 +609,16 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
         _K.SHOOTING,
         NOW,
         (
-            "balacera",
-            "balaceras",
-            "balazos",
-            "balazo",
             "baleando",
-            "balacearon",
             "balacean",
             "balaceando",
-            "bala perdida",
-            "disparos",
             "{ESTAN} disparando",
             "{ESTA} disparando",
-            "(?:me|le|les|nos|te) (?:disparo|dispararon|estan disparando|dieron un balazo"
-            "|dieron un tiro|dispara|disparan)",
-            "tiroteo",
-            "tiroteos",
-            "plomazos",
-            "plomacera",
-            "rafagas",
-            "rafaguearon",
+            "(?:me|le|les|nos|te) (?:estan disparando|dispara|disparan){END}",
             "rafagueando",
-            "enfrentamiento armado",
-            "comando armado",
-            "enfrentamiento entre (?:narcos|sicarios|soldados|militares|policias|carteles|bandas"
-            "|grupos|la guardia|malandros)",
-            "se (?:oyen|oye|escuchan|escucha|oyeron|escucharon) (?:tiros|disparos|balazos"
-            "|detonaciones|rafagas|plomazos)",
-            "detonaciones",
-            "herid\\w* de bala",
-            "(?:hirieron|herido|herida|heridos|lesionado|lesionada){GAP} de bala{END}",
+            "se (?:oyen|oye|escuchan|escucha) (?:tiros|disparos|balazos|detonaciones|rafagas"
+            "|plomazos)",
             "tirando (?:balazos|bala|plomazos)",
-            "a balazos",
             # English
             "(?:theyre|they are|someone is|somebody is|people are|hes|he is|shes|she is|is|are) "
             "shooting",
@@ -631,11 +626,42 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
             "gunshots",
             "gun shots",
             "gunfire",
+            "shooting at (?:us|me|people)",
+            "active shooter",
+        ),
+    ),
+    (
+        # A shooting named as an event: it may be over ("hubo una balacera hace un mes").
+        _K.SHOOTING,
+        PAST,
+        (
+            "balacera",
+            "balaceras",
+            "balazos",
+            "balazo",
+            "balacearon",
+            "bala perdida",
+            "disparos",
+            "(?:me|le|les|nos|te) (?:disparo|dispararon|dieron un balazo|dieron un tiro){END}",
+            "tiroteo",
+            "tiroteos",
+            "plomazos",
+            "plomacera",
+            "rafagas",
+            "rafaguearon",
+            "enfrentamiento armado",
+            "comando armado",
+            "enfrentamiento entre (?:narcos|sicarios|soldados|militares|policias|carteles|bandas"
+            "|grupos|la guardia|malandros)",
+            "se (?:oyeron|escucharon) (?:tiros|disparos|balazos|detonaciones|rafagas|plomazos)",
+            "detonaciones",
+            "herid\\w* de bala",
+            "(?:hirieron|herido|herida|heridos|lesionado|lesionada){GAP} de bala{END}",
+            "a balazos",
+            # English
             "(?:got|been|was|were) shot",
             "shot (?:me|him|her|them|us|at)",
-            "shooting at (?:us|me|people)",
             "school shooting",
-            "active shooter",
             "shootout",
         ),
     ),
@@ -666,10 +692,14 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
             "me tienen (?:secuestrad|amarrad)\\w*",
             "(?:quieren|quiere|van a|intentaron) secuestrar",
             "se llevaron a (?:mi|mis|un|una|unos|unas)",
+            "se (?:acaban de llevar|estan llevando|quieren llevar|acaban de llebar) a (?:mi|mis|un"
+            "|una|unos|unas)",
+            "(?:llevaron|llevar|llevando|jalaron|subieron){GAP} a la fuerza",
             "se (?:lo|la|los|las) llevaron (?:a la fuerza|en una camioneta|en un carro|unos"
             "|los del|los malandros|los narcos|hombres armados|armados)",
             "me (?:subieron|quisieron subir|intentaron subir|trataron de subir|quieren subir"
-            "|quiere subir|estan subiendo|van a subir) a (?:una|un|la|el) "
+            "|quiere subir|estan subiendo|van a subir|quieren meter|metieron|quisieron meter"
+            "|intentaron meter) a (?:una|un|la|el) "
             "(?:camioneta|carro|troca|auto|coche|taxi|camion)",
             "privad\\w* de (?:la|su|mi) libertad",
             "desaparecieron a (?:mi|mis|un|una)",
@@ -715,6 +745,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
             "|encierra|amarra"
             "|deja sin comer|dejan sin comer){END}",
             "{CAREGIVER}{GAP} (?:abusa|abusan) de mi{END}",
+            "me (?:{HIT}|{ESTA} pegando|{ESTA} golpeando){END} {CAREGIVER}",
             "en mi casa me (?:pegan|golpean|maltratan)",
             "(?:le|les) (?:pega|pegan|golpea|golpean|pegaron|pego) a (?:mi|mis) {CHILD}",
             "(?:abusa|abusan|abuso|abusaron) de (?:mi|mis) {CHILD}",
@@ -735,6 +766,7 @@ _RULE_TABLE: tuple[tuple[DangerKind, _Tier, tuple[str, ...]], ...] = (
             "{CAREGIVER}{GAP} me (?:{HIT_PAST}|manoseo|manoseaba|violo|abuso|abusaba"
             "|encerraba|dejaba sin comer){END}",
             "{CAREGIVER}{GAP} (?:abuso|abusaba|abusaron) de mi{END}",
+            "me {HIT_PAST}{END} {CAREGIVER}",
             "my (?:dad|mom|father|mother|stepdad|stepfather|stepmom|parents|uncle)"
             " (?:hit|beat|hurt|touched|abused) me",
         ),
@@ -891,6 +923,8 @@ _MASKS = _compile(
         "(?:que|k) (?:oso|verguenza|pena) ,? ?(?:{ME} {QUIERO} morir|me muero|quiero morir"
         "|tragame tierra)",
         "primeros auxilios",
+        "no es (?:una )?emergencia",
+        "(?:not|isnt|is not) an emergency",
         # "me siguen en TikTok", "me secuestraron la cuenta"
         "(?:siguiendo|siguen|sigue|seguir|sigues|seguirme|siga|siguio) (?:en|por)"
         " (?:mi |el |su )?{SOCIAL}{END}",
@@ -933,6 +967,9 @@ _DISTANT_PAST = _compile(
         "cuando (?:era|tenia|estaba) (?:nin|chiquit|pequen|chic|mas chic|en la primaria|\\d)",
         "de (?:nino|nina|chiquito|chiquita|pequeno|pequena|morrito|morrita|chamaco|chamaca)",
         "el ano pasado",
+        "desde que",
+        "desde entonces",
+        "desde ese dia",
         "en la primaria",
         "(?:de|en) mi infancia",
         "years ago",
@@ -962,6 +999,15 @@ _URGENT = _compile(
         "ya viene",
         "ya vienen",
         "afuera de mi casa",
+        "(?:esta|estan) afuera",
+        # organised crime named in the message
+        "la mana",
+        "los narcos",
+        "el cartel",
+        "los sicarios",
+        "sicarios",
+        "halcones",
+        "los malandros",
     )
 )
 # A shooting, threat or kidnapping in a game or a film is not danger: make it uncertain.
@@ -991,6 +1037,21 @@ _PLAY = _compile(
     )
 )
 _PLAY_SENSITIVE = frozenset({_K.SHOOTING, _K.THREAT, _K.KIDNAPPING})
+# "hay balaceras seguido en mi colonia": a neighbourhood described, not a shooting now (read
+# for shootings named as events; "se oyen balazos" stays danger).
+_HABITUAL = _compile(
+    (
+        "seguido",
+        "siempre",
+        "cada (?:noche|rato|semana|dia|fin de semana|rato)",
+        "todas las noches",
+        "todos los dias",
+        "a cada rato",
+        "a menudo",
+        "a veces",
+    )
+)
+_HABITUAL_SENSITIVE = frozenset({_K.SHOOTING})
 _NEGATED = re.compile(
     _START
     + _phrase_body(
@@ -1029,6 +1090,7 @@ class _Context:
         self._laughing: bool | None = None
         self._distant_past: bool | None = None
         self._play: bool | None = None
+        self._habitual: bool | None = None
         self._urgent: list[tuple[int, int]] | None = None
 
     def distant_past(self) -> bool:
@@ -1041,6 +1103,11 @@ class _Context:
         if self._laughing is None:
             self._laughing = _LAUGHTER.search(fold(self.text[:MAX_CHARS])) is not None
         return self._laughing
+
+    def habitual(self) -> bool:
+        if self._habitual is None:
+            self._habitual = _HABITUAL.search(self.key) is not None
+        return self._habitual
 
     def play(self) -> bool:
         if self._play is None:
@@ -1072,6 +1139,8 @@ def _reading(rule: _Rule, match: re.Match[str], context: _Context) -> bool | Non
     if rule.tier is PAST and context.distant_past():
         return False
     if rule.kind in _PLAY_SENSITIVE and context.play():
+        return False
+    if rule.tier is PAST and rule.kind in _HABITUAL_SENSITIVE and context.habitual():
         return False
     if rule.kind not in _NOT_HYPOTHETICAL and context.hypothetical(match):
         return False

@@ -463,3 +463,12 @@ def test_asking_what_to_do_in_a_danger_is_uncertain_but_asking_it_about_suicide_
     assert cry == CrisisSignal(frozenset({K.SUICIDE_SELF_HARM}), uncertain=False)
     disclosure = detect_crisis("qué hago si me violaron")
     assert disclosure == CrisisSignal(frozenset({K.SEXUAL_VIOLENCE}), uncertain=False)
+
+
+def test_a_shooting_that_is_over_or_habitual_is_uncertain_but_one_heard_now_is_danger() -> None:
+    over = detect_crisis("hubo una balacera hace un mes")
+    habitual = detect_crisis("hay balaceras seguido en mi colonia")
+    now = detect_crisis("se oyen balazos, hay balaceras seguido en mi colonia")
+    assert over == CrisisSignal(frozenset({K.SHOOTING}), uncertain=True)
+    assert habitual == CrisisSignal(frozenset({K.SHOOTING}), uncertain=True)
+    assert now == CrisisSignal(frozenset({K.SHOOTING}), uncertain=False)
