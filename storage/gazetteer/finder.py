@@ -26,9 +26,8 @@ from __future__ import annotations
 
 import bisect
 import math
-import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cached_property
 
 from rapidfuzz import fuzz, process
@@ -37,17 +36,20 @@ from domain.directory import Municipality
 from domain.geo import haversine_km
 from domain.ports import PlaceCandidate
 from storage.gazetteer.data import GazetteerData, MunicipalityRecord
+from storage.gazetteer.ranking import Candidates, combined_score, lowered, tie_broken
 from storage.gazetteer.text import (
     ALIASES,
     EDGE_WORDS,
     FILLERS,
     SETTLEMENT_WORDS,
+    colonia_words,
     key,
+    short_name,
+    split_postal_codes,
     tokens,
     trim_edges,
 )
 
-MATCH_WEIGHT = 0.93
 #: The whole text against municipality/state names (WRatio). Above 85.5, which WRatio gives
 #: to any longer name that merely shares one word ("ciudad jaurez" / "ciudad lázaro cárdenas").
 NAME_CUTOFF = 86.0
@@ -73,14 +75,10 @@ UNEXPLAINED_PENALTY = 3.0
 CONFIDENT = 95.0
 #: ... and when mentions found something this good, no whole-text name search either.
 LEFTOVER_NAME_SEARCH = 90.0
-#: Among colonias equally similar by WRatio, the one closest in length comes first.
-RATIO_TIEBREAK = 0.03
 MUNICIPALITIES_PER_MENTION = 4
 ALIAS_BONUS = 1.0
 STATE_PENALTY = 0.5
 
-_POSTAL_CODE = re.compile(r"^\d{5}$")
-_SHORT_POSTAL_CODE = re.compile(r"^\d{4}$")
 _NOT_NAME_EDGE = EDGE_WORDS | SETTLEMENT_WORDS
 
 
@@ -130,7 +128,7 @@ class Gazetteer:
         for record in data.municipalities.values():
             for name_key in record.name_keys:
                 self._add_name(name_key, _Target(record.code, alias=False))
-                short = _short_name(name_key)
+                short = short_name(name_key)
                 if short:
                     self._add_name(short, _Target(record.code, alias=False))
         for state in data.states.values():
@@ -162,9 +160,9 @@ class Gazetteer:
         if limit <= 0:
             return []
         words = tokens(text)
-        postal_codes, words = _split_postal_codes(words)
+        postal_codes, words = split_postal_codes(words)
         words = [word for word in words if word not in FILLERS]
-        found = _Candidates()
+        found = Candidates()
         if postal_codes:
             self._add_postal_codes(postal_codes, words, found)
             if found or not words:
@@ -180,7 +178,7 @@ class Gazetteer:
             query = " ".join(trim_edges([w for w in words if w not in SETTLEMENT_WORDS]))
             self._add_name_matches(query, found)
         if not mentions and found.best() < CONFIDENT:
-            self._add_any_settlement(" ".join(_colonia_words(words)), found)
+            self._add_any_settlement(" ".join(colonia_words(words)), found)
         return found.top(limit)
 
     def municipality(self, inegi_code: str) -> Municipality | None:
@@ -199,10 +197,10 @@ class Gazetteer:
     # ---------------------------------------------------------------- postal codes
 
     def _add_postal_codes(
-        self, postal_codes: list[str], words: list[str], found: _Candidates
+        self, postal_codes: list[str], words: list[str], found: Candidates
     ) -> None:
         """Every settlement of the postal codes; other words only order them."""
-        query = " ".join(_colonia_words(words))
+        query = " ".join(colonia_words(words))
         for postal_code in postal_codes:
             for record, position in self._with_postal_code(postal_code):
                 score = 100.0
@@ -255,7 +253,7 @@ class Gazetteer:
         )
         return [(target, score) for name, score, _ in hits for target in self._names[name].values()]
 
-    def _add_name_matches(self, query: str, found: _Candidates) -> None:
+    def _add_name_matches(self, query: str, found: Candidates) -> None:
         matches = [(target, 100.0) for target in self._names.get(query, {}).values()]
         if len(query) >= MIN_FUZZY_LENGTH:
             hits = process.extract(
@@ -266,7 +264,7 @@ class Gazetteer:
             found.add(self._name_candidate(target, score))
 
     def _interpret(
-        self, mention: _Mention, mentions: list[_Mention], words: list[str], found: _Candidates
+        self, mention: _Mention, mentions: list[_Mention], words: list[str], found: Candidates
     ) -> None:
         """Read `mention` as the place, and the words around it as a colonia there."""
         used = mention.positions
@@ -281,7 +279,7 @@ class Gazetteer:
                 municipalities = narrowed
                 used = used | qualifier.positions
         rest = [i for i in range(len(words)) if i not in used]
-        query = " ".join(_colonia_words([words[i] for i in rest]))
+        query = " ".join(colonia_words([words[i] for i in rest]))
         ranked = sorted(municipalities, key=lambda ts: -self._name_candidate(*ts).score)
         ranked = ranked[:MUNICIPALITIES_PER_MENTION]
         # Words that are themselves a place mention are read by that mention's turn.
@@ -308,7 +306,7 @@ class Gazetteer:
         else:
             penalty = 0.0
         for target, score in [*ranked, *states]:
-            found.add(_lowered(self._name_candidate(target, score), penalty))
+            found.add(lowered(self._name_candidate(target, score), penalty))
 
     # ---------------------------------------------------------------- settlements
 
@@ -317,7 +315,7 @@ class Gazetteer:
         records: Sequence[MunicipalityRecord],
         query: str,
         mention_score: float,
-        found: _Candidates,
+        found: Candidates,
     ) -> bool:
         added = False
         for record in records:
@@ -329,7 +327,7 @@ class Gazetteer:
                 limit=10,
             )
             for name_key, similarity, position in hits:
-                similarity = _tie_broken(query, name_key, similarity)
+                similarity = tie_broken(query, name_key, similarity)
                 match = 0.75 * similarity + 0.25 * mention_score
                 found.add(self._settlement_candidate(record, position, match, "colonia"))
                 added = True
@@ -359,7 +357,7 @@ class Gazetteer:
             offset = packed.find(word, next_start)
         return list(found.values())
 
-    def _add_any_settlement(self, query: str, found: _Candidates) -> None:
+    def _add_any_settlement(self, query: str, found: Candidates) -> None:
         """Settlements anywhere whose names contain every long word of the query."""
         words = [w for w in query.split() if len(w) >= GLOBAL_MIN_WORD and w not in EDGE_WORDS]
         if not words:
@@ -379,9 +377,9 @@ class Gazetteer:
                     continue
                 similarity = fuzz.WRatio(query, name_key, score_cutoff=GLOBAL_SETTLEMENT_CUTOFF)
                 if similarity:
-                    similarity = _tie_broken(query, name_key, similarity)
+                    similarity = tie_broken(query, name_key, similarity)
                     candidate = self._settlement_candidate(record, position, similarity, "colonia")
-                    found.add(_lowered(candidate, GLOBAL_PENALTY))
+                    found.add(lowered(candidate, GLOBAL_PENALTY))
 
     # ---------------------------------------------------------------- candidates
 
@@ -398,7 +396,7 @@ class Gazetteer:
                 inegi_code=state.code,
                 latitude=main.latitude,
                 longitude=main.longitude,
-                score=_score(match, main.population, bonus - STATE_PENALTY),
+                score=combined_score(match, main.population, bonus - STATE_PENALTY),
                 approximate=True,
             )
         record = self._data.municipalities[target.code]
@@ -410,7 +408,7 @@ class Gazetteer:
             inegi_code=record.code,
             latitude=record.latitude,
             longitude=record.longitude,
-            score=_score(match, record.population, bonus),
+            score=combined_score(match, record.population, bonus),
             approximate=False,
         )
 
@@ -427,106 +425,10 @@ class Gazetteer:
             inegi_code=record.code,
             latitude=latitude,
             longitude=longitude,
-            score=_score(match, record.population, 0.0),
+            score=combined_score(match, record.population, 0.0),
             postal_code=settlement.postal_code,
             approximate=settlement.point is None,
         )
-
-
-class _Candidates:
-    """Candidates by identity, keeping each one's best score."""
-
-    def __init__(self) -> None:
-        self._best: dict[tuple[str, str, str], PlaceCandidate] = {}
-
-    def add(self, candidate: PlaceCandidate) -> None:
-        # One entry per colonia name and municipality: its other postal codes are the same
-        # place to a member choosing where they are.
-        identity = (candidate.kind, candidate.inegi_code, candidate.name)
-        known = self._best.get(identity)
-        if known is None or candidate.score > known.score:
-            self._best[identity] = candidate
-
-    def __bool__(self) -> bool:
-        return bool(self._best)
-
-    def best(self) -> float:
-        return max((c.score for c in self._best.values()), default=0.0)
-
-    def top(self, limit: int) -> list[PlaceCandidate]:
-        ranked = sorted(
-            self._best.values(), key=lambda c: (-c.score, c.name, c.inegi_code, c.postal_code)
-        )
-        return ranked[:limit]
-
-
-def _score(match: float, population: int, bonus: float) -> float:
-    value = MATCH_WEIGHT * match + math.log10(1 + max(population, 0)) + bonus
-    return round(min(100.0, max(0.0, value)), 1)
-
-
-#: Only these are dropped from the start of a colonia's words: "del", "la", "las"... begin
-#: names ("Del Valle", "La Finca", "Las Flores").
-_LEADING_NOISE = frozenset({"de", "y", "o", "e"})
-
-
-def _colonia_words(words: list[str]) -> list[str]:
-    """The words naming a colonia: without "colonia"/"fracc." and the article before them
-    ("la colonia del valle" -> "del valle"), nor a dangling "de" ("centro de")."""
-    kept = [
-        word
-        for index, word in enumerate(words)
-        if word not in SETTLEMENT_WORDS
-        and not (
-            word in EDGE_WORDS and index + 1 < len(words) and words[index + 1] in SETTLEMENT_WORDS
-        )
-    ]
-    while kept and kept[-1] in EDGE_WORDS:
-        kept.pop()
-    while kept and kept[0] in _LEADING_NOISE:
-        kept.pop(0)
-    return kept
-
-
-def _tie_broken(query: str, name_key: str, similarity: float) -> float:
-    return min(100.0, similarity + RATIO_TIEBREAK * fuzz.ratio(query, name_key))
-
-
-def _lowered(candidate: PlaceCandidate, penalty: float) -> PlaceCandidate:
-    if not penalty:
-        return candidate
-    return replace(candidate, score=round(max(0.0, candidate.score - penalty), 1))
-
-
-#: Words too common to stand for a municipality on their own ("Valle de Bravo" -> "valle").
-_GENERIC_HEADS = frozenset(
-    {"ciudad", "heroica", "villa", "valle", "san", "santa", "santo", "santiago"}
-    | {"nuevo", "nueva", "pueblo", "general", "real"}
-)
-
-
-def _short_name(name_key: str) -> str | None:
-    """How people shorten a "X de Y" name: "naucalpan de juarez" -> "naucalpan"."""
-    head = re.split(r" (?:de|del) ", name_key, maxsplit=1)[0]
-    if head == name_key or len(head) < MIN_FUZZY_LENGTH or head in _GENERIC_HEADS:
-        return None
-    return head
-
-
-def _split_postal_codes(words: Iterable[str]) -> tuple[list[str], list[str]]:
-    """Five-digit tokens are postal codes; so is a four-digit one after "cp" (1000 -> 01000)."""
-    postal_codes: list[str] = []
-    rest: list[str] = []
-    previous = ""
-    for word in words:
-        if _POSTAL_CODE.match(word):
-            postal_codes.append(word)
-        elif _SHORT_POSTAL_CODE.match(word) and previous in {"cp", "postal"}:
-            postal_codes.append("0" + word)
-        else:
-            rest.append(word)
-        previous = word
-    return postal_codes, rest
 
 
 def _municipality(record: MunicipalityRecord) -> Municipality:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -199,3 +200,62 @@ def trim_edges(words: list[str]) -> list[str]:
     while end > start and words[end - 1] in EDGE_WORDS:
         end -= 1
     return words[start:end]
+
+
+_POSTAL_CODE = re.compile(r"^\d{5}$")
+_SHORT_POSTAL_CODE = re.compile(r"^\d{4}$")
+MIN_SHORT_NAME_LENGTH = 5
+
+
+#: Only these are dropped from the start of a colonia's words: "del", "la", "las"... begin
+#: names ("Del Valle", "La Finca", "Las Flores").
+_LEADING_NOISE = frozenset({"de", "y", "o", "e"})
+
+
+def colonia_words(words: list[str]) -> list[str]:
+    """The words naming a colonia: without "colonia"/"fracc." and the article before them
+    ("la colonia del valle" -> "del valle"), nor a dangling "de" ("centro de")."""
+    kept = [
+        word
+        for index, word in enumerate(words)
+        if word not in SETTLEMENT_WORDS
+        and not (
+            word in EDGE_WORDS and index + 1 < len(words) and words[index + 1] in SETTLEMENT_WORDS
+        )
+    ]
+    while kept and kept[-1] in EDGE_WORDS:
+        kept.pop()
+    while kept and kept[0] in _LEADING_NOISE:
+        kept.pop(0)
+    return kept
+
+
+#: Words too common to stand for a municipality on their own ("Valle de Bravo" -> "valle").
+_GENERIC_HEADS = frozenset(
+    {"ciudad", "heroica", "villa", "valle", "san", "santa", "santo", "santiago"}
+    | {"nuevo", "nueva", "pueblo", "general", "real"}
+)
+
+
+def short_name(name_key: str) -> str | None:
+    """How people shorten a "X de Y" name: "naucalpan de juarez" -> "naucalpan"."""
+    head = re.split(r" (?:de|del) ", name_key, maxsplit=1)[0]
+    if head == name_key or len(head) < MIN_SHORT_NAME_LENGTH or head in _GENERIC_HEADS:
+        return None
+    return head
+
+
+def split_postal_codes(words: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Five-digit tokens are postal codes; so is a four-digit one after "cp" (1000 -> 01000)."""
+    postal_codes: list[str] = []
+    rest: list[str] = []
+    previous = ""
+    for word in words:
+        if _POSTAL_CODE.match(word):
+            postal_codes.append(word)
+        elif _SHORT_POSTAL_CODE.match(word) and previous in {"cp", "postal"}:
+            postal_codes.append("0" + word)
+        else:
+            rest.append(word)
+        previous = word
+    return postal_codes, rest
