@@ -16,6 +16,7 @@ from bot.i18n import Catalogs
 from bot.notifier import TelegramNotifier
 from domain.ports import Clock, PlaceFinder, SystemClock
 from juntos.database import Database, open_database
+from juntos.logs import cap_third_party_loggers
 from juntos.settings import Settings
 from nlu.client import NluClient
 from storage import crypto
@@ -71,6 +72,7 @@ class AppResources:
 def build_bot(
     settings: Settings, token: str, resources: AppResources | None = None
 ) -> JuntosApplication:
+    cap_third_party_loggers()
     config = BotConfig(token=token, api_url=settings.telegram_api_url)
     persistence: Any = SqlPersistence(settings.database_url)
     return build_application(config, resources or AppResources(settings), persistence)

@@ -27,6 +27,7 @@ from storage.types import (
     EncryptedText,
     EnumText,
     JSONText,
+    TimestampMap,
     UTCDateTime,
     WeekdaySet,
 )
@@ -202,7 +203,7 @@ members = Table(
     Column("chat_id", EncryptedInt, nullable=False),
     Column("locale", String(10), nullable=False),
     Column("created_at", UTCDateTime),
-    Column("consents", JSONText, nullable=False, default=dict),
+    Column("consents", TimestampMap, nullable=False, default=dict),
 )
 
 # --- cases --------------------------------------------------------------------------------------

@@ -126,3 +126,20 @@ class EnumText(TypeDecorator[E]):
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> E | None:
         return None if value is None else self.enum(value)
+
+
+class TimestampMap(TypeDecorator[dict[str, datetime]]):
+    """A small {name: aware datetime} map (e.g. consents and when they were given) as JSON."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: dict[str, datetime] | None, dialect: Dialect) -> str:
+        return json.dumps(
+            {key: moment.astimezone(UTC).isoformat() for key, moment in (value or {}).items()},
+            sort_keys=True,
+        )
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> dict[str, datetime]:
+        raw = json.loads(value) if value else {}
+        return {key: datetime.fromisoformat(moment) for key, moment in raw.items()}

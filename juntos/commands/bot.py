@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
 import typer
 
 from juntos.bootstrap import run_bot
+from juntos.logs import configure_logging
 from juntos.settings import load_settings
 
 
@@ -23,7 +22,5 @@ def run(
             "TELEGRAM_BOT_TOKEN is not set (use `make run` for the local sandbox).", err=True
         )
         raise typer.Exit(2)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    # httpx logs every request URL, and Bot API URLs contain the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging()
     run_bot(settings, token)

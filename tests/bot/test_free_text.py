@@ -1,0 +1,85 @@
+"""Free text through the real Rasa model: one sentence is enough to find help."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from nlu.process import RasaServer
+from sandbox import BotApiEmulator
+from tests.bot.conftest import BotUnderTest, say
+
+pytestmark = pytest.mark.rasa
+
+
+@pytest.fixture
+async def bot_with_rasa(
+    emulator: BotApiEmulator, demo_database_url: str, rasa_server: RasaServer
+) -> AsyncIterator[BotUnderTest]:
+    under_test = BotUnderTest(
+        emulator, demo_database_url, rasa_url=rasa_server.url, rasa_token=rasa_server.token
+    )
+    await under_test.start()
+    try:
+        yield under_test
+    finally:
+        await under_test.stop()
+
+
+async def test_one_sentence_with_need_and_place_gives_results(bot_with_rasa: BotUnderTest) -> None:
+    chat = bot_with_rasa.chat()
+    notice, results = await say(chat, "necesito un psicologo en cd juarez", replies=2)
+    assert "Juárez" in (notice.text or "")
+    assert "Apoyo psicológico" in (results.text or "")
+    assert "Juárez (demo)" in (results.text or "")
+
+
+async def test_a_need_without_place_asks_where(bot_with_rasa: BotUnderTest) -> None:
+    chat = bot_with_rasa.chat()
+    [where] = await say(chat, "kiero dejar el cristal, donde me ayudan")
+    assert "¿Dónde estás?" in (where.text or "")
+    notice, results = await say(chat, "tijuana", replies=2)
+    assert "Atención a adicciones" in (results.text or "")
+    assert "Tijuana (demo)" in (results.text or "")
+
+
+async def test_a_place_alone_keeps_it_and_asks_for_the_need(bot_with_rasa: BotUnderTest) -> None:
+    chat = bot_with_rasa.chat()
+    notice, need = await say(chat, "estoy en monterrey", replies=2)
+    assert "Monterrey" in (notice.text or "")
+    assert need.text == "¿Qué tipo de ayuda buscas?"
+
+
+async def test_a_disclosure_is_met_without_judging_and_with_options(
+    bot_with_rasa: BotUnderTest,
+) -> None:
+    chat = bot_with_rasa.chat()
+    [reply] = await say(chat, "mi novio me revisa el cel y no me deja salir con mis amigas")
+    text = reply.text or ""
+    assert text.startswith("Gracias por contarme")
+    assert "no es tu culpa" in text
+    assert "novio" not in text  # never echo the disclosure back
+    assert "Apoyo psicológico" in reply.button_texts
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("holaa", "¡Hola!"),
+        ("muchas gracias", "De nada"),
+        ("quiero borrar mis datos", "¿Quieres que borre tus datos?"),
+    ],
+)
+async def test_small_talk_and_requests(
+    bot_with_rasa: BotUnderTest, message: str, expected: str
+) -> None:
+    chat = bot_with_rasa.chat()
+    [reply] = await say(chat, message)
+    assert (reply.text or "").startswith(expected)
+
+
+async def test_asking_for_english_switches_language(bot_with_rasa: BotUnderTest) -> None:
+    chat = bot_with_rasa.chat()
+    [reply] = await say(chat, "can you speak english please")
+    assert (reply.text or "").startswith("Done, I'll write to you in English.")
