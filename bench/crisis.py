@@ -1,0 +1,109 @@
+"""Benchmark: how fast a member in danger sees the emergency lines.
+
+Runs the real bot (juntos.bootstrap.build_bot) polling the local Bot API emulator over HTTP,
+with Rasa stopped and the database unreachable (the crisis reply needs neither), and measures
+from the member's message to the bot's reply: sequentially, then 20 members at once. Also
+times the detector alone. Target: crisis reply p95 < 1 s.
+
+    make bench            # or: .venv/bin/python bench/crisis.py [--messages N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
+
+from domain.crisis import detect_crisis  # noqa: E402
+from juntos.bootstrap import AppResources, build_bot  # noqa: E402
+from juntos.settings import Settings  # noqa: E402
+from sandbox import BotApiEmulator  # noqa: E402
+from sandbox.ptb import polling  # noqa: E402
+from storage import crypto  # noqa: E402
+from storage.gazetteer import load_gazetteer  # noqa: E402
+
+TOKEN = "123456789:bench-token"
+SECRET = "benchmark-secret-key-0123456789"
+MESSAGES = [
+    "me quiero morir",
+    "ya no aguanto mas, me quiero matar",
+    "mi papa me esta pegando ahorita",
+    "se oyen balazos afuera de mi casa",
+    "me quieren levantar",
+    "me violaron",
+    "I want to kill myself",
+    "me amenazo con una pistola",
+]
+
+
+def pct(values: list[float], p: int) -> float:
+    return statistics.quantiles(values, n=100)[p - 1]
+
+
+async def one(emu: BotApiEmulator, user_id: int, text: str) -> float:
+    chat = emu.private_chat(user_id=user_id, first_name="Persona", language_code="es")
+    start = time.perf_counter()
+    await chat.send_text(text)
+    [reply] = await chat.wait_for_bot_messages(count=1, timeout=10)
+    elapsed = time.perf_counter() - start
+    assert "911" in (reply.text or ""), "the reply must carry the emergency lines"
+    return elapsed * 1000
+
+
+async def run(n: int) -> None:
+    crypto.configure(SECRET)
+    settings = Settings(
+        database_url="postgresql://juntos@127.0.0.1:9/juntos",  # unreachable on purpose
+        rasa_url="http://127.0.0.1:9",  # Rasa stopped
+        rasa_token="bench",
+        juntos_secret_key=SECRET,
+    )
+    async with BotApiEmulator(token=TOKEN, port=0) as emu:
+        settings.telegram_api_url = emu.base_url
+        app = build_bot(settings, TOKEN, AppResources(settings, places=load_gazetteer()))
+        async with polling(app, poll_timeout=1):
+            await one(emu, 1, MESSAGES[0])  # warm up the connection pool
+            sequential = [await one(emu, 10 + i, MESSAGES[i % len(MESSAGES)]) for i in range(n)]
+            concurrent: list[float] = []
+            for round_ in range(max(1, n // 20)):
+                concurrent += await asyncio.gather(
+                    *(one(emu, 10_000 + round_ * 20 + i, MESSAGES[i % len(MESSAGES)])
+                      for i in range(20))
+                )
+    detector: list[float] = []
+    for _ in range(200):
+        for text in MESSAGES:
+            start = time.perf_counter()
+            detect_crisis(text)
+            detector.append((time.perf_counter() - start) * 1000)
+
+    print("crisis reply, message -> bot reply over HTTP (Rasa down, database down)")
+    print(f"  sequential   : p50 {statistics.median(sequential):6.1f} ms  "
+          f"p95 {pct(sequential, 95):6.1f} ms  max {max(sequential):6.1f} ms  ({n} messages)")
+    print(f"  20 at a time : p50 {statistics.median(concurrent):6.1f} ms  "
+          f"p95 {pct(concurrent, 95):6.1f} ms  max {max(concurrent):6.1f} ms  "
+          f"({len(concurrent)} messages)")
+    print(f"  detector only: p50 {statistics.median(detector):6.3f} ms  "
+          f"p95 {pct(detector, 95):6.3f} ms")
+    worst = max(pct(sequential, 95), pct(concurrent, 95))
+    print(f"  target (p95 < 1000 ms): {'met' if worst < 1000 else 'NOT met'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=200)
+    args = parser.parse_args()
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run(args.messages))
+
+
+if __name__ == "__main__":
+    main()
