@@ -22,13 +22,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 
-from domain.crisis import detect_crisis  # noqa: E402
-from juntos.bootstrap import AppResources, build_bot  # noqa: E402
-from juntos.settings import Settings  # noqa: E402
-from sandbox import BotApiEmulator  # noqa: E402
-from sandbox.ptb import polling  # noqa: E402
-from storage import crypto  # noqa: E402
-from storage.gazetteer import load_gazetteer  # noqa: E402
+from domain.crisis import detect_crisis
+from juntos.bootstrap import AppResources, build_bot
+from juntos.settings import Settings
+from sandbox import BotApiEmulator
+from sandbox.ptb import polling
+from storage import crypto
+from storage.gazetteer import load_gazetteer
 
 TOKEN = "123456789:bench-token"
 SECRET = "benchmark-secret-key-0123456789"
@@ -75,8 +75,10 @@ async def run(n: int) -> None:
             concurrent: list[float] = []
             for round_ in range(max(1, n // 20)):
                 concurrent += await asyncio.gather(
-                    *(one(emu, 10_000 + round_ * 20 + i, MESSAGES[i % len(MESSAGES)])
-                      for i in range(20))
+                    *(
+                        one(emu, 10_000 + round_ * 20 + i, MESSAGES[i % len(MESSAGES)])
+                        for i in range(20)
+                    )
                 )
     detector: list[float] = []
     for _ in range(200):
@@ -86,13 +88,19 @@ async def run(n: int) -> None:
             detector.append((time.perf_counter() - start) * 1000)
 
     print("crisis reply, message -> bot reply over HTTP (Rasa down, database down)")
-    print(f"  sequential   : p50 {statistics.median(sequential):6.1f} ms  "
-          f"p95 {pct(sequential, 95):6.1f} ms  max {max(sequential):6.1f} ms  ({n} messages)")
-    print(f"  20 at a time : p50 {statistics.median(concurrent):6.1f} ms  "
-          f"p95 {pct(concurrent, 95):6.1f} ms  max {max(concurrent):6.1f} ms  "
-          f"({len(concurrent)} messages)")
-    print(f"  detector only: p50 {statistics.median(detector):6.3f} ms  "
-          f"p95 {pct(detector, 95):6.3f} ms")
+    print(
+        f"  sequential   : p50 {statistics.median(sequential):6.1f} ms  "
+        f"p95 {pct(sequential, 95):6.1f} ms  max {max(sequential):6.1f} ms  ({n} messages)"
+    )
+    print(
+        f"  20 at a time : p50 {statistics.median(concurrent):6.1f} ms  "
+        f"p95 {pct(concurrent, 95):6.1f} ms  max {max(concurrent):6.1f} ms  "
+        f"({len(concurrent)} messages)"
+    )
+    print(
+        f"  detector only: p50 {statistics.median(detector):6.3f} ms  "
+        f"p95 {pct(detector, 95):6.3f} ms"
+    )
     worst = max(pct(sequential, 95), pct(concurrent, 95))
     print(f"  target (p95 < 1000 ms): {'met' if worst < 1000 else 'NOT met'}")
 

@@ -19,30 +19,46 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, datetime, time as dtime
+from datetime import UTC, datetime
+from datetime import time as dtime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from domain.directory import Directory, Location, Organization, Service, ServiceAtLocation  # noqa: E402
-from domain.geo import Point, haversine_km  # noqa: E402
-from domain.nearby import NearbyQuery  # noqa: E402
-from domain.schedule import Schedule  # noqa: E402
-from domain.services.nearest import find_nearest_services  # noqa: E402
-from domain.taxonomy import Category  # noqa: E402
-from storage import crypto, migrate  # noqa: E402
-from storage.engine import create_engine, session_factory  # noqa: E402
-from storage.mapping import start_mappers  # noqa: E402
-from storage.repositories.directory import SqlDirectoryRepository  # noqa: E402
-from storage.uow import SqlUnitOfWork  # noqa: E402
+from domain.directory import Directory, Location, Organization, Service, ServiceAtLocation
+from domain.geo import Point, haversine_km
+from domain.nearby import NearbyQuery
+from domain.schedule import Schedule
+from domain.services.nearest import find_nearest_services
+from domain.taxonomy import Category
+from storage import crypto, migrate
+from storage.engine import create_engine, session_factory
+from storage.mapping import start_mappers
+from storage.repositories.directory import SqlDirectoryRepository
+from storage.uow import SqlUnitOfWork
 
 # Rough population centres (lat, lon, weight) so the synthetic directory looks like Mexico's.
 CITIES = [
-    (19.43, -99.13, 20), (20.67, -103.35, 8), (25.69, -100.32, 8), (19.04, -98.20, 5),
-    (32.51, -117.04, 5), (31.69, -106.42, 4), (21.12, -101.68, 4), (28.63, -106.09, 2),
-    (19.70, -101.19, 2), (25.54, -103.41, 2), (22.15, -100.98, 2), (21.16, -86.85, 2),
-    (20.97, -89.62, 2), (16.75, -93.12, 2), (17.06, -96.73, 1), (24.80, -107.39, 1),
-    (29.07, -110.96, 2), (18.92, -99.23, 2), (22.25, -97.86, 1), (27.48, -99.51, 1),
+    (19.43, -99.13, 20),
+    (20.67, -103.35, 8),
+    (25.69, -100.32, 8),
+    (19.04, -98.20, 5),
+    (32.51, -117.04, 5),
+    (31.69, -106.42, 4),
+    (21.12, -101.68, 4),
+    (28.63, -106.09, 2),
+    (19.70, -101.19, 2),
+    (25.54, -103.41, 2),
+    (22.15, -100.98, 2),
+    (21.16, -86.85, 2),
+    (20.97, -89.62, 2),
+    (16.75, -93.12, 2),
+    (17.06, -96.73, 1),
+    (24.80, -107.39, 1),
+    (29.07, -110.96, 2),
+    (18.92, -99.23, 2),
+    (22.25, -97.86, 1),
+    (27.48, -99.51, 1),
 ]
 MEXICO = (14.5, 32.7, -118.4, -86.7)
 
@@ -68,21 +84,33 @@ def build_directory(n: int, rng: random.Random) -> Directory:
     for i in range(n):
         sid, lid = str(uuid.uuid5(ns, f"s{i}")), str(uuid.uuid5(ns, f"l{i}"))
         lat, lon = synthetic_point(rng)
-        d.services.append(Service(
-            id=sid, organization_id=orgs[i % len(orgs)], name=f"Servicio {i}",
-            categories=frozenset(rng.sample(categories, rng.choice([1, 1, 2, 3]))),
-        ))
+        d.services.append(
+            Service(
+                id=sid,
+                organization_id=orgs[i % len(orgs)],
+                name=f"Servicio {i}",
+                categories=frozenset(rng.sample(categories, rng.choice([1, 1, 2, 3]))),
+            )
+        )
         d.locations.append(Location(id=lid, name=f"Sede {i}", latitude=lat, longitude=lon))
         d.services_at_location.append(
             ServiceAtLocation(id=str(uuid.uuid5(ns, f"sal{i}")), service_id=sid, location_id=lid)
         )
-        d.schedules.append(Schedule(id=str(uuid.uuid5(ns, f"h{i}")), weekdays=frozenset(range(5)),
-                                    opens_at=dtime(9), closes_at=dtime(17), service_id=sid))
+        d.schedules.append(
+            Schedule(
+                id=str(uuid.uuid5(ns, f"h{i}")),
+                weekdays=frozenset(range(5)),
+                opens_at=dtime(9),
+                closes_at=dtime(17),
+                service_id=sid,
+            )
+        )
     return d
 
 
-def full_scan(rows: list[tuple[str, float, float, frozenset[Category]]], query: NearbyQuery
-              ) -> list[str]:
+def full_scan(
+    rows: list[tuple[str, float, float, frozenset[Category]]], query: NearbyQuery
+) -> list[str]:
     lat, lon = query.point.latitude, query.point.longitude
     best = heapq.nsmallest(
         query.limit,
@@ -113,11 +141,15 @@ async def run(n_services: int, n_queries: int, seed: int) -> None:
             await conn.exec_driver_sql("ANALYZE")
         print(f"  loaded in {time.perf_counter() - t0:.1f} s")
 
-        rows = [(s.id, loc.latitude, loc.longitude, s.categories)
-                for s, loc in zip(directory.services, directory.locations, strict=True)]
+        rows = [
+            (s.id, loc.latitude, loc.longitude, s.categories)
+            for s, loc in zip(directory.services, directory.locations, strict=True)
+            if loc.latitude is not None and loc.longitude is not None
+        ]
         queries = [
-            NearbyQuery(point=Point(*synthetic_point(rng)), category=rng.choice(list(Category)),
-                        limit=5)
+            NearbyQuery(
+                point=Point(*synthetic_point(rng)), category=rng.choice(list(Category)), limit=5
+            )
             for _ in range(n_queries)
         ]
         query_ms: list[float] = []
@@ -147,13 +179,19 @@ async def run(n_services: int, n_queries: int, seed: int) -> None:
 
     q_mean, s_mean = statistics.fmean(query_ms), statistics.fmean(scan_ms)
     print(f"\nnearest-5 with a category filter, {n_services:,} services, SQLite (aiosqlite)")
-    print(f"  project query (indexed widening box) : {q_mean:7.3f} ms/query mean, "
-          f"p50 {statistics.median(query_ms):.3f}, p95 {pct(query_ms, 95):.3f} "
-          f"({len(query_ms)} queries)")
-    print(f"  + details and open-now (domain call) : {statistics.fmean(full_ms):7.3f} ms/query mean, "
-          f"p95 {pct(full_ms, 95):.3f} ({len(full_ms)} queries)")
-    print(f"  full scan in Python                  : {s_mean:7.3f} ms/query mean "
-          f"({len(scan_ms)} queries)")
+    print(
+        f"  project query (indexed widening box) : {q_mean:7.3f} ms/query mean, "
+        f"p50 {statistics.median(query_ms):.3f}, p95 {pct(query_ms, 95):.3f} "
+        f"({len(query_ms)} queries)"
+    )
+    print(
+        f"  + details and open-now (domain call) : {statistics.fmean(full_ms):7.3f} ms/query mean, "
+        f"p95 {pct(full_ms, 95):.3f} ({len(full_ms)} queries)"
+    )
+    print(
+        f"  full scan in Python                  : {s_mean:7.3f} ms/query mean "
+        f"({len(scan_ms)} queries)"
+    )
     print(f"  speed-up (scan / project query)      : {s_mean / q_mean:7.1f}x")
     print(f"  results identical to the scan       : {len(queries) - mismatches}/{len(queries)}")
     ok = q_mean < 1.0 and s_mean / q_mean >= 100 and mismatches == 0

@@ -49,13 +49,23 @@ def add_service(
             Organization(id=org_id, name=f"{org_name} (demo)", sector=Sector.CIVIL_SOCIETY)
         )
     service = Service(
-        id=uid(f"svc:{name}"), organization_id=org_id, name=name, status=status,
-        categories=frozenset(categories), minimum_age=min_age, maximum_age=max_age,
+        id=uid(f"svc:{name}"),
+        organization_id=org_id,
+        name=name,
+        status=status,
+        categories=frozenset(categories),
+        minimum_age=min_age,
+        maximum_age=max_age,
         marked_confidential=confidential,
     )
     location = Location(
-        id=uid(f"loc:{name}"), name=f"Sede {name}", latitude=lat, longitude=lon,
-        organization_id=org_id, timezone=timezone, marked_confidential=location_confidential,
+        id=uid(f"loc:{name}"),
+        name=f"Sede {name}",
+        latitude=lat,
+        longitude=lon,
+        organization_id=org_id,
+        timezone=timezone,
+        marked_confidential=location_confidential,
         municipality_code="08037",
     )
     sal = ServiceAtLocation(id=uid(f"sal:{name}"), service_id=service.id, location_id=location.id)
@@ -63,14 +73,25 @@ def add_service(
     directory.locations.append(location)
     directory.services_at_location.append(sal)
     directory.addresses.append(
-        Address(id=uid(f"addr:{name}"), location_id=location.id, address_1="Calle Ficticia 123",
-                city="Juárez", state_province="Chihuahua", postal_code="32000")
+        Address(
+            id=uid(f"addr:{name}"),
+            location_id=location.id,
+            address_1="Calle Ficticia 123",
+            city="Juárez",
+            state_province="Chihuahua",
+            postal_code="32000",
+        )
     )
     if phone:
         directory.phones.append(Phone(id=uid(f"phone:{name}"), number=phone, service_id=service.id))
     if hours:
         directory.schedules.append(
-            Schedule(id=uid(f"sched:{name}"), weekdays=weekdays, opens_at=hours[0],
-                     closes_at=hours[1], service_id=service.id)
+            Schedule(
+                id=uid(f"sched:{name}"),
+                weekdays=weekdays,
+                opens_at=hours[0],
+                closes_at=hours[1],
+                service_id=service.id,
+            )
         )
     return service

@@ -24,6 +24,15 @@ from domain.errors import InvalidValue
 from domain.geo import haversine_km
 from domain.nearby import NearbyQuery, ServicePoint
 from domain.people import Member, StaffMember
+from domain.ports import (
+    AuditLog,
+    CaseRepository,
+    DirectoryRepository,
+    FollowUpRepository,
+    PeopleRepository,
+    ReferralRepository,
+    ReminderRepository,
+)
 
 
 class FakeClock:
@@ -255,6 +264,14 @@ class FakeAudit:
 
 class FakeUnitOfWork:
     """Commits are counted; a transaction that is not committed is rolled back (snapshot)."""
+
+    directory: DirectoryRepository
+    cases: CaseRepository
+    referrals: ReferralRepository
+    follow_ups: FollowUpRepository
+    reminders: ReminderRepository
+    people: PeopleRepository
+    audit: AuditLog
 
     def __init__(self) -> None:
         self.store = _Store()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -11,7 +12,7 @@ from tests.bot.conftest import DATABASE_DOWN, BotUnderTest, press, say
 
 
 @pytest.fixture
-async def bot_with_nothing(emulator: BotApiEmulator) -> BotUnderTest:
+async def bot_with_nothing(emulator: BotApiEmulator) -> AsyncIterator[BotUnderTest]:
     """Rasa stopped and the database unreachable (a closed port)."""
     under_test = BotUnderTest(emulator, DATABASE_DOWN)
     await under_test.start()

@@ -83,8 +83,9 @@ def test_every_message_is_translated_with_the_same_placeholders(locale: str) -> 
         where = f"{message.context or ''}|{message.id!r}"
         if message.fuzzy:
             problems.append(f"fuzzy: {where}")
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids = [str(i) for i in (message.id if isinstance(message.id, tuple) else (message.id,))]
+        raw = message.string
+        strings = [str(s) for s in (raw if isinstance(raw, tuple | list) else (raw,))]
         if isinstance(message.id, tuple) and len(strings) != expected_forms:
             problems.append(f"{len(strings)} plural forms, {expected_forms} needed: {where}")
         wanted = set().union(*(placeholders(i) for i in ids))

@@ -37,9 +37,13 @@ async def test_results_match_a_brute_force_scan_with_category_and_age(database: 
     categories = list(Category)
     for i in range(400):
         add_service(
-            directory, f"svc {i}", 31.5 + rng.random() * 0.4, -106.6 + rng.random() * 0.4,
+            directory,
+            f"svc {i}",
+            31.5 + rng.random() * 0.4,
+            -106.6 + rng.random() * 0.4,
             set(rng.sample(categories, rng.randint(1, 2))),
-            min_age=rng.choice([None, 12, 18]), max_age=rng.choice([None, 17, 29, 99]),
+            min_age=rng.choice([None, 12, 18]),
+            max_age=rng.choice([None, 17, 29, 99]),
             status=rng.choice(["active"] * 9 + ["inactive"]),
         )
     await load(database, directory)
@@ -55,7 +59,11 @@ async def test_results_match_a_brute_force_scan_with_category_and_age(database: 
             for sal in directory.services_at_location
             for s in [services[sal.service_id]]
             for loc in [locations[sal.location_id]]
-            if s.active and (category is None or category in s.categories) and s.serves_age(age)
+            if s.active
+            and (category is None or category in s.categories)
+            and s.serves_age(age)
+            and loc.latitude is not None
+            and loc.longitude is not None
         )[:5]
         assert [r.service_id for r in got] == [sid for _km, sid in expected]
         assert [r.distance_km for r in got] == pytest.approx([km for km, _ in expected], abs=1e-3)
@@ -83,8 +91,9 @@ async def test_a_shelter_never_shows_its_address_or_point(database: Database) ->
     directory = Directory()
     add_service(directory, "Refugio", 31.63, -106.33, {Category.SHELTER})
     add_service(directory, "Marcado", 31.64, -106.33, {Category.GENDER_VIOLENCE}, confidential=True)
-    add_service(directory, "Sede oculta", 31.65, -106.33, {Category.LEGAL_AID},
-                location_confidential=True)
+    add_service(
+        directory, "Sede oculta", 31.65, -106.33, {Category.LEGAL_AID}, location_confidential=True
+    )
     add_service(directory, "Abierto", 31.66, -106.33, {Category.YOUTH_PROGRAMS})
     await load(database, directory)
     got = {r.service_name: r for r in await nearest(database, NearbyQuery(point=RIBERAS_DEL_BRAVO))}
@@ -133,5 +142,7 @@ async def test_reimporting_a_service_with_new_categories_updates_the_search(
     service.categories = frozenset({Category.LEGAL_AID})
     await load(database, directory)
     health = await nearest(database, NearbyQuery(point=RIBERAS_DEL_BRAVO, category=Category.HEALTH))
-    legal = await nearest(database, NearbyQuery(point=RIBERAS_DEL_BRAVO, category=Category.LEGAL_AID))
+    legal = await nearest(
+        database, NearbyQuery(point=RIBERAS_DEL_BRAVO, category=Category.LEGAL_AID)
+    )
     assert health == [] and [r.service_name for r in legal] == ["Cambia"]

@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import text
 
 from domain.cases import Case, Referral, ReferralStatus
+from domain.directory import Directory
 from domain.people import Member, Role, StaffMember
 from domain.services.cases import OpenCase, open_case
+from domain.taxonomy import Category
 from juntos.database import Database
 from storage import migrate
 from tests.builders import add_service
-from domain.directory import Directory
-from domain.taxonomy import Category
 from tests.fakes import FakeClock
 
 NOW = datetime(2026, 3, 4, 17, 0, tzinfo=UTC)
@@ -43,10 +43,14 @@ async def test_an_exception_inside_the_unit_of_work_loses_nothing_already_saved(
     async with database.uow() as uow:
         await uow.people.add_member(Member(id=None, chat_id=1, created_at=NOW))
         await uow.commit()
-    with pytest.raises(RuntimeError):
+
+    async def fail_midway() -> None:
         async with database.uow() as uow:
             await uow.people.add_member(Member(id=None, chat_id=2, created_at=NOW))
             raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        await fail_midway()
     async with database.uow() as uow:
         assert await uow.people.member_by_chat(1) is not None
         assert await uow.people.member_by_chat(2) is None
@@ -55,10 +59,14 @@ async def test_an_exception_inside_the_unit_of_work_loses_nothing_already_saved(
 async def test_chat_ids_and_aliases_are_not_stored_in_clear(database: Database) -> None:
     async with database.uow() as uow:
         await uow.people.add_member(Member(id=None, chat_id=987654321, created_at=NOW))
-        await uow.people.add_staff(StaffMember(id=None, display_name="Rosa Ejemplo",
-                                               role=Role.STAFF, chat_id=123454321))
-        await uow.cases.add(Case(id=None, code="", alias="Lupita Secreta",
-                                 municipality_code="08037", created_at=NOW))
+        await uow.people.add_staff(
+            StaffMember(id=None, display_name="Rosa Ejemplo", role=Role.STAFF, chat_id=123454321)
+        )
+        await uow.cases.add(
+            Case(
+                id=None, code="", alias="Lupita Secreta", municipality_code="08037", created_at=NOW
+            )
+        )
         await uow.commit()
     async with database.engine.connect() as conn:
         rows = [
@@ -78,26 +86,38 @@ async def test_cases_referrals_and_times_round_trip(database: Database) -> None:
     async with database.uow() as uow:
         await uow.directory.upsert(directory)
         await uow.commit()
-    staff = StaffMember(id=None, display_name="x", role=Role.STAFF,
-                        organization_id=service.organization_id)
+    staff = StaffMember(
+        id=None, display_name="x", role=Role.STAFF, organization_id=service.organization_id
+    )
     async with database.uow() as uow:
         staff = await uow.people.add_staff(staff)
         await uow.commit()
     case = await open_case(
-        OpenCase(alias="Chava", municipality_code="08037", age=15,
-                 needs=frozenset({Category.LEGAL_AID, Category.HEALTH}), consent_share=True),
-        staff, database.uow(), clock,
+        OpenCase(
+            alias="Chava",
+            municipality_code="08037",
+            age=15,
+            needs=frozenset({Category.LEGAL_AID, Category.HEALTH}),
+            consent_share=True,
+        ),
+        staff,
+        database.uow(),
+        clock,
     )
     assert case.code == "CASO-0001"
+    assert case.id is not None
     async with database.uow() as uow:
-        referral = await uow.referrals.add(Referral(
-            id=None, case_id=case.id, to_organization_id=service.organization_id,
-            created_at=NOW))
+        referral = await uow.referrals.add(
+            Referral(
+                id=None, case_id=case.id, to_organization_id=service.organization_id, created_at=NOW
+            )
+        )
         referral.accept(NOW)
         await uow.commit()
     async with database.uow() as uow:
         loaded = await uow.cases.get_by_code("caso-0001")
         assert loaded is not None
+        assert loaded.id is not None
         assert loaded.needs == frozenset({Category.LEGAL_AID, Category.HEALTH})
         assert loaded.created_at == NOW and loaded.created_at.tzinfo is not None
         referrals = await uow.referrals.for_case(loaded.id)

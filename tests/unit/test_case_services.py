@@ -28,17 +28,20 @@ JUAREZ = "08037"
 
 
 def staff(staff_id: int, org: str) -> StaffMember:
-    return StaffMember(id=staff_id, display_name=f"staff {staff_id}", role=Role.STAFF,
-                       organization_id=org)
+    return StaffMember(
+        id=staff_id, display_name=f"staff {staff_id}", role=Role.STAFF, organization_id=org
+    )
 
 
 SENDER_STAFF = staff(1, SENDER)
 RECEIVER_STAFF = staff(2, RECEIVER)
 OUTSIDER = staff(3, OTHER)
-COORDINATOR = StaffMember(id=4, display_name="coord", role=Role.COORDINATOR,
-                          municipality_codes=frozenset({JUAREZ}))
-OTHER_COORDINATOR = StaffMember(id=5, display_name="coord 2", role=Role.COORDINATOR,
-                                municipality_codes=frozenset({"19039"}))
+COORDINATOR = StaffMember(
+    id=4, display_name="coord", role=Role.COORDINATOR, municipality_codes=frozenset({JUAREZ})
+)
+OTHER_COORDINATOR = StaffMember(
+    id=5, display_name="coord 2", role=Role.COORDINATOR, municipality_codes=frozenset({"19039"})
+)
 
 
 @pytest.fixture
@@ -53,10 +56,17 @@ def clock() -> FakeClock:
 
 async def referred_case(uow: FakeUnitOfWork, clock: FakeClock, notifier: FakeNotifier):
     case = await open_case(
-        OpenCase(alias="Chava 15", municipality_code=JUAREZ, age=15,
-                 needs=frozenset({Category.PSYCHOLOGICAL_SUPPORT}),
-                 consent_contact=True, consent_share=True),
-        SENDER_STAFF, uow, clock,
+        OpenCase(
+            alias="Chava 15",
+            municipality_code=JUAREZ,
+            age=15,
+            needs=frozenset({Category.PSYCHOLOGICAL_SUPPORT}),
+            consent_contact=True,
+            consent_share=True,
+        ),
+        SENDER_STAFF,
+        uow,
+        clock,
     )
     referral = await refer_case(case.code, RECEIVER, SENDER_STAFF, uow, clock, notifier)
     return case, referral
@@ -64,7 +74,9 @@ async def referred_case(uow: FakeUnitOfWork, clock: FakeClock, notifier: FakeNot
 
 async def test_cases_get_sequential_public_codes(uow, clock) -> None:
     first = await open_case(OpenCase(alias="A", municipality_code=JUAREZ), SENDER_STAFF, uow, clock)
-    second = await open_case(OpenCase(alias="B", municipality_code=JUAREZ), SENDER_STAFF, uow, clock)
+    second = await open_case(
+        OpenCase(alias="B", municipality_code=JUAREZ), SENDER_STAFF, uow, clock
+    )
     assert (first.code, second.code) == ("CASO-0001", "CASO-0002")
 
 
@@ -117,8 +129,14 @@ async def test_an_illegal_move_changes_nothing_in_storage(uow, clock) -> None:
 
 async def test_rejecting_keeps_the_reason(uow, clock) -> None:
     _case, referral = await referred_case(uow, clock, FakeNotifier())
-    rejected = await move_referral(referral.id, ReferralStatus.REJECTED, RECEIVER_STAFF, uow,
-                                   clock, RejectionReason.NO_CAPACITY)
+    rejected = await move_referral(
+        referral.id,
+        ReferralStatus.REJECTED,
+        RECEIVER_STAFF,
+        uow,
+        clock,
+        RejectionReason.NO_CAPACITY,
+    )
     assert rejected.rejection_reason is RejectionReason.NO_CAPACITY
     assert uow.store.reminders[1].status is ReminderStatus.CANCELLED
 
@@ -128,14 +146,16 @@ async def test_who_can_read_a_case(uow, clock) -> None:
     for reader in (SENDER_STAFF, RECEIVER_STAFF, COORDINATOR):
         view = await view_case(case.code, reader, uow, clock)
         assert view.case.code == case.code
-    for stranger in (OUTSIDER, OTHER_COORDINATOR,
-                     Member(id=9, chat_id=123)):
+    for stranger in (OUTSIDER, OTHER_COORDINATOR, Member(id=9, chat_id=123)):
         with pytest.raises(AccessDenied):
             await view_case(case.code, stranger, uow, clock)
     reads = [(e.actor, e.action) for e in uow.store.audit if e.action.startswith("case.read")]
     assert reads == [
-        ("staff:1", "case.read"), ("staff:2", "case.read"), ("coordinator:4", "case.read"),
-        ("staff:3", "case.read.denied"), ("coordinator:5", "case.read.denied"),
+        ("staff:1", "case.read"),
+        ("staff:2", "case.read"),
+        ("coordinator:4", "case.read"),
+        ("staff:3", "case.read.denied"),
+        ("coordinator:5", "case.read.denied"),
         ("member:9", "case.read.denied"),
     ]
 
@@ -154,6 +174,7 @@ async def test_follow_ups_become_overdue_then_done(uow, clock) -> None:
     assert follow_up.status_on(due).value == "planned"
     assert follow_up.status_on(due + timedelta(days=1)).value == "overdue"
     clock.advance(timedelta(days=9))
+    assert follow_up.id is not None
     done = await complete_follow_up(follow_up.id, RECEIVER_STAFF, uow, clock, note="primera cita")
     assert done.status_on(date(2030, 1, 1)).value == "done"
     assert uow.store.referrals[referral.id].first_contact_at == clock.now()
@@ -162,5 +183,6 @@ async def test_follow_ups_become_overdue_then_done(uow, clock) -> None:
 async def test_members_cannot_open_cases_as_staff(uow, clock) -> None:
     coordinator_as_opener = StaffMember(id=8, display_name="c", role=Role.COORDINATOR)
     with pytest.raises(AccessDenied):
-        await open_case(OpenCase(alias="x", municipality_code=None), coordinator_as_opener, uow,
-                        clock)
+        await open_case(
+            OpenCase(alias="x", municipality_code=None), coordinator_as_opener, uow, clock
+        )

@@ -1,4 +1,4 @@
-"""`domain/` imports only the standard library and itself (ARCHITECTURE: bot -> domain <- storage)."""
+"""`domain/` imports only the standard library and itself (bot -> domain <- storage)."""
 
 from __future__ import annotations
 

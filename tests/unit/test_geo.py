@@ -14,7 +14,9 @@ def test_a_point_in_the_box_corner_is_outside_the_radius_but_every_radius_point_
     center = Point(25.6866, -100.3161)  # Monterrey
     box = bounding_box(center, 10.0)
     for lat, lon in [(box.min_lat, center.longitude), (center.latitude, box.max_lon)]:
-        assert haversine_km(center.latitude, center.longitude, lat, lon) == pytest.approx(10, rel=0.01)
+        assert haversine_km(center.latitude, center.longitude, lat, lon) == pytest.approx(
+            10, rel=0.01
+        )
     assert haversine_km(center.latitude, center.longitude, box.max_lat, box.max_lon) > 10
 
 

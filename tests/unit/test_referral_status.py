@@ -56,9 +56,7 @@ def test_every_legal_transition_moves_the_referral(
     assert (referral.closed_at == T1) is (target not in OPEN_STATUSES)
 
 
-@pytest.mark.parametrize(
-    ("current", "target"), [p for p in ALL_PAIRS if (p[0], p[1]) not in LEGAL]
-)
+@pytest.mark.parametrize(("current", "target"), [p for p in ALL_PAIRS if (p[0], p[1]) not in LEGAL])
 def test_every_illegal_transition_is_refused_naming_both_states(
     current: ReferralStatus, target: ReferralStatus
 ) -> None:

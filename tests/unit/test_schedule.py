@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -11,16 +12,12 @@ from domain.schedule import Schedule, format_weekdays, is_open, next_opening, pa
 WEEKDAYS_9_TO_5 = Schedule(
     id="s1", weekdays=frozenset(range(5)), opens_at=time(9), closes_at=time(17)
 )
-NIGHT_LINE = Schedule(
-    id="s2", weekdays=frozenset({4, 5}), opens_at=time(20), closes_at=time(2)
-)
+NIGHT_LINE = Schedule(id="s2", weekdays=frozenset({4, 5}), opens_at=time(20), closes_at=time(2))
 ALWAYS = Schedule(id="s3", weekdays=frozenset(range(7)), opens_at=time(0), closes_at=time(0))
 
 
-def local(tz: str, *args: int) -> datetime:
-    from zoneinfo import ZoneInfo
-
-    return datetime(*args, tzinfo=ZoneInfo(tz))  # type: ignore[misc]
+def local(tz: str, year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(tz))
 
 
 def test_open_during_weekday_office_hours_in_guadalajara() -> None:
@@ -30,18 +27,20 @@ def test_open_during_weekday_office_hours_in_guadalajara() -> None:
 
 
 def test_closed_at_closing_time_and_on_sunday() -> None:
-    assert not is_open([WEEKDAYS_9_TO_5], "America/Mexico_City",
-                       local("America/Mexico_City", 2026, 3, 4, 17, 0))
-    assert not is_open([WEEKDAYS_9_TO_5], "America/Mexico_City",
-                       local("America/Mexico_City", 2026, 3, 8, 11, 0))
+    assert not is_open(
+        [WEEKDAYS_9_TO_5], "America/Mexico_City", local("America/Mexico_City", 2026, 3, 4, 17, 0)
+    )
+    assert not is_open(
+        [WEEKDAYS_9_TO_5], "America/Mexico_City", local("America/Mexico_City", 2026, 3, 8, 11, 0)
+    )
 
 
 def test_a_span_past_midnight_is_open_early_the_next_day() -> None:
     # Friday 20:00 -> Saturday 02:00: Saturday 01:30 is inside Friday's span.
-    assert is_open([NIGHT_LINE], "America/Monterrey",
-                   local("America/Monterrey", 2026, 3, 7, 1, 30))
-    assert not is_open([NIGHT_LINE], "America/Monterrey",
-                       local("America/Monterrey", 2026, 3, 7, 2, 30))
+    assert is_open([NIGHT_LINE], "America/Monterrey", local("America/Monterrey", 2026, 3, 7, 1, 30))
+    assert not is_open(
+        [NIGHT_LINE], "America/Monterrey", local("America/Monterrey", 2026, 3, 7, 2, 30)
+    )
 
 
 def test_equal_open_and_close_means_twenty_four_hours() -> None:
