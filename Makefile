@@ -58,8 +58,9 @@ demo: migrate
 include nlu/nlu.mk
 include sandbox/sandbox.mk
 
+# Sandbox on 127.0.0.1:8080 without TELEGRAM_BOT_TOKEN (`make run PORT=N` for another port).
 run: setup migrate demo nlu-model
-	@$(BIN)/juntos run
+	@$(BIN)/juntos run --port $(or $(PORT),8080)
 
 # The whole suite: unit, integration (SQLite and PostgreSQL), bot, e2e, browser, NLU eval.
 test: setup nlu-model browser-deps

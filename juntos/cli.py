@@ -6,6 +6,7 @@ import typer
 
 from juntos.commands import bot as bot_command
 from juntos.commands import db, demo, directory, place
+from juntos.commands import run as run_command
 from juntos.commands import sandbox as sandbox_command
 from nlu import commands as nlu_commands
 
@@ -22,6 +23,7 @@ app.add_typer(place.app, name="place")
 app.add_typer(nlu_commands.app, name="nlu")
 app.command("sandbox")(sandbox_command.run)
 app.command("bot")(bot_command.run)
+app.command("run")(run_command.run)
 
 
 def main() -> None:
