@@ -39,13 +39,19 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def bounding_box(center: Point, radius_km: float) -> BoundingBox:
-    """The box that contains every point within `radius_km` of `center`."""
+    """The box that contains every point within `radius_km` of `center`.
+
+    The longitude span uses the box's latitude farthest from the equator, where a degree of
+    longitude is shortest, so no point of the circle falls outside.
+    """
     dlat = radius_km / KM_PER_DEGREE_LAT
-    cos_lat = max(math.cos(math.radians(center.latitude)), 1e-6)
+    min_lat = max(-90.0, center.latitude - dlat)
+    max_lat = min(90.0, center.latitude + dlat)
+    cos_lat = max(math.cos(math.radians(max(abs(min_lat), abs(max_lat)))), 1e-6)
     dlon = min(180.0, radius_km / (KM_PER_DEGREE_LAT * cos_lat))
     return BoundingBox(
-        min_lat=max(-90.0, center.latitude - dlat),
-        max_lat=min(90.0, center.latitude + dlat),
+        min_lat=min_lat,
+        max_lat=max_lat,
         min_lon=max(-180.0, center.longitude - dlon),
         max_lon=min(180.0, center.longitude + dlon),
     )

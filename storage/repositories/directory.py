@@ -21,7 +21,7 @@ from domain.directory import (
     Service,
     ServiceAtLocation,
 )
-from domain.geo import Point, bounding_box, haversine_km
+from domain.geo import KM_PER_DEGREE_LAT, Point, bounding_box, haversine_km
 from domain.nearby import NearbyQuery, ServicePoint
 from domain.schedule import Schedule
 from storage import grid, tables
@@ -166,41 +166,58 @@ class SqlDirectoryRepository:
     async def nearest_ids(self, query: NearbyQuery) -> list[tuple[str, str, float]]:
         """(service_at_location id, service id, km) of the nearest distinct services, nearest first.
 
-        A bounding box, turned into grid cells for the (category, cell) indexes, widens until it
-        holds enough services within the radius it is guaranteed to cover; exact haversine
-        distances order them.
+        Portable SQL, exact answer. A bounding box (as grid cells, for the covering
+        (category, cell, ...) indexes) is searched with the points ordered by a flat-earth
+        distance, computed in SQL with plain arithmetic, and only the first few come back; exact
+        haversine distances then order them. The window grows when the flat-earth order could
+        hide a nearer point, and the box widens until it holds enough services within the
+        radius it is guaranteed to cover.
         """
         sp = tables.service_points
         need = query.offset + query.limit
+        center = query.point
         category = query.category.value if query.category else ANY_CATEGORY
         conditions = [sp.c.category == category]
         if query.age is not None:
             conditions.append(or_(sp.c.minimum_age.is_(None), sp.c.minimum_age <= query.age))
             conditions.append(or_(sp.c.maximum_age.is_(None), sp.c.maximum_age >= query.age))
-        center = query.point
-        radius = min(START_RADIUS_KM, query.max_radius_km)
+        cos_lat = math.cos(math.radians(center.latitude))
+        flat = (sp.c.latitude - center.latitude) * (sp.c.latitude - center.latitude) + (
+            (sp.c.longitude - center.longitude) * cos_lat
+        ) * ((sp.c.longitude - center.longitude) * cos_lat)
         columns = (sp.c.service_at_location_id, sp.c.service_id, sp.c.latitude, sp.c.longitude)
+        radius = min(START_RADIUS_KM, query.max_radius_km)
+        window = 3 * need + 10
         while True:
             box = bounding_box(center, radius)
-            stmt = select(*columns).where(*conditions)
+            stmt = (
+                select(*columns, flat)
+                .where(*conditions)
+                .where(sp.c.latitude.between(box.min_lat, box.max_lat))
+                .where(sp.c.longitude.between(box.min_lon, box.max_lon))
+            )
             fine = grid.cells_covering(box, grid.FINE_DEG)
             coarse = None if fine is not None else grid.cells_covering(box, grid.COARSE_DEG)
             if fine is not None:
                 stmt = stmt.where(sp.c.cell_fine.in_(fine))
             elif coarse is not None:
                 stmt = stmt.where(sp.c.cell_coarse.in_(coarse))
-            else:
-                stmt = stmt.where(sp.c.latitude.between(box.min_lat, box.max_lat))
+            rows = (await self.session.execute(stmt.order_by(flat).limit(window))).all()
             best: dict[str, tuple[float, str]] = {}
-            for sal_id, service_id, lat, lon in await self.session.execute(stmt):
+            for sal_id, service_id, lat, lon, _flat in rows:
                 km = haversine_km(center.latitude, center.longitude, lat, lon)
                 if km <= radius and (service_id not in best or km < best[service_id][0]):
                     best[service_id] = (km, sal_id)
-            if len(best) >= need or radius >= query.max_radius_km:
-                ranked = sorted((km, sal_id, sid) for sid, (km, sal_id) in best.items())
+            ranked = sorted((km, sal_id, sid) for sid, (km, sal_id) in best.items())
+            if len(rows) == window and not _window_is_enough(
+                ranked, need, rows[-1][4], radius, center.latitude
+            ):
+                window *= 4  # the flat-earth order might hide a nearer point: read further
+                continue
+            if len(ranked) >= need or radius >= query.max_radius_km:
                 return [(sal_id, sid, km) for km, sal_id, sid in ranked[query.offset : need]]
             # Grow by what the density seen so far suggests (area ~ count), at least 2x.
-            factor = math.sqrt(need / len(best)) * 1.3 if best else 4.0
+            factor = math.sqrt(need / len(ranked)) * 1.3 if ranked else 4.0
             radius = min(radius * min(max(factor, 2.0), 8.0), query.max_radius_km)
 
     async def nearest(self, query: NearbyQuery) -> list[ServicePoint]:
@@ -296,6 +313,27 @@ class SqlDirectoryRepository:
                 )
             )
         return points
+
+
+def _window_is_enough(
+    ranked: list[tuple[float, str, str]],
+    need: int,
+    last_flat: float,
+    radius: float,
+    latitude: float,
+) -> bool:
+    """Whether no point beyond a full window can be nearer than the `need`-th one found.
+
+    Points beyond the window are at least `last_flat` away on the flat earth; their true
+    distance is at least that much minus the flat-earth error, which grows with latitude
+    and with the size of the box.
+    """
+    if len(ranked) < need:
+        return False
+    beyond_km = math.sqrt(last_flat) * KM_PER_DEGREE_LAT
+    span = math.radians(radius / KM_PER_DEGREE_LAT)
+    error = 0.002 + math.tan(min(math.radians(abs(latitude)) + span, 1.4)) * span
+    return ranked[need - 1][0] <= beyond_km * (1 - error)
 
 
 def _ids_by_any(table: Table, keys: dict[str, Sequence[str]]) -> Any:
