@@ -26,6 +26,7 @@ from rich.logging import RichHandler
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from telegram.error import TelegramError
 
+from bot.app import JuntosApplication
 from juntos.bootstrap import build_bot
 from juntos.settings import VAR, Settings, load_settings
 from nlu.process import (
@@ -117,7 +118,7 @@ async def _run(plan: Plan, console: Console) -> None:
             # Spawned now, loaded while the bot starts: the bot never waits for it.
             await stack.enter_async_context(_rasa_in_background(rasa, console))
         application = build_bot(plan.settings.model_copy(update=overrides), token)
-        await stack.enter_async_context(_bot_polling(application, api_url))
+        await _start_bot(stack, application, api_url)
         if plan.sandbox:
             _announce_sandbox(console, emulator.page_url)
         else:
@@ -157,20 +158,20 @@ async def _emulator(port: int) -> AsyncIterator[BotApiEmulator]:
 # -- the bot ----------------------------------------------------------------------------------
 
 
-@contextlib.asynccontextmanager
-async def _bot_polling(application: object, api_url: str) -> AsyncIterator[None]:
+async def _start_bot(
+    stack: contextlib.AsyncExitStack, application: JuntosApplication, api_url: str
+) -> None:
+    """Poll the Bot API until the stack closes (then stop the bot before what it talks to)."""
     server = api_url.split("/bot")[0]
     try:
-        async with polling(application):  # type: ignore[arg-type]
-            log.info("bot polling %s", server)
-            yield
+        await stack.enter_async_context(polling(application))
     except TelegramError as error:
         # The token is part of the URL PTB failed on: name only the server and the error type.
         raise StartError(
             f"The bot could not start on {server}: {type(error).__name__}. "
             "Check TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL (or unset the token for the sandbox)."
         ) from None
-    log.info("bot stopped")
+    log.info("bot polling %s", server)
 
 
 # -- Rasa -------------------------------------------------------------------------------------
