@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, delete, func, or_, select, union
+from sqlalchemy import Float, Integer, Table, bindparam, delete, func, or_, select, union
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -171,38 +171,39 @@ class SqlDirectoryRepository:
         distance, computed in SQL with plain arithmetic, and only the first few come back; exact
         haversine distances then order them. The window grows when the flat-earth order could
         hide a nearer point, and the box widens until it holds enough services within the
-        radius it is guaranteed to cover.
+        radius it is guaranteed to cover. The statements are built once (see _NEAREST): only
+        their parameters change.
         """
-        sp = tables.service_points
         need = query.offset + query.limit
         center = query.point
-        category = query.category.value if query.category else ANY_CATEGORY
-        conditions = [sp.c.category == category]
-        if query.age is not None:
-            conditions.append(or_(sp.c.minimum_age.is_(None), sp.c.minimum_age <= query.age))
-            conditions.append(or_(sp.c.maximum_age.is_(None), sp.c.maximum_age >= query.age))
-        cos_lat = math.cos(math.radians(center.latitude))
-        flat = (sp.c.latitude - center.latitude) * (sp.c.latitude - center.latitude) + (
-            (sp.c.longitude - center.longitude) * cos_lat
-        ) * ((sp.c.longitude - center.longitude) * cos_lat)
-        columns = (sp.c.service_at_location_id, sp.c.service_id, sp.c.latitude, sp.c.longitude)
+        params: dict[str, Any] = {
+            "category": query.category.value if query.category else ANY_CATEGORY,
+            "age": query.age,
+            "lat": center.latitude,
+            "lon": center.longitude,
+            "cos_lat": math.cos(math.radians(center.latitude)),
+        }
         radius = min(START_RADIUS_KM, query.max_radius_km)
         window = 3 * need + 10
         while True:
             box = bounding_box(center, radius)
-            stmt = (
-                select(*columns, flat)
-                .where(*conditions)
-                .where(sp.c.latitude.between(box.min_lat, box.max_lat))
-                .where(sp.c.longitude.between(box.min_lon, box.max_lon))
+            params.update(
+                min_lat=box.min_lat,
+                max_lat=box.max_lat,
+                min_lon=box.min_lon,
+                max_lon=box.max_lon,
+                window=window,
             )
-            fine = grid.cells_covering(box, grid.FINE_DEG)
-            coarse = None if fine is not None else grid.cells_covering(box, grid.COARSE_DEG)
-            if fine is not None:
-                stmt = stmt.where(sp.c.cell_fine.in_(fine))
-            elif coarse is not None:
-                stmt = stmt.where(sp.c.cell_coarse.in_(coarse))
-            rows = (await self.session.execute(stmt.order_by(flat).limit(window))).all()
+            level = "fine"
+            cells = grid.cells_covering(box, grid.FINE_DEG)
+            if cells is None:
+                level = "coarse"
+                cells = grid.cells_covering(box, grid.COARSE_DEG)
+            if cells is None:
+                level = "box"
+            params["cells"] = cells or []
+            stmt = _NEAREST[(level, query.age is not None)]
+            rows = (await self.session.execute(stmt, params)).all()
             best: dict[str, tuple[float, str]] = {}
             for sal_id, service_id, lat, lon, _flat in rows:
                 km = haversine_km(center.latitude, center.longitude, lat, lon)
@@ -313,6 +314,42 @@ class SqlDirectoryRepository:
                 )
             )
         return points
+
+
+def _nearest_statement(level: str, with_age: bool) -> Any:
+    """The nearest query for one grid level, with every value a bound parameter."""
+    sp = tables.service_points
+    lat = bindparam("lat", type_=Float())
+    lon = bindparam("lon", type_=Float())
+    cos_lat = bindparam("cos_lat", type_=Float())
+    flat = (sp.c.latitude - lat) * (sp.c.latitude - lat) + ((sp.c.longitude - lon) * cos_lat) * (
+        (sp.c.longitude - lon) * cos_lat
+    )
+    stmt = select(
+        sp.c.service_at_location_id, sp.c.service_id, sp.c.latitude, sp.c.longitude, flat
+    ).where(
+        sp.c.category == bindparam("category"),
+        sp.c.latitude.between(bindparam("min_lat"), bindparam("max_lat")),
+        sp.c.longitude.between(bindparam("min_lon"), bindparam("max_lon")),
+    )
+    if level == "fine":
+        stmt = stmt.where(sp.c.cell_fine.in_(bindparam("cells", expanding=True)))
+    elif level == "coarse":
+        stmt = stmt.where(sp.c.cell_coarse.in_(bindparam("cells", expanding=True)))
+    if with_age:
+        age = bindparam("age", type_=Integer())
+        stmt = stmt.where(
+            or_(sp.c.minimum_age.is_(None), sp.c.minimum_age <= age),
+            or_(sp.c.maximum_age.is_(None), sp.c.maximum_age >= age),
+        )
+    return stmt.order_by(flat).limit(bindparam("window"))
+
+
+_NEAREST = {
+    (level, with_age): _nearest_statement(level, with_age)
+    for level in ("fine", "coarse", "box")
+    for with_age in (False, True)
+}
 
 
 def _window_is_enough(
