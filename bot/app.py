@@ -25,7 +25,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot import messagelog, texts
+from bot import jobs, messagelog, texts
 from bot.context import BotData, JuntosContext, Services
 from bot.handlers import buttons, contact, crisis, errors, privacy, search, start, text
 from bot.handlers.common import chat_data, say, show_menu, translator
@@ -64,6 +64,7 @@ class BotConfig:
     api_url: str = "https://api.telegram.org/bot"
     max_retries: int = 3
     read_timeout: float = 10.0
+    sweep_seconds: float = jobs.SWEEP_SECONDS
 
     @property
     def file_url(self) -> str:
@@ -157,6 +158,10 @@ def build_application(
         services = await resources.open(app.bot)
         app.bot_data.services = services
         await _set_commands(app.bot, services)
+        if app.job_queue is not None:
+            app.job_queue.run_repeating(
+                jobs.sweep_reminders, interval=config.sweep_seconds, first=1.0, name="reminders"
+            )
 
     async def post_shutdown(app: JuntosApplication) -> None:
         app.bot_data.services = None

@@ -89,10 +89,13 @@ class Translator:
         """'27 de noviembre de 2026' / 'November 27, 2026'."""
         return format_date(moment, format="long", locale=self.locale)
 
+    def weekday(self, moment: datetime, tz: str) -> str:
+        """'lunes' / 'Monday', in the place's own time zone."""
+        return format_datetime(moment, "EEEE", tzinfo=ZoneInfo(tz), locale=self.locale)
+
     def weekday_time(self, moment: datetime, tz: str) -> str:
-        """'lunes 9:00' / 'Monday 9:00 AM' in the place's own time zone."""
-        weekday = format_datetime(moment, "EEEE", tzinfo=ZoneInfo(tz), locale=self.locale)
-        return f"{weekday} {self.time(moment, tz)}"
+        """'lunes 9:00 a.m.' / 'Monday 9:00 AM' in the place's own time zone."""
+        return f"{self.weekday(moment, tz)} {self.time(moment, tz)}"
 
 
 class Catalogs:

@@ -7,6 +7,9 @@ what a person disclosed.
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from bot.i18n import Translator
 from domain.cases import ReferralStatus
 from domain.emergency import EmergencyLine
@@ -263,26 +266,39 @@ def no_more_results(t: Translator) -> str:
     return t.gettext("There are no more results in this area.")
 
 
-def _opening(t: Translator, result: NearbyService) -> str:
+def _opening(t: Translator, result: NearbyService, now: datetime) -> str:
     _ = t.gettext
     if result.open_now:
         return _("Open now")
     if result.next_opening is not None:
-        return _("Opens {when}").format(when=t.weekday_time(result.next_opening, result.timezone))
+        zone = ZoneInfo(result.timezone)
+        days = (result.next_opening.astimezone(zone).date() - now.astimezone(zone).date()).days
+        time = t.time(result.next_opening, result.timezone)
+        if days == 0:
+            return _("Opens today, {time}").format(time=time)
+        if days == 1:
+            return _("Opens tomorrow, {time}").format(time=time)
+        weekday = t.weekday(result.next_opening, result.timezone)
+        return _("Opens {weekday}, {time}").format(weekday=weekday, time=time)
     if result.has_schedule:
         return _("Closed this week")
     return _("Hours not listed")
 
 
-def result_entry(t: Translator, number: int, result: NearbyService) -> str:
+def result_entry(t: Translator, number: int, result: NearbyService, now: datetime) -> str:
     _ = t.gettext
     category = category_label(t, result.category) if result.category else ""
+    distance = (
+        _("{category} · within {distance} km · {opening}")
+        if result.distance_is_bound
+        else _("{category} · {distance} km · {opening}")
+    )
     lines = [
         _("{number}. {service} — {organization}").format(
             number=number, service=result.service_name, organization=result.organization_name
         ),
-        _("{category} · {distance} km · {opening}").format(
-            category=category, distance=t.km(result.distance_km), opening=_opening(t, result)
+        distance.format(
+            category=category, distance=t.km(result.distance_km), opening=_opening(t, result, now)
         ),
     ]
     if result.confidential:
@@ -462,6 +478,13 @@ def staff_new_request(t: Translator, code: str, category: str) -> str:
     return _(
         "New contact request {code}: {category}. The person agreed to be contacted through Juntos."
     ).format(code=code, category=category)
+
+
+def staff_reminder(t: Translator, code: str, category: str, since: str) -> str:
+    _ = t.gettext
+    return _(
+        "Reminder: request {code} ({category}) has been waiting for an answer since {since}."
+    ).format(code=code, category=category, since=since)
 
 
 # --- commands (setMyCommands) -----------------------------------------------------------------

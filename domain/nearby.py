@@ -38,7 +38,9 @@ class ServicePoint:
 
 @dataclass(frozen=True)
 class NearbyService:
-    """A result a member may see. Confidential places carry no address and no point."""
+    """A result a member may see. Confidential places carry no address and no point, and
+    their distance is only an upper bound (`distance_is_bound`): exact distances from a few
+    shared points would pin the place down."""
 
     service_id: str
     service_name: str
@@ -60,3 +62,4 @@ class NearbyService:
     minimum_age: int | None
     maximum_age: int | None
     description: str = ""
+    distance_is_bound: bool = False

@@ -133,3 +133,9 @@ class Notifier(Protocol):
     """Tells people something happened (staff delivery is an adapter in `bot/`)."""
 
     async def referral_requested(self, referral: Referral, case: Case) -> None: ...
+
+    async def reminder_due(
+        self, reminder: Reminder, referral: Referral | None, case: Case | None
+    ) -> bool:
+        """Deliver a due reminder; False when delivery failed and is worth retrying."""
+        ...

@@ -165,7 +165,8 @@ async def pick_place(update: Update, context: JuntosContext, index: int) -> None
 async def use_candidate(
     update: Update, context: JuntosContext, flow: Flow, chosen: Candidate
 ) -> None:
-    flow.set_point(chosen.latitude, chosen.longitude, approximate=chosen.approximate)
+    # A typed place is never the member's own point: offer the exact location either way.
+    flow.set_point(chosen.latitude, chosen.longitude, approximate=True)
     flow.place_label = chosen.name
     flow.municipality = chosen.municipality
     flow.inegi_code = chosen.inegi_code
@@ -239,7 +240,10 @@ async def show_results(update: Update, context: JuntosContext, flow: Flow) -> No
     first_number = flow.page * PAGE_SIZE + 1
     parts = [lead] if lead else []
     parts.append(texts.results_header(t, len(page), flow.category))
-    parts.extend(texts.result_entry(t, first_number + i, result) for i, result in enumerate(page))
+    now = services_of(context).clock.now()
+    parts.extend(
+        texts.result_entry(t, first_number + i, result, now) for i, result in enumerate(page)
+    )
     await say(
         update, "\n\n".join(parts), keyboards.results(t, flow.results, flow.approximate, more)
     )

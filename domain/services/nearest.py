@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 from domain.geo import Point
@@ -41,7 +42,10 @@ def present(point: ServicePoint, category: Category | None, now_utc: datetime) -
         organization_name=point.organization.name,
         categories=tuple(sorted(service.categories)),
         category=category if category is not None else _main_category(service.categories),
-        distance_km=round(point.distance_km, 3),
+        distance_km=coarse_distance(point.distance_km)
+        if confidential
+        else round(point.distance_km, 3),
+        distance_is_bound=confidential,
         open_now=open_now,
         next_opening=opening,
         timezone=location.timezone,
@@ -56,6 +60,18 @@ def present(point: ServicePoint, category: Category | None, now_utc: datetime) -
         maximum_age=service.maximum_age,
         description=service.description,
     )
+
+
+#: Upper bounds shown for confidential places ("a menos de 5 km").
+DISTANCE_BOUNDS_KM = (5.0, 10.0, 25.0, 50.0, 100.0, 200.0, 300.0, 500.0)
+
+
+def coarse_distance(km: float) -> float:
+    """The smallest bound at or above `km` (beyond the last one, whole hundreds of km)."""
+    for bound in DISTANCE_BOUNDS_KM:
+        if km <= bound:
+            return bound
+    return float(math.ceil(km / 100.0) * 100)
 
 
 def _main_category(categories: frozenset[Category]) -> Category | None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import text
 
 from domain.cases import ReferralStatus
+from domain.people import Role, StaffMember
 from domain.services.members import member_data
 from juntos.database import Database
 from storage.engine import create_engine, session_factory
@@ -31,6 +34,7 @@ async def test_a_shelter_is_shown_without_address_or_map(bot: BotUnderTest) -> N
     text_ = results.text or ""
     assert "Refugio" in text_
     assert "Lugar confidencial: pide que te contacten." in text_
+    assert "· a menos de 25 km ·" in text_  # 22 km away: only a bound is shown
     assert "Calle Ficticia" not in text_
     assert "C.P." not in text_
     assert not any(b.startswith("Mapa") for b in results.button_texts)
@@ -188,3 +192,44 @@ async def test_my_data_then_delete_forgets_the_member_but_keeps_the_case_code(
         assert tuple(row) == ("CASO-0001", None)
     finally:
         await db.close()
+
+
+async def test_staff_hear_of_a_request_and_are_reminded_when_nobody_answers(
+    bot: BotUnderTest,
+) -> None:
+    chat, _ = await shelter_results(bot)
+    [consent] = await press(chat, "k:0")
+    db = database(bot)
+    try:
+        # The shelter's organisation, as the consent prompt names it.
+        async with db.engine.connect() as conn:
+            rows = (await conn.execute(text("SELECT id, name FROM organizations"))).all()
+        organization_id = next(oid for oid, name in rows if name in (consent.text or ""))
+        staff_chat = bot.emulator.private_chat(user_id=5005, first_name="Staff")
+        async with db.uow() as uow:
+            await uow.people.add_staff(
+                StaffMember(
+                    id=None,
+                    display_name="Rosa (demo)",
+                    role=Role.STAFF,
+                    organization_id=organization_id,
+                    chat_id=staff_chat.chat_id,
+                )
+            )
+            await uow.commit()
+    finally:
+        await db.close()
+    await press(chat, "y:consent:1")
+    [notice] = await staff_chat.wait_for_bot_messages(count=1, timeout=10)
+    assert notice.text is not None and notice.text.startswith(
+        "Nueva solicitud de contacto CASO-0001"
+    )
+    assert "Refugio" in notice.text
+
+    bot.clock.advance(timedelta(hours=49))
+    [job] = bot.application.job_queue.get_jobs_by_name("reminders")
+    await job.run(bot.application)
+    [reminder] = await staff_chat.wait_for_bot_messages(count=1, timeout=10)
+    assert (reminder.text or "").startswith("Recordatorio: la solicitud CASO-0001")
+    await job.run(bot.application)  # a second sweep sends nothing more
+    assert staff_chat.unread_bot_messages() == []
