@@ -49,9 +49,19 @@ class FakeClock:
 @dataclass
 class FakeNotifier:
     requested: list[tuple[Referral, Case]] = field(default_factory=list)
+    reminders: list[Reminder] = field(default_factory=list)
+    fail_reminders: bool = False
 
     async def referral_requested(self, referral: Referral, case: Case) -> None:
         self.requested.append((referral, case))
+
+    async def reminder_due(
+        self, reminder: Reminder, referral: Referral | None, case: Case | None
+    ) -> bool:
+        if self.fail_reminders:
+            return False
+        self.reminders.append(reminder)
+        return True
 
 
 class _Store:
