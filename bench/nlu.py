@@ -12,11 +12,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
+import sys
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
+
+# This script is bench/nlu.py: drop its own folder from the path so `import nlu` finds the
+# project package, not this file.
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path.pop(0)
 
 from nlu.client import NluClient
 from nlu.process import ROOT, RasaServer, free_port, trained_model_path

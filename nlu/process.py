@@ -87,6 +87,7 @@ def rasa_environment() -> dict[str, str]:
     # Rasa's dependencies emit pages of DeprecationWarnings; Rasa's own UserWarnings (data
     # problems) stay visible.
     env.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     return env
 
 

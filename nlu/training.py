@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,7 +136,21 @@ def validate(config: Path = CONFIG) -> int:
         capture_output=True,
         text=True,
     )
-    for line in (completed.stdout + completed.stderr).splitlines():
-        if line.strip() and not any(noise in line for noise in _NOISE):
-            print(line, file=sys.stderr if completed.returncode else sys.stdout)
+    for line in _without_noise((completed.stdout + completed.stderr).splitlines()):
+        print(line, file=sys.stderr if completed.returncode else sys.stdout)
     return completed.returncode
+
+
+def _without_noise(lines: Iterable[str]) -> Iterator[str]:
+    """Drop the dependency deprecation warnings (and their source line) and _NOISE."""
+    skipping = False
+    for line in lines:
+        bare = line.replace("\x1b[0m", "").replace("\x1b[93m", "").strip()
+        if "DeprecationWarning" in line or any(noise in line for noise in _NOISE):
+            skipping = True
+            continue
+        if skipping and (line.startswith(" ") or line.startswith("Implementing implicit")):
+            continue
+        skipping = False
+        if bare:
+            yield line.removeprefix("\x1b[0m")

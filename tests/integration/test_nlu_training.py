@@ -139,8 +139,9 @@ def test_the_content_hash_changes_with_the_pipeline(tmp_path: Path) -> None:
 @pytest.mark.rasa
 @pytest.mark.skipif(not (RASA_VENV / "bin" / "rasa").exists(), reason=".venv-rasa is absent")
 def test_train_does_nothing_when_the_model_is_up_to_date() -> None:
-    if not model_path().is_file():
-        pytest.fail("no trained model: run `make nlu-model` first")
+    digest = training.content_hash(training.training_inputs())
+    if not training.is_up_to_date(model_path(), digest):
+        pytest.fail("the trained model is missing or stale: run `make nlu-model` first")
     before = model_path().stat().st_mtime_ns
 
     result = CliRunner().invoke(app, ["train"])
