@@ -14,6 +14,7 @@ from rich.table import Table
 from nlu import evaluation, training
 from nlu.client import DEFAULT_THRESHOLD
 from nlu.process import (
+    LOOPBACK,
     MODEL_NAME,
     RasaServer,
     RasaUnavailableError,
@@ -103,7 +104,7 @@ def serve(
 
     settings = load_settings()
     host, port = host_and_port(settings.rasa_url)
-    if host not in {"127.0.0.1", "localhost", "::1"}:
+    if host not in LOOPBACK:
         console.print(f"[yellow]RASA_URL host {host} ignored: serving on 127.0.0.1[/yellow]")
         host = "127.0.0.1"
     try:

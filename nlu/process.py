@@ -31,9 +31,9 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO
 from urllib.parse import urlsplit
 
 import httpx
@@ -44,6 +44,8 @@ MODELS_DIR = NLU_DIR / "models"
 MODEL_NAME = "juntos-nlu"
 RASA_VENV = ROOT / ".venv-rasa"
 LOG_DIR = ROOT / "var"
+
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 #: Where Rasa keeps its training cache (default would be ./.rasa in the working directory).
 RASA_CACHE_DIR = ROOT / "var" / "rasa-cache"
@@ -114,7 +116,7 @@ def _port_in_use(host: str, port: int) -> bool:
 _PR_SET_PDEATHSIG = 1
 
 
-def _death_signal_setter() -> Any:
+def _death_signal_setter() -> Callable[[], None] | None:
     """A pre-exec hook asking Linux to SIGTERM the child when its parent thread exits.
 
     libc is loaded here, in the parent, so the hook itself only makes one system call
@@ -148,6 +150,8 @@ class RasaServer:
         startup_timeout: float = 180.0,
         log_file: Path | None = None,
     ) -> None:
+        if host not in LOOPBACK:
+            raise ValueError(f"the Rasa API is served on loopback only, not on {host!r}")
         self.model = model if model is not None else trained_model_path()
         self.host = host
         self.port = port
@@ -158,7 +162,7 @@ class RasaServer:
         self.started_in: float | None = None
         self._started_at = 0.0
         self._process: subprocess.Popen[bytes] | None = None
-        self._log_handle: Any = None
+        self._log_handle: IO[bytes] | None = None
 
     @property
     def url(self) -> str:
@@ -259,7 +263,7 @@ class RasaServer:
             raise RasaUnavailableError(f"no model file at {self.model}: run `make nlu-model`")
         if _port_in_use(self.host, self.port):
             raise RasaUnavailableError(f"{self.host}:{self.port} is already in use")
-        stdout: Any = None
+        stdout: IO[bytes] | None = None
         if self.log_file is not None:
             self.log_file.parent.mkdir(parents=True, exist_ok=True)
             self._log_handle = self.log_file.open("ab")

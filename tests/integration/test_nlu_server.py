@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -137,3 +138,8 @@ async def test_a_stopped_server_leaves_no_process_and_frees_its_port() -> None:
         os.killpg(pid, 0)
     async with NluClient(server.url, server.token, failures_before_open=99) as client:
         assert await client.parse("hola") is None
+
+
+def test_the_server_refuses_to_listen_beyond_loopback(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="loopback"):
+        RasaServer(tmp_path / "model.tar.gz", host="0.0.0.0")
