@@ -12,6 +12,7 @@ from juntos.settings import Settings
 from storage import crypto
 from storage.engine import create_engine, session_factory
 from storage.mapping import start_mappers
+from storage.nearest import dispose_reader
 from storage.uow import SqlUnitOfWork
 
 
@@ -24,6 +25,7 @@ class Database:
         return SqlUnitOfWork(self.sessions)
 
     async def close(self) -> None:
+        dispose_reader(self.engine)
         await self.engine.dispose()
 
 

@@ -26,7 +26,7 @@ def async_url(url: str | URL) -> URL:
     return parsed.set(drivername=ASYNC_DRIVERS[backend])
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -43,7 +43,7 @@ def create_engine(url: str | URL, *, pool: bool = True) -> AsyncEngine:
         options["poolclass"] = NullPool
     engine = create_async_engine(target, **options)
     if target.get_backend_name() == "sqlite":
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", sqlite_pragmas)
     return engine
 
 

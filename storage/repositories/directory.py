@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Float, Integer, Table, bindparam, delete, func, or_, select, union
+from sqlalchemy import Table, delete, func, select, union
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from domain.directory import (
     ACTIVE,
@@ -21,15 +20,12 @@ from domain.directory import (
     Service,
     ServiceAtLocation,
 )
-from domain.geo import KM_PER_DEGREE_LAT, Point, bounding_box, haversine_km
+from domain.geo import Point
 from domain.nearby import NearbyQuery, ServicePoint
 from domain.schedule import Schedule
 from storage import grid, tables
+from storage.nearest import ANY_CATEGORY, forget_density, nearest_ids
 
-#: Category value of the service_points row that every point has (queries with no category).
-ANY_CATEGORY = "*"
-#: First radius tried by the nearest query; it doubles until enough services are inside.
-START_RADIUS_KM = 4.0
 CHUNK = 500
 T = TypeVar("T")
 
@@ -90,6 +86,8 @@ class SqlDirectoryRepository:
             )
             affected.update(r[0] for r in rows)
         await self._refresh_points(sorted(affected))
+        if isinstance(self.session.bind, AsyncEngine):
+            forget_density(self.session.bind)
         self.session.expire_all()
 
     async def _refresh_points(self, service_ids: Sequence[str]) -> None:
@@ -164,62 +162,8 @@ class SqlDirectoryRepository:
         )
 
     async def nearest_ids(self, query: NearbyQuery) -> list[tuple[str, str, float]]:
-        """(service_at_location id, service id, km) of the nearest distinct services, nearest first.
-
-        Portable SQL, exact answer. A bounding box (as grid cells, for the covering
-        (category, cell, ...) indexes) is searched with the points ordered by a flat-earth
-        distance, computed in SQL with plain arithmetic, and only the first few come back; exact
-        haversine distances then order them. The window grows when the flat-earth order could
-        hide a nearer point, and the box widens until it holds enough services within the
-        radius it is guaranteed to cover. The statements are built once (see _NEAREST): only
-        their parameters change.
-        """
-        need = query.offset + query.limit
-        center = query.point
-        params: dict[str, Any] = {
-            "category": query.category.value if query.category else ANY_CATEGORY,
-            "age": query.age,
-            "lat": center.latitude,
-            "lon": center.longitude,
-            "cos_lat": math.cos(math.radians(center.latitude)),
-        }
-        radius = min(START_RADIUS_KM, query.max_radius_km)
-        window = 3 * need + 10
-        while True:
-            box = bounding_box(center, radius)
-            params.update(
-                min_lat=box.min_lat,
-                max_lat=box.max_lat,
-                min_lon=box.min_lon,
-                max_lon=box.max_lon,
-                window=window,
-            )
-            level = "fine"
-            cells = grid.cells_covering(box, grid.FINE_DEG)
-            if cells is None:
-                level = "coarse"
-                cells = grid.cells_covering(box, grid.COARSE_DEG)
-            if cells is None:
-                level = "box"
-            params["cells"] = cells or []
-            stmt = _NEAREST[(level, query.age is not None)]
-            rows = (await self.session.execute(stmt, params)).all()
-            best: dict[str, tuple[float, str]] = {}
-            for sal_id, service_id, lat, lon, _flat in rows:
-                km = haversine_km(center.latitude, center.longitude, lat, lon)
-                if km <= radius and (service_id not in best or km < best[service_id][0]):
-                    best[service_id] = (km, sal_id)
-            ranked = sorted((km, sal_id, sid) for sid, (km, sal_id) in best.items())
-            if len(rows) == window and not _window_is_enough(
-                ranked, need, rows[-1][4], radius, center.latitude
-            ):
-                window *= 4  # the flat-earth order might hide a nearer point: read further
-                continue
-            if len(ranked) >= need or radius >= query.max_radius_km:
-                return [(sal_id, sid, km) for km, sal_id, sid in ranked[query.offset : need]]
-            # Grow by what the density seen so far suggests (area ~ count), at least 2x.
-            factor = math.sqrt(need / len(ranked)) * 1.3 if ranked else 4.0
-            radius = min(radius * min(max(factor, 2.0), 8.0), query.max_radius_km)
+        """(service_at_location id, service id, km) of the nearest services (storage.nearest)."""
+        return await nearest_ids(self.session, query)
 
     async def nearest(self, query: NearbyQuery) -> list[ServicePoint]:
         ranked = await self.nearest_ids(query)
@@ -314,63 +258,6 @@ class SqlDirectoryRepository:
                 )
             )
         return points
-
-
-def _nearest_statement(level: str, with_age: bool) -> Any:
-    """The nearest query for one grid level, with every value a bound parameter."""
-    sp = tables.service_points
-    lat = bindparam("lat", type_=Float())
-    lon = bindparam("lon", type_=Float())
-    cos_lat = bindparam("cos_lat", type_=Float())
-    flat = (sp.c.latitude - lat) * (sp.c.latitude - lat) + ((sp.c.longitude - lon) * cos_lat) * (
-        (sp.c.longitude - lon) * cos_lat
-    )
-    stmt = select(
-        sp.c.service_at_location_id, sp.c.service_id, sp.c.latitude, sp.c.longitude, flat
-    ).where(
-        sp.c.category == bindparam("category"),
-        sp.c.latitude.between(bindparam("min_lat"), bindparam("max_lat")),
-        sp.c.longitude.between(bindparam("min_lon"), bindparam("max_lon")),
-    )
-    if level == "fine":
-        stmt = stmt.where(sp.c.cell_fine.in_(bindparam("cells", expanding=True)))
-    elif level == "coarse":
-        stmt = stmt.where(sp.c.cell_coarse.in_(bindparam("cells", expanding=True)))
-    if with_age:
-        age = bindparam("age", type_=Integer())
-        stmt = stmt.where(
-            or_(sp.c.minimum_age.is_(None), sp.c.minimum_age <= age),
-            or_(sp.c.maximum_age.is_(None), sp.c.maximum_age >= age),
-        )
-    return stmt.order_by(flat).limit(bindparam("window"))
-
-
-_NEAREST = {
-    (level, with_age): _nearest_statement(level, with_age)
-    for level in ("fine", "coarse", "box")
-    for with_age in (False, True)
-}
-
-
-def _window_is_enough(
-    ranked: list[tuple[float, str, str]],
-    need: int,
-    last_flat: float,
-    radius: float,
-    latitude: float,
-) -> bool:
-    """Whether no point beyond a full window can be nearer than the `need`-th one found.
-
-    Points beyond the window are at least `last_flat` away on the flat earth; their true
-    distance is at least that much minus the flat-earth error, which grows with latitude
-    and with the size of the box.
-    """
-    if len(ranked) < need:
-        return False
-    beyond_km = math.sqrt(last_flat) * KM_PER_DEGREE_LAT
-    span = math.radians(radius / KM_PER_DEGREE_LAT)
-    error = 0.002 + math.tan(min(math.radians(abs(latitude)) + span, 1.4)) * span
-    return ranked[need - 1][0] <= beyond_km * (1 - error)
 
 
 def _ids_by_any(table: Table, keys: dict[str, Sequence[str]]) -> Any:
