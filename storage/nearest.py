@@ -24,6 +24,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import (
+    Connection,
     Engine,
     Float,
     Integer,
@@ -239,18 +240,18 @@ def dispose_reader(engine: AsyncEngine) -> None:
         reader.dispose()
 
 
-def _search_sync(reader: Engine, density_key: Engine, query: NearbyQuery) -> Ranked:
-    with reader.connect() as connection:
-        density = _DENSITIES.get(density_key)
-        if density is None:
-            density = {(c, cell): n for c, cell, n in connection.execute(DENSITY_SQL)}
-            _DENSITIES[density_key] = density
-        search = NearestSearch(query, density)
-        while True:
-            statement, params = search.statement()
-            result = search.read(connection.execute(statement, params).all())
-            if result is not None:
-                return result
+def search_sync(connection: Connection, density_key: Engine, query: NearbyQuery) -> Ranked:
+    """Run the search on a synchronous connection (the SQLite reader)."""
+    density = _DENSITIES.get(density_key)
+    if density is None:
+        density = {(c, cell): n for c, cell, n in connection.execute(DENSITY_SQL)}
+        _DENSITIES[density_key] = density
+    search = NearestSearch(query, density)
+    while True:
+        statement, params = search.statement()
+        result = search.read(connection.execute(statement, params).all())
+        if result is not None:
+            return result
 
 
 async def nearest_ids(session: AsyncSession, query: NearbyQuery) -> Ranked:
@@ -259,7 +260,8 @@ async def nearest_ids(session: AsyncSession, query: NearbyQuery) -> Ranked:
     reader = sqlite_reader(bind) if isinstance(bind, AsyncEngine) else None
     if reader is not None:
         assert isinstance(bind, AsyncEngine)
-        return _search_sync(reader, bind.sync_engine, query)
+        with reader.connect() as connection:
+            return search_sync(connection, bind.sync_engine, query)
     density = _DENSITIES.get(bind.sync_engine) if isinstance(bind, AsyncEngine) else None
     if density is None and isinstance(bind, AsyncEngine):
         rows = await session.execute(DENSITY_SQL)

@@ -121,15 +121,10 @@ phones = Table(
     metadata,
     Column("id", String(UUID_LEN), primary_key=True),
     Column("number", String(100), nullable=False),
-    Column("organization_id", String(UUID_LEN), ForeignKey("organizations.id"), index=True),
-    Column("service_id", String(UUID_LEN), ForeignKey("services.id"), index=True),
-    Column("location_id", String(UUID_LEN), ForeignKey("locations.id"), index=True),
-    Column(
-        "service_at_location_id",
-        String(UUID_LEN),
-        ForeignKey("services_at_location.id"),
-        index=True,
-    ),
+    Column("organization_id", String(UUID_LEN), ForeignKey("organizations.id")),
+    Column("service_id", String(UUID_LEN), ForeignKey("services.id")),
+    Column("location_id", String(UUID_LEN), ForeignKey("locations.id")),
+    Column("service_at_location_id", String(UUID_LEN), ForeignKey("services_at_location.id")),
     Column("extension", String(20)),
     Column("type", String(20), nullable=False),
     Column("description", Text, nullable=False, default=""),
@@ -139,19 +134,34 @@ schedules = Table(
     "schedules",
     metadata,
     Column("id", String(UUID_LEN), primary_key=True),
-    Column("service_id", String(UUID_LEN), ForeignKey("services.id"), index=True),
-    Column("location_id", String(UUID_LEN), ForeignKey("locations.id"), index=True),
-    Column(
-        "service_at_location_id",
-        String(UUID_LEN),
-        ForeignKey("services_at_location.id"),
-        index=True,
-    ),
+    Column("service_id", String(UUID_LEN), ForeignKey("services.id")),
+    Column("location_id", String(UUID_LEN), ForeignKey("locations.id")),
+    Column("service_at_location_id", String(UUID_LEN), ForeignKey("services_at_location.id")),
     Column("weekdays", WeekdaySet, nullable=False),
     Column("opens_at", Time, nullable=False),
     Column("closes_at", Time, nullable=False),
     Column("description", Text, nullable=False, default=""),
 )
+
+
+def _link_indexes(table: Table, columns: list[str]) -> None:
+    """Partial indexes on the optional links of phones and schedules (`WHERE col IS NOT NULL`).
+
+    Most rows leave most links empty; after ANALYZE a plain index on a mostly-NULL column
+    looks useless to SQLite's planner, which then scans the whole table.
+    """
+    for name in columns:
+        column = table.c[name]
+        Index(
+            f"ix_{table.name}_{name}",
+            column,
+            sqlite_where=column.is_not(None),
+            postgresql_where=column.is_not(None),
+        )
+
+
+_link_indexes(phones, ["organization_id", "service_id", "location_id", "service_at_location_id"])
+_link_indexes(schedules, ["service_id", "location_id", "service_at_location_id"])
 
 # One row per (service at location, category) of every active service with a point, plus one
 # row with category "*": the nearest query reads only this table. Grid cells (storage/grid.py)

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Table, delete, func, select, union
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm import Session
 
 from domain.directory import (
     ACTIVE,
@@ -24,7 +25,13 @@ from domain.geo import Point
 from domain.nearby import NearbyQuery, ServicePoint
 from domain.schedule import Schedule
 from storage import grid, tables
-from storage.nearest import ANY_CATEGORY, forget_density, nearest_ids
+from storage.nearest import (
+    ANY_CATEGORY,
+    forget_density,
+    nearest_ids,
+    search_sync,
+    sqlite_reader,
+)
 
 CHUNK = 500
 T = TypeVar("T")
@@ -166,98 +173,107 @@ class SqlDirectoryRepository:
         return await nearest_ids(self.session, query)
 
     async def nearest(self, query: NearbyQuery) -> list[ServicePoint]:
-        ranked = await self.nearest_ids(query)
-        return await self._load_points(ranked)
+        bind = self.session.bind
+        reader = sqlite_reader(bind) if isinstance(bind, AsyncEngine) else None
+        if reader is not None and isinstance(bind, AsyncEngine):
+            # On SQLite the read runs on a pysqlite reader, on the loop: storage/nearest.py.
+            with Session(reader) as session:
+                ranked = search_sync(session.connection(), bind.sync_engine, query)
+                return load_points(session, ranked)
+        ranked = await nearest_ids(self.session, query)
+        return await self.session.run_sync(load_points, ranked)
 
-    async def _load_points(self, ranked: list[tuple[str, str, float]]) -> list[ServicePoint]:
-        if not ranked:
-            return []
-        sal_ids = [sal_id for sal_id, _sid, _km in ranked]
-        rows = await self.session.execute(
-            select(ServiceAtLocation, Service, Organization, Location)
-            .join(Service, tables.services.c.id == tables.services_at_location.c.service_id)
-            .join(Organization, tables.organizations.c.id == tables.services.c.organization_id)
-            .join(Location, tables.locations.c.id == tables.services_at_location.c.location_id)
-            .where(tables.services_at_location.c.id.in_(sal_ids))
-        )
-        by_sal = {r[0].id: r for r in rows}
-        location_ids = sorted({r[3].id for r in by_sal.values()})
-        service_ids = sorted({r[1].id for r in by_sal.values()})
-        org_ids = sorted({r[2].id for r in by_sal.values()})
 
-        addresses: dict[str, Address] = {}
-        for address in await self.session.scalars(
-            select(Address)
-            .where(tables.addresses.c.location_id.in_(location_ids))
-            .order_by(tables.addresses.c.id)
-        ):
-            addresses.setdefault(address.location_id, address)
+def load_points(session: Session, ranked: list[tuple[str, str, float]]) -> list[ServicePoint]:
+    """Services, organisations, locations, addresses, phones and schedules of the ranked points."""
+    if not ranked:
+        return []
+    sal_ids = [sal_id for sal_id, _sid, _km in ranked]
+    rows = session.execute(
+        select(ServiceAtLocation, Service, Organization, Location)
+        .join(Service, tables.services.c.id == tables.services_at_location.c.service_id)
+        .join(Organization, tables.organizations.c.id == tables.services.c.organization_id)
+        .join(Location, tables.locations.c.id == tables.services_at_location.c.location_id)
+        .where(tables.services_at_location.c.id.in_(sal_ids))
+    )
+    by_sal = {r[0].id: r for r in rows}
+    location_ids = sorted({r[3].id for r in by_sal.values()})
+    service_ids = sorted({r[1].id for r in by_sal.values()})
+    org_ids = sorted({r[2].id for r in by_sal.values()})
 
-        ph, sc = tables.phones, tables.schedules
-        phones = list(
-            await self.session.scalars(
-                select(Phone)
-                .where(
-                    ph.c.id.in_(
-                        _ids_by_any(
-                            ph,
-                            {
-                                "service_at_location_id": sal_ids,
-                                "service_id": service_ids,
-                                "location_id": location_ids,
-                                "organization_id": org_ids,
-                            },
-                        )
+    addresses: dict[str, Address] = {}
+    for address in session.scalars(
+        select(Address)
+        .where(tables.addresses.c.location_id.in_(location_ids))
+        .order_by(tables.addresses.c.id)
+    ):
+        addresses.setdefault(address.location_id, address)
+
+    ph, sc = tables.phones, tables.schedules
+    phones = list(
+        session.scalars(
+            select(Phone)
+            .where(
+                ph.c.id.in_(
+                    _ids_by_any(
+                        ph,
+                        {
+                            "service_at_location_id": sal_ids,
+                            "service_id": service_ids,
+                            "location_id": location_ids,
+                            "organization_id": org_ids,
+                        },
                     )
                 )
-                .order_by(ph.c.id)
             )
+            .order_by(ph.c.id)
         )
-        schedules = list(
-            await self.session.scalars(
-                select(Schedule)
-                .where(
-                    sc.c.id.in_(
-                        _ids_by_any(
-                            sc,
-                            {
-                                "service_at_location_id": sal_ids,
-                                "service_id": service_ids,
-                                "location_id": location_ids,
-                            },
-                        )
+    )
+    schedules = list(
+        session.scalars(
+            select(Schedule)
+            .where(
+                sc.c.id.in_(
+                    _ids_by_any(
+                        sc,
+                        {
+                            "service_at_location_id": sal_ids,
+                            "service_id": service_ids,
+                            "location_id": location_ids,
+                        },
                     )
                 )
-                .order_by(sc.c.id)
+            )
+            .order_by(sc.c.id)
+        )
+    )
+
+    points: list[ServicePoint] = []
+    for sal_id, _sid, km in ranked:
+        sal, service, organization, location = by_sal[sal_id]
+        points.append(
+            ServicePoint(
+                service_at_location_id=sal_id,
+                service=service,
+                organization=organization,
+                location=location,
+                distance_km=km,
+                address=addresses.get(location.id),
+                phones=_most_specific(
+                    phones,
+                    sal,
+                    ("service_at_location_id", "service_id", "location_id", "organization_id"),
+                    organization.id,
+                ),
+                schedules=_most_specific(
+                    schedules,
+                    sal,
+                    ("service_at_location_id", "service_id", "location_id"),
+                    organization.id,
+                ),
             )
         )
-
-        points: list[ServicePoint] = []
-        for sal_id, _sid, km in ranked:
-            sal, service, organization, location = by_sal[sal_id]
-            points.append(
-                ServicePoint(
-                    service_at_location_id=sal_id,
-                    service=service,
-                    organization=organization,
-                    location=location,
-                    distance_km=km,
-                    address=addresses.get(location.id),
-                    phones=_most_specific(
-                        phones,
-                        sal,
-                        ("service_at_location_id", "service_id", "location_id", "organization_id"),
-                        organization.id,
-                    ),
-                    schedules=_most_specific(
-                        schedules,
-                        sal,
-                        ("service_at_location_id", "service_id", "location_id"),
-                        organization.id,
-                    ),
-                )
-            )
-        return points
+    return points
 
 
 def _ids_by_any(table: Table, keys: dict[str, Sequence[str]]) -> Any:
