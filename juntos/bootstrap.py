@@ -60,6 +60,11 @@ class AppResources:
             catalogs=catalogs,
         )
 
+    def nlu_ready(self) -> None:
+        """The Rasa server just became ready (called by whoever started it)."""
+        if self.nlu is not None:
+            self.nlu.server_ready()
+
     async def close(self) -> None:
         if self.nlu is not None:
             await self.nlu.aclose()

@@ -153,6 +153,11 @@ class NluClient:
         """True while calls are short-circuited (Rasa recently failed repeatedly)."""
         return self._breaker.is_open
 
+    def server_ready(self) -> None:
+        """Close the circuit now: whoever started Rasa knows it just became ready, so the
+        next message need not wait out `open_seconds` of failures from while it loaded."""
+        self._breaker.succeeded()
+
     async def parse(self, text: str) -> Parse | None:
         """Intent and entities of `text`, or None when Rasa is unavailable or unsure."""
         if not text.strip() or not self._breaker.allow():

@@ -16,7 +16,7 @@ import errno
 import logging
 import signal
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from telegram.error import TelegramError
 
 from bot.app import JuntosApplication
-from juntos.bootstrap import build_bot
+from juntos.bootstrap import AppResources, build_bot
 from juntos.settings import VAR, Settings, load_settings
 from nlu.process import (
     RasaServer,
@@ -115,9 +115,15 @@ async def _run(plan: Plan, console: Console) -> None:
         overrides: dict[str, object] = {"telegram_api_url": api_url}
         if rasa is not None:
             overrides |= {"rasa_url": rasa.url, "rasa_token": rasa.token}
-            # Spawned now, loaded while the bot starts: the bot never waits for it.
-            await stack.enter_async_context(_rasa_in_background(rasa, console))
-        application = build_bot(plan.settings.model_copy(update=overrides), token)
+        settings = plan.settings.model_copy(update=overrides)
+        resources = AppResources(settings)
+        if rasa is not None:
+            # Spawned now, loaded while the bot starts: the bot never waits for it. Once it is
+            # ready, the bot's NLU client stops short-circuiting the failures of the wait.
+            await stack.enter_async_context(
+                _rasa_in_background(rasa, console, on_ready=resources.nlu_ready)
+            )
+        application = build_bot(settings, token, resources)
         await _start_bot(stack, application, api_url)
         if plan.sandbox:
             _announce_sandbox(console, emulator.page_url)
@@ -217,9 +223,11 @@ def _port_busy(host: str, port: int) -> bool:
 
 
 @contextlib.asynccontextmanager
-async def _rasa_in_background(server: RasaServer, console: Console) -> AsyncIterator[None]:
+async def _rasa_in_background(
+    server: RasaServer, console: Console, on_ready: Callable[[], None]
+) -> AsyncIterator[None]:
     """Load Rasa while the block runs; on exit stop its process group (whatever its state)."""
-    task = asyncio.create_task(_supervise_rasa(server, console))
+    task = asyncio.create_task(_supervise_rasa(server, console, on_ready))
     try:
         yield
     finally:
@@ -231,7 +239,9 @@ async def _rasa_in_background(server: RasaServer, console: Console) -> AsyncIter
             log.info("NLU stopped")
 
 
-async def _supervise_rasa(server: RasaServer, console: Console) -> None:
+async def _supervise_rasa(
+    server: RasaServer, console: Console, on_ready: Callable[[], None]
+) -> None:
     """Start Rasa with a progress line, say when it is ready, warn if it goes away."""
     progress = Progress(
         SpinnerColumn(),
@@ -250,6 +260,7 @@ async def _supervise_rasa(server: RasaServer, console: Console) -> None:
             log.warning("NLU did not start (%s); free text gets the menu", error)
             return
     log.info("NLU ready on %s in %.0f s", server.url, server.started_in or 0.0)
+    on_ready()
     # A thread waits on the process; stopping Rasa at shutdown ends the wait.
     code = await asyncio.to_thread(server.wait)
     log.warning(

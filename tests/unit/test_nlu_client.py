@@ -219,6 +219,19 @@ async def test_breaker_opens_after_consecutive_failures(rasa: FakeRasa, clock: T
     assert rasa.calls == 3
 
 
+async def test_server_ready_closes_an_open_circuit_at_once(rasa: FakeRasa, clock: Ticker) -> None:
+    rasa.down()
+    async with make_client(rasa, clock, failures_before_open=3, open_seconds=30) as client:
+        for _ in range(3):
+            await client.parse("hola")
+        assert client.circuit_open
+        rasa.up()
+        client.server_ready()  # e.g. `juntos run` saw Rasa finish loading
+        assert not client.circuit_open
+        assert await client.parse("hola") is not None
+    assert rasa.calls == 4
+
+
 async def test_a_success_resets_the_failure_count(rasa: FakeRasa, clock: Ticker) -> None:
     async with make_client(rasa, clock, failures_before_open=3) as client:
         rasa.down()
