@@ -27,6 +27,8 @@ from storage.engine import create_engine, session_factory
 from storage.mapping import start_mappers
 from storage.tables import metadata
 
+pytest_plugins = ["tests.bot_harness"]
+
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 os.environ.setdefault("no_proxy", "127.0.0.1,localhost")
 TEST_SECRET = "test-secret-key-not-for-production-0123456789"

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from sandbox import BotApiEmulator
-from tests.bot.conftest import DATABASE_DOWN, BotUnderTest, press, say
+from tests.bot_harness import DATABASE_DOWN, BotUnderTest, press, say
 
 
 @pytest.fixture

@@ -2,29 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
-from nlu.process import RasaServer
-from sandbox import BotApiEmulator
-from tests.bot.conftest import BotUnderTest, say
+from tests.bot_harness import BotUnderTest, say
 
 pytestmark = pytest.mark.rasa
-
-
-@pytest.fixture
-async def bot_with_rasa(
-    emulator: BotApiEmulator, demo_database_url: str, rasa_server: RasaServer
-) -> AsyncIterator[BotUnderTest]:
-    under_test = BotUnderTest(
-        emulator, demo_database_url, rasa_url=rasa_server.url, rasa_token=rasa_server.token
-    )
-    await under_test.start()
-    try:
-        yield under_test
-    finally:
-        await under_test.stop()
 
 
 async def test_one_sentence_with_need_and_place_gives_results(bot_with_rasa: BotUnderTest) -> None:

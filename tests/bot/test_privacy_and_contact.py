@@ -11,7 +11,7 @@ from domain.people import Role, StaffMember
 from domain.services.members import member_data
 from juntos.database import Database
 from storage.engine import create_engine, session_factory
-from tests.bot.conftest import RIBERAS_DEL_BRAVO, BotUnderTest, press, say
+from tests.bot_harness import RIBERAS_DEL_BRAVO, BotUnderTest, press, say
 
 
 def database(bot: BotUnderTest) -> Database:

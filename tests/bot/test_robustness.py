@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.bot.conftest import RIBERAS_DEL_BRAVO, BotUnderTest, press, say
+from tests.bot_harness import RIBERAS_DEL_BRAVO, BotUnderTest, press, say
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from sandbox import StoredMessage
-from tests.bot.conftest import RIBERAS_DEL_BRAVO, BotUnderTest, press, say
+from tests.bot_harness import RIBERAS_DEL_BRAVO, BotUnderTest, press, say
 
 
 def distances(message: StoredMessage) -> list[float]:

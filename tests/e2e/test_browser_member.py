@@ -8,71 +8,18 @@ from). Needs the Debian package `chromium` (`make browser-deps`) and the trained
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Locator, Page, async_playwright, expect
+from playwright.async_api import Browser, Locator, Page, expect
 
-from nlu.process import RasaServer
-from sandbox import PRESET_PLACES, BotApiEmulator
-from tests.bot.conftest import (  # noqa: F401 - fixtures used by name
-    BotUnderTest,
-    demo_database_url,
-    demo_template,
-    emulator,
-)
+from sandbox import PRESET_PLACES
+from tests.bot_harness import BotUnderTest
+from tests.e2e.conftest import OUTPUT
 
 pytestmark = [pytest.mark.browser, pytest.mark.rasa]
 
-CHROMIUM = Path("/usr/bin/chromium")
-# No network beyond the page's own origin: no updates, no sync, no component downloads.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 WAIT_MS = 15_000
 JUAREZ = next(p for p in PRESET_PLACES if p.municipality == "Juárez")
-
-
-@pytest.fixture
-async def real_bot(
-    emulator: BotApiEmulator,  # noqa: F811
-    demo_database_url: str,  # noqa: F811
-    rasa_server: RasaServer,
-) -> AsyncIterator[BotUnderTest]:
-    under_test = BotUnderTest(
-        emulator, demo_database_url, rasa_url=rasa_server.url, rasa_token=rasa_server.token
-    )
-    await under_test.start()
-    try:
-        yield under_test
-    finally:
-        await under_test.stop()
-
-
-@pytest.fixture
-def chromium_path() -> Path:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser-deps` (done by `make test`)")
-    return CHROMIUM
-
-
-@pytest.fixture
-async def browser(chromium_path: Path) -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=str(chromium_path), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
 
 
 def last_bot_message(chat: Locator) -> Locator:
@@ -85,10 +32,10 @@ async def send(chat: Locator, name: str, text: str) -> None:
 
 
 async def test_ana_finds_help_and_sees_the_crisis_lines_in_the_browser(
-    real_bot: BotUnderTest, browser: Browser
+    bot_with_rasa: BotUnderTest, browser: Browser
 ) -> None:
     OUTPUT.mkdir(exist_ok=True)
-    sandbox = real_bot.emulator
+    sandbox = bot_with_rasa.emulator
     requests: list[str] = []
     page: Page = await browser.new_page(viewport={"width": 1280, "height": 900}, locale="es-MX")
     page.on("request", lambda request: requests.append(request.url))

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 from telegram import (
     BotCommand,
     InlineKeyboardButton,
@@ -35,19 +34,10 @@ from telegram.ext import (
 from sandbox import BotApiEmulator
 from sandbox.personas import PRESET_PLACES
 from sandbox.ptb import polling
+from tests.e2e.conftest import OUTPUT
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 TOKEN = "424242:BROWSER-TEST"
 WAIT_MS = 10_000
 
@@ -137,25 +127,6 @@ def build_bot(emulator: BotApiEmulator) -> Application:  # type: ignore[type-arg
 async def emulator() -> AsyncIterator[BotApiEmulator]:
     async with BotApiEmulator(token=TOKEN, port=0) as emu:
         yield emu
-
-
-@pytest.fixture
-def chromium_path() -> Path:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser-deps` (done by `make test`)")
-    return CHROMIUM
-
-
-@pytest.fixture
-async def browser(chromium_path: Path) -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=str(chromium_path), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
 
 
 async def open_page(browser: Browser, emulator: BotApiEmulator, requests: list[str]) -> Page:

@@ -11,20 +11,13 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import httpx
-import pytest
 
-from sandbox import PERSONAS, PRESET_PLACES, BotApiEmulator, Persona, Place
-from tests.bot.conftest import (  # noqa: F401 - fixtures used by name
-    BotUnderTest,
-    bot,
-    demo_database_url,
-    demo_template,
-    emulator,
-)
+from sandbox import PERSONAS, PRESET_PLACES, Persona, Place
+from tests.bot_harness import BotUnderTest
 
 JSON = dict[str, Any]
 WAIT_SECONDS = 15.0
@@ -113,14 +106,8 @@ def bounded(text: str) -> list[str]:
     return re.findall(r"· a menos de ([\d.,]+) km ·", text)
 
 
-@pytest.fixture
-async def page(emulator: BotApiEmulator) -> AsyncIterator[httpx.AsyncClient]:  # noqa: F811
-    async with httpx.AsyncClient(base_url=emulator.origin, trust_env=False, timeout=10) as http:
-        yield http
-
-
 async def test_ana_finds_psychological_support_near_a_shared_place(
-    bot: BotUnderTest,  # noqa: F811
+    bot: BotUnderTest,
     page: httpx.AsyncClient,
 ) -> None:
     ana = PageUser(page, ANA)
@@ -152,7 +139,7 @@ async def test_ana_finds_psychological_support_near_a_shared_place(
 
 
 async def test_luis_finds_legal_aid_by_typing_his_city(
-    bot: BotUnderTest,  # noqa: F811
+    bot: BotUnderTest,
     page: httpx.AsyncClient,
 ) -> None:
     luis = PageUser(page, LUIS)
@@ -167,7 +154,7 @@ async def test_luis_finds_legal_aid_by_typing_his_city(
 
 
 async def test_a_typed_postal_code_finds_help_in_its_city(
-    bot: BotUnderTest,  # noqa: F811
+    bot: BotUnderTest,
     page: httpx.AsyncClient,
 ) -> None:
     ana = PageUser(page, ANA)
@@ -183,7 +170,7 @@ async def test_a_typed_postal_code_finds_help_in_its_city(
 
 
 async def test_crisis_comes_first_with_rasa_stopped(
-    bot: BotUnderTest,  # noqa: F811
+    bot: BotUnderTest,
     page: httpx.AsyncClient,
 ) -> None:
     ana = PageUser(page, ANA)
@@ -197,7 +184,7 @@ async def test_crisis_comes_first_with_rasa_stopped(
 
 
 async def test_crisis_interrupts_a_search_and_puts_911_first(
-    bot: BotUnderTest,  # noqa: F811
+    bot: BotUnderTest,
     page: httpx.AsyncClient,
 ) -> None:
     luis = PageUser(page, LUIS)

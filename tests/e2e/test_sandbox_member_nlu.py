@@ -6,45 +6,20 @@ nlu/models, on a free port with a fresh token, as `make run` starts it.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
 import pytest
 
-from nlu.process import RasaServer
-from sandbox import BotApiEmulator
-from tests.bot.conftest import (  # noqa: F401 - fixtures used by name
-    BotUnderTest,
-    demo_database_url,
-    demo_template,
-    emulator,
-)
-from tests.e2e.test_sandbox_member import ANA, LUIS, PageUser, buttons, kilometres, page  # noqa: F401
+from tests.bot_harness import BotUnderTest
+from tests.e2e.test_sandbox_member import ANA, LUIS, PageUser, buttons, kilometres
 
 pytestmark = pytest.mark.rasa
 
 MENU = ["Buscar ayuda cerca", "Estoy en peligro", "¿Qué es Juntos?", "Idioma / Language"]
 
 
-@pytest.fixture
-async def bot_with_rasa(
-    emulator: BotApiEmulator,  # noqa: F811
-    demo_database_url: str,  # noqa: F811
-    rasa_server: RasaServer,
-) -> AsyncIterator[BotUnderTest]:
-    under_test = BotUnderTest(
-        emulator, demo_database_url, rasa_url=rasa_server.url, rasa_token=rasa_server.token
-    )
-    await under_test.start()
-    try:
-        yield under_test
-    finally:
-        await under_test.stop()
-
-
 async def test_hola_gets_the_greeting_and_the_menu(
     bot_with_rasa: BotUnderTest,
-    page: httpx.AsyncClient,  # noqa: F811
+    page: httpx.AsyncClient,
 ) -> None:
     ana = PageUser(page, ANA)
     [greeting] = await ana.say("hola")
@@ -54,7 +29,7 @@ async def test_hola_gets_the_greeting_and_the_menu(
 
 async def test_one_sentence_finds_a_psychologist_in_juarez(
     bot_with_rasa: BotUnderTest,
-    page: httpx.AsyncClient,  # noqa: F811
+    page: httpx.AsyncClient,
 ) -> None:
     ana = PageUser(page, ANA)
     notice, results = await ana.say("necesito un psicologo en cd juarez", replies=2)
@@ -67,7 +42,7 @@ async def test_one_sentence_finds_a_psychologist_in_juarez(
 
 async def test_a_need_then_a_place_in_two_messages(
     bot_with_rasa: BotUnderTest,
-    page: httpx.AsyncClient,  # noqa: F811
+    page: httpx.AsyncClient,
 ) -> None:
     luis = PageUser(page, LUIS)
     [where] = await luis.say("busco asesoria legal")
@@ -79,7 +54,7 @@ async def test_a_need_then_a_place_in_two_messages(
 
 async def test_crisis_comes_before_nlu_even_when_rasa_is_up(
     bot_with_rasa: BotUnderTest,
-    page: httpx.AsyncClient,  # noqa: F811
+    page: httpx.AsyncClient,
 ) -> None:
     ana = PageUser(page, ANA)
     [reply] = await ana.say("ya no aguanto, me quiero morir")

@@ -24,7 +24,6 @@ import pytest
 
 from nlu.process import free_port
 from sandbox import BotApiEmulator
-from tests.bot.conftest import demo_template  # noqa: F401 - fixture used by name
 from tests.conftest import TEST_SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -149,7 +148,7 @@ class JuntosRun:
 
 
 @pytest.fixture
-def run_env(demo_template: Path, tmp_path: Path) -> dict[str, str]:  # noqa: F811
+def run_env(demo_template: Path, tmp_path: Path) -> dict[str, str]:
     """The environment of a `juntos run` on a copy of the demo database, no token."""
     database = tmp_path / "juntos.db"
     shutil.copy(demo_template, database)

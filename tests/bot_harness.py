@@ -1,5 +1,7 @@
 """The real bot, polling a fake Bot API server over real HTTP (the sandbox emulator).
 
+A pytest plugin (registered in tests/conftest.py): its fixtures serve tests/bot and tests/e2e.
+
 Exactly as production except TELEGRAM_API_URL: same builder (juntos.bootstrap.build_bot), same
 persistence (in the same SQLite file), the demo directory imported through the HSDS importer,
 the real gazetteer. NLU is Rasa down (a closed port) unless a test brings the real server.
@@ -20,6 +22,7 @@ import pytest
 from juntos.bootstrap import AppResources, build_bot
 from juntos.commands.demo import DEMO_DIRECTORY
 from juntos.settings import Settings
+from nlu.process import RasaServer
 from sandbox import BotApiEmulator, PrivateChat, StoredMessage
 from sandbox.ptb import polling
 from storage.engine import create_engine, session_factory
@@ -118,6 +121,21 @@ def demo_database_url(demo_template: Path, tmp_path: Path) -> str:
 async def bot(emulator: BotApiEmulator, demo_database_url: str) -> AsyncIterator[BotUnderTest]:
     """The bot started on the demo directory, with Rasa down."""
     under_test = BotUnderTest(emulator, demo_database_url)
+    await under_test.start()
+    try:
+        yield under_test
+    finally:
+        await under_test.stop()
+
+
+@pytest.fixture
+async def bot_with_rasa(
+    emulator: BotApiEmulator, demo_database_url: str, rasa_server: RasaServer
+) -> AsyncIterator[BotUnderTest]:
+    """The bot started on the demo directory, with the real trained Rasa model."""
+    under_test = BotUnderTest(
+        emulator, demo_database_url, rasa_url=rasa_server.url, rasa_token=rasa_server.token
+    )
     await under_test.start()
     try:
         yield under_test
