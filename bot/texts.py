@@ -7,6 +7,7 @@ what a person disclosed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,7 @@ from bot.i18n import Translator
 from domain.cases import ReferralStatus
 from domain.emergency import EmergencyLine
 from domain.nearby import NearbyService
+from domain.services.members import CaseStatus
 from domain.taxonomy import Category
 
 
@@ -411,6 +413,13 @@ def no_requests(t: Translator) -> str:
 
 def requests_header(t: Translator, count: int) -> str:
     return t.ngettext("Your request:", "Your {count} requests:", count).format(count=count)
+
+
+def requests_list(t: Translator, cases: Sequence[CaseStatus]) -> str:
+    """The member's requests, one line each, under a header that counts them."""
+    lines = [requests_header(t, len(cases))]
+    lines += [status_line(t, c.code, c.status, c.organization_name) for c in cases]
+    return "\n".join(lines)
 
 
 # --- privacy --------------------------------------------------------------------------------

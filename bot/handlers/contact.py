@@ -137,6 +137,4 @@ async def show_status(update: Update, context: JuntosContext) -> None:
     if not data.cases:
         await show_menu(update, t, texts.no_requests(t))
         return
-    lines = [texts.requests_header(t, len(data.cases))]
-    lines += [texts.status_line(t, c.code, c.status, c.organization_name) for c in data.cases]
-    await say(update, "\n".join(lines))
+    await say(update, texts.requests_list(t, data.cases))

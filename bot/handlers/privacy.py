@@ -43,8 +43,7 @@ async def show_my_data(update: Update, context: JuntosContext) -> None:
         )
     ]
     if data.cases:
-        lines.append(texts.requests_header(t, len(data.cases)))
-        lines += [texts.status_line(t, c.code, c.status, c.organization_name) for c in data.cases]
+        lines.append(texts.requests_list(t, data.cases))
     await say(update, "\n".join(lines))
 
 
