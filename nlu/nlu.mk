@@ -23,8 +23,10 @@ $(RASA_STAMP): $(RASA_REQUIREMENTS)
 		fi; \
 		"$(RASA_PYTHON)" -m venv $(RASA_VENV); \
 	fi
+	@mkdir -p var
 	@$(RASA_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
-		-c nlu/constraints-rasa.txt -r nlu/requirements-rasa.txt
+		-c nlu/constraints-rasa.txt -r nlu/requirements-rasa.txt > var/pip-rasa.log 2>&1 \
+		|| { cat var/pip-rasa.log; exit 1; }
 	@$(RASA_VENV)/bin/rasa telemetry disable >/dev/null 2>&1
 	@rm -f $(RASA_VENV)/.installed-*
 	@touch $@
