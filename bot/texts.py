@@ -300,7 +300,12 @@ def result_entry(t: Translator, number: int, result: NearbyService, now: datetim
             number=number, service=result.service_name, organization=result.organization_name
         ),
         distance.format(
-            category=category, distance=t.km(result.distance_km), opening=_opening(t, result, now)
+            category=category,
+            # A bound is a round number of km ("a menos de 5 km"), not a measurement.
+            distance=t.number(round(result.distance_km))
+            if result.distance_is_bound
+            else t.km(result.distance_km),
+            opening=_opening(t, result, now),
         ),
     ]
     if result.confidential:
