@@ -181,8 +181,8 @@ class RasaServer:
             str(rasa_executable()),
             "run",
             "--enable-api",
-            "--auth-token",
-            self.token,
+            # One argument: a token may start with "-", which argparse would take for an option.
+            f"--auth-token={self.token}",
             "--model",
             str(self.model),
             "--interface",

@@ -6,11 +6,34 @@ import asyncio
 import contextlib
 import errno
 import logging
+import signal
+from collections.abc import Callable
 
 import typer
 
 from sandbox.emulator import DEFAULT_TOKEN, BotApiEmulator
 from sandbox.runner import serve
+
+
+async def _serve_until_signalled(
+    port: int, token: str, announce: Callable[[BotApiEmulator], None]
+) -> None:
+    """Serve until SIGINT (Ctrl-C) or SIGTERM.
+
+    The handlers are installed explicitly: a shell starts background jobs with SIGINT ignored,
+    and Python then never turns Ctrl-C into KeyboardInterrupt.
+    """
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    server = asyncio.create_task(serve(port=port, token=token, ready=announce))
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({server, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    for task in (stopping, server):
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task  # re-raises a start-up error of the server (e.g. the port is taken)
 
 
 def run(
@@ -34,8 +57,7 @@ def run(
         typer.echo("Ctrl-C stops it.")
 
     try:
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(serve(port=port, token=token, ready=announce))
+        asyncio.run(_serve_until_signalled(port, token, announce))
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             typer.echo(f"Port {port} is in use; choose another with --port.", err=True)

@@ -14,7 +14,7 @@ from tests.conftest import TEST_SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "data" / "demo_directory"
-OFFICIAL = ROOT.parent / "shared" / "hsds-3.1" / "examples-csv"
+OFFICIAL = ROOT / "tests" / "data" / "hsds-3.1-examples"
 Juntos = Callable[..., Result]
 
 
@@ -35,8 +35,6 @@ def juntos(tmp_path: Path) -> Juntos:
 
 
 def test_import_prints_every_problem_and_exits_non_zero(juntos: Juntos, tmp_path: Path) -> None:
-    if not OFFICIAL.is_dir():
-        pytest.skip(f"official HSDS examples not found at {OFFICIAL}")
     result = juntos("directory", "import", str(OFFICIAL))
     assert result.exit_code == 1
     lines = result.stderr.splitlines()

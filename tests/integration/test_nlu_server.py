@@ -126,7 +126,8 @@ def test_starting_on_a_busy_port_fails_clearly(rasa_server: RasaServer) -> None:
 
 
 async def test_a_stopped_server_leaves_no_process_and_frees_its_port() -> None:
-    server = RasaServer(trained_model_path(), port=free_port())
+    # A generated token may start with "-": the command line must not read it as an option.
+    server = RasaServer(trained_model_path(), port=free_port(), token="-starts-with-a-dash-42")
     async with server:
         pid = server.pid
         assert pid is not None

@@ -14,7 +14,7 @@ from domain.ports import PlaceCandidate
 from domain.taxonomy import Category, Sector
 from storage.hsds import ImportPlan, lookup_request, plan_import, read_tables
 
-OFFICIAL = Path(__file__).resolve().parents[3] / "shared" / "hsds-3.1" / "examples-csv"
+OFFICIAL = Path(__file__).resolve().parents[1] / "data" / "hsds-3.1-examples"
 
 ORG = "0d2c7a5e-0000-4000-8000-000000000001"
 SVC = "0d2c7a5e-0000-4000-8000-000000000002"
@@ -196,8 +196,6 @@ def test_a_valid_directory_maps_every_table(tmp_path: Path) -> None:
 def test_the_official_example_tables_list_every_problem_and_import_nothing(
     tmp_path: Path,
 ) -> None:
-    if not OFFICIAL.is_dir():
-        pytest.skip(f"official HSDS examples not found at {OFFICIAL}")
     result = plan(OFFICIAL)
     assert problems_of(result) == {
         ("organizations.csv", 2, "parent_organization_id"),
