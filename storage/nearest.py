@@ -19,7 +19,7 @@ the box only grows where points are sparse, so the rows read stay few.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -240,12 +240,17 @@ def dispose_reader(engine: AsyncEngine) -> None:
         reader.dispose()
 
 
+def _remember_density(key: Engine, rows: Iterable[Any]) -> Density:
+    density = {(category, cell): count for category, cell, count in rows}
+    _DENSITIES[key] = density
+    return density
+
+
 def search_sync(connection: Connection, density_key: Engine, query: NearbyQuery) -> Ranked:
     """Run the search on a synchronous connection (the SQLite reader)."""
     density = _DENSITIES.get(density_key)
     if density is None:
-        density = {(c, cell): n for c, cell, n in connection.execute(DENSITY_SQL)}
-        _DENSITIES[density_key] = density
+        density = _remember_density(density_key, connection.execute(DENSITY_SQL))
     search = NearestSearch(query, density)
     while True:
         statement, params = search.statement()
@@ -264,9 +269,7 @@ async def nearest_ids(session: AsyncSession, query: NearbyQuery) -> Ranked:
             return search_sync(connection, bind.sync_engine, query)
     density = _DENSITIES.get(bind.sync_engine) if isinstance(bind, AsyncEngine) else None
     if density is None and isinstance(bind, AsyncEngine):
-        rows = await session.execute(DENSITY_SQL)
-        density = {(c, cell): n for c, cell, n in rows}
-        _DENSITIES[bind.sync_engine] = density
+        density = _remember_density(bind.sync_engine, await session.execute(DENSITY_SQL))
     search = NearestSearch(query, density)
     while True:
         statement, params = search.statement()

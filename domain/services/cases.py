@@ -47,9 +47,10 @@ class CaseView:
     follow_ups: dict[int, list[FollowUp]] = field(default_factory=dict)
 
 
-async def _audit(
+async def record_audit(
     uow: UnitOfWork, clock: Clock, actor: str, action: str, subject: str, **detail: str
 ) -> None:
+    """Append who did what to which case, now (every case read and write goes through here)."""
     await uow.audit.record(
         AuditEntry(
             id=None,
@@ -83,7 +84,7 @@ async def open_case(cmd: OpenCase, actor: StaffMember, uow: UnitOfWork, clock: C
                 created_by=actor.actor,
             )
         )
-        await _audit(uow, clock, actor.actor, "case.open", case.code)
+        await record_audit(uow, clock, actor.actor, "case.open", case.code)
         await uow.commit()
     return case
 
@@ -118,7 +119,7 @@ async def create_referral(
             referral_id=referral.id,
         )
     )
-    await _audit(
+    await record_audit(
         uow,
         clock,
         actor,
@@ -177,7 +178,7 @@ async def move_referral(
         if target is ReferralStatus.ACCEPTED or not referral.is_open:
             for reminder in await uow.reminders.pending_for_referral(referral_id):
                 reminder.cancel()
-        await _audit(
+        await record_audit(
             uow,
             clock,
             actor_name(actor),
@@ -201,13 +202,13 @@ async def view_case(case_code: str, actor: Actor, uow: UnitOfWork, clock: Clock)
         try:
             check_can_see_case(actor, case, referrals)
         except AccessDenied:
-            await _audit(uow, clock, actor_name(actor), "case.read.denied", case.code)
+            await record_audit(uow, clock, actor_name(actor), "case.read.denied", case.code)
             await uow.commit()
             raise
         view = CaseView(case=case, referrals=referrals)
         for referral in referrals:
             view.follow_ups[referral.id] = await uow.follow_ups.for_referral(referral.id)  # type: ignore[index,arg-type]
-        await _audit(uow, clock, actor_name(actor), "case.read", case.code)
+        await record_audit(uow, clock, actor_name(actor), "case.read", case.code)
         await uow.commit()
     return view
 
@@ -225,7 +226,7 @@ async def plan_follow_up(
         follow_up = await uow.follow_ups.add(
             FollowUp(id=None, referral_id=referral_id, due_date=due_date, created_by=actor.actor)
         )
-        await _audit(
+        await record_audit(
             uow,
             clock,
             actor.actor,
@@ -253,7 +254,7 @@ async def complete_follow_up(
         now = clock.now()
         follow_up.mark_done(now, note)
         referral.record_contact(now)
-        await _audit(
+        await record_audit(
             uow, clock, actor.actor, "follow_up.done", case.code, follow_up=str(follow_up_id)
         )
         await uow.commit()

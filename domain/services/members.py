@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.cases import AuditEntry, Case, Referral, ReferralStatus
+from domain.cases import Case, Referral, ReferralStatus
 from domain.geo import Point
 from domain.nearby import NearbyQuery
 from domain.people import Member
 from domain.ports import Clock, Notifier, UnitOfWork
-from domain.services.cases import create_referral
+from domain.services.cases import create_referral, record_audit
 from domain.taxonomy import Category
 
 #: How far an organisation may be from the member to be asked to contact them.
@@ -138,9 +138,7 @@ async def request_contact(
                 created_by=member.actor,
             )
         )
-        await uow.audit.record(
-            AuditEntry(id=None, at=now, actor=member.actor, action="case.open", subject=case.code)
-        )
+        await record_audit(uow, clock, member.actor, "case.open", case.code)
         referral = await create_referral(
             uow, clock, case, target.organization_id, member.actor, None, target.service_id
         )
@@ -150,7 +148,7 @@ async def request_contact(
     return ContactResult(case.code, referral.id, target.organization_id, target.organization_name)
 
 
-async def _statuses(uow: UnitOfWork, member: Member, now: datetime) -> list[CaseStatus]:
+async def _statuses(uow: UnitOfWork, member: Member, clock: Clock) -> list[CaseStatus]:
     statuses: list[CaseStatus] = []
     for case in await uow.cases.for_member(member.id):  # type: ignore[arg-type]
         referrals: list[Referral] = await uow.referrals.for_case(case.id)  # type: ignore[arg-type]
@@ -159,9 +157,7 @@ async def _statuses(uow: UnitOfWork, member: Member, now: datetime) -> list[Case
         statuses.append(
             CaseStatus(case.code, latest.status if latest else None, name, case.created_at)
         )
-        await uow.audit.record(
-            AuditEntry(id=None, at=now, actor=member.actor, action="case.read", subject=case.code)
-        )
+        await record_audit(uow, clock, member.actor, "case.read", case.code)
     return statuses
 
 
@@ -170,7 +166,7 @@ async def member_data(chat_id: int, uow: UnitOfWork, clock: Clock) -> MemberData
         member = await uow.people.member_by_chat(chat_id)
         if member is None:
             return MemberData(known=False, locale=None, consents={}, cases=[])
-        cases = await _statuses(uow, member, clock.now())
+        cases = await _statuses(uow, member, clock)
         await uow.commit()
         return MemberData(
             known=True, locale=member.locale, consents=dict(member.consents), cases=cases
@@ -186,11 +182,7 @@ async def forget_member(chat_id: int, uow: UnitOfWork, clock: Clock) -> bool:
         actor = member.actor
         for case in await uow.cases.for_member(member.id):  # type: ignore[arg-type]
             case.member_id = None
-            await uow.audit.record(
-                AuditEntry(
-                    id=None, at=clock.now(), actor=actor, action="member.forget", subject=case.code
-                )
-            )
+            await record_audit(uow, clock, actor, "member.forget", case.code)
         await uow.people.delete_member(member)
         await uow.commit()
     return True

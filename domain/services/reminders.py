@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.cases import AuditEntry, Case, Referral, Reminder, ReminderStatus
+from domain.cases import Case, Referral, Reminder, ReminderStatus
 from domain.ports import Clock, UnitOfWork
+from domain.services.cases import record_audit
 
 MAX_ATTEMPTS = 2
 
@@ -39,15 +40,9 @@ async def claim_due_reminders(uow: UnitOfWork, clock: Clock, limit: int = 100) -
                 reminder.status = ReminderStatus.CANCELLED  # closed meanwhile: nothing to say
                 continue
             claimed.append(DueReminder(reminder, referral, case))
-            await uow.audit.record(
-                AuditEntry(
-                    id=None,
-                    at=now,
-                    actor="system",
-                    action="reminder.claim",
-                    subject=case.code if case else f"reminder:{reminder.id}",
-                    detail={"kind": reminder.kind.value},
-                )
+            subject = case.code if case else f"reminder:{reminder.id}"
+            await record_audit(
+                uow, clock, "system", "reminder.claim", subject, kind=reminder.kind.value
             )
         await uow.commit()
     return claimed

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.directory import Directory, Location, Organization, Service, ServiceAtLocation
 from domain.ports import PlaceFinder, UnitOfWork
 from storage import tables
+from storage.batching import chunks
 from storage.hsds.csvio import Problem, read_tables, sort_problems
 from storage.hsds.exporting import directory_tables, write_tables
 from storage.hsds.importing import plan_import
@@ -49,18 +50,13 @@ class ImportReport:
         return not self.problems
 
 
-def _chunks(items: Sequence[T], size: int) -> Iterable[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 async def _fetch(
     session: AsyncSession, entity: type[T], table: Table, column: str, ids: Collection[str]
 ) -> list[T]:
     """Rows of `table` whose `column` is in `ids`, as new (detached) domain objects."""
     found: list[T] = []
     values = sorted(ids)
-    for chunk in _chunks(values, BATCH):
+    for chunk in chunks(values, BATCH):
         result = await session.execute(select(table).where(table.c[column].in_(chunk)))
         found.extend(entity(**dict(row._mapping)) for row in result)
     return found
@@ -122,7 +118,7 @@ async def import_directory(
             on_progress(done, total)
         for part in PARTS:
             items: list[Any] = getattr(directory, part)
-            for chunk in _chunks(items, BATCH):
+            for chunk in chunks(items, BATCH):
                 await uow.directory.upsert(Directory(**{part: list(chunk)}))
                 done += len(chunk)
                 if on_progress:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Table, delete, func, select, union
@@ -25,6 +25,7 @@ from domain.geo import Point
 from domain.nearby import NearbyQuery, ServicePoint
 from domain.schedule import Schedule
 from storage import grid, tables
+from storage.batching import chunks
 from storage.nearest import (
     ANY_CATEGORY,
     forget_density,
@@ -33,13 +34,9 @@ from storage.nearest import (
     sqlite_reader,
 )
 
+#: Ids per `IN (...)` list.
 CHUNK = 500
 T = TypeVar("T")
-
-
-def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _row(table: Table, entity: object) -> dict[str, Any]:
@@ -60,7 +57,7 @@ class SqlDirectoryRepository:
         updates = {c.name: stmt.excluded[c.name] for c in table.columns if not c.primary_key}
         upsert = stmt.on_conflict_do_update(index_elements=["id"], set_=updates)
         # executemany: the statement is compiled once, whatever the number of rows.
-        for chunk in _chunks(rows, 5000):
+        for chunk in chunks(rows, 5000):
             await self.session.execute(upsert, list(chunk))
 
     def _dialect(self) -> str:
@@ -85,7 +82,7 @@ class SqlDirectoryRepository:
         await self._upsert(tables.schedules, [_row(tables.schedules, x) for x in d.schedules])
         affected = {s.id for s in d.services} | {x.service_id for x in d.services_at_location}
         location_ids = [x.id for x in d.locations]
-        for chunk in _chunks(location_ids):
+        for chunk in chunks(location_ids, CHUNK):
             rows = await self.session.execute(
                 select(tables.services_at_location.c.service_id).where(
                     tables.services_at_location.c.location_id.in_(chunk)
@@ -100,7 +97,7 @@ class SqlDirectoryRepository:
     async def _refresh_points(self, service_ids: Sequence[str]) -> None:
         sal, svc, loc = tables.services_at_location, tables.services, tables.locations
         sp = tables.service_points
-        for chunk in _chunks(service_ids):
+        for chunk in chunks(service_ids, CHUNK):
             await self.session.execute(delete(sp).where(sp.c.service_id.in_(chunk)))
             result = await self.session.execute(
                 select(
@@ -135,7 +132,7 @@ class SqlDirectoryRepository:
                 }
                 for category in [ANY_CATEGORY, *sorted(c.value for c in categories)]:
                     points.append({**row, "category": category})
-            for part in _chunks(points, 5000):
+            for part in chunks(points, 5000):
                 await self.session.execute(sp.insert(), list(part))
 
     # --- reading ------------------------------------------------------------------------------
