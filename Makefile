@@ -43,11 +43,13 @@ pot: $(STAMP)
 	@mkdir -p locales
 	@$(BIN)/pybabel -q extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k pgettext:1c,2 \
 		-k npgettext:1c,2,3 -k N_ -c "Translators:" --sort-by-file --no-location \
-		--omit-header -o locales/messages.pot bot
+		--omit-header -w 100 -o locales/messages.pot bot
 
 # After `make pot`: merge new message ids into the catalogs (then translate the empty ones).
+# Width 100 and no obsolete entries keep diffs (and merges) small.
 catalogs-update: pot
-	@$(BIN)/pybabel -q update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
+	@$(BIN)/pybabel -q update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching \
+		-w 100 --ignore-obsolete
 
 migrate: setup
 	@$(BIN)/juntos db upgrade

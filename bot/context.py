@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.i18n import Catalogs
+from bot.points import RecentPoints
 from domain.ports import Clock, Notifier, PlaceFinder, UnitOfWork
 from nlu.client import Parse
 
@@ -30,10 +31,12 @@ class Services:
 
 
 class BotData:
-    """`context.bot_data`: the services, set in post_init (None until then)."""
+    """`context.bot_data`: the services, set in post_init (None until then), and what this
+    process keeps in memory only (never persisted)."""
 
     def __init__(self) -> None:
         self.services: Services | None = None
+        self.points = RecentPoints()
 
 
 JuntosContext = CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], BotData]

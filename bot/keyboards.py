@@ -12,7 +12,7 @@ from telegram import (
 from bot import callbacks as cb
 from bot import texts
 from bot.i18n import Translator
-from bot.state import Candidate, Venue
+from bot.state import Candidate, Offer, Venue
 from domain.taxonomy import Category
 
 
@@ -63,19 +63,19 @@ def place_candidates(candidates: list[Candidate]) -> InlineKeyboardMarkup:
 
 
 def results(
-    t: Translator, venues: list[Venue], approximate: bool, more: bool
+    t: Translator, venues: list[Venue], offers: list[Offer], approximate: bool, more: bool
 ) -> InlineKeyboardMarkup:
     labels = texts.result_buttons(t)
-    per_result = []
-    for index, venue in enumerate(venues):
-        number = index + 1
-        if venue.confidential:
-            per_result.append(
-                _button(labels["contact"].format(number=number), cb.AskContact(index))
-            )
-        elif venue.latitude is not None:
-            per_result.append(_button(labels["map"].format(number=number), cb.ShowMap(index)))
+    per_result = [
+        _button(labels["map"].format(number=index + 1), cb.ShowMap(index))
+        for index, venue in enumerate(venues)
+        if venue.latitude is not None
+    ]
     rows = [per_result[i : i + 3] for i in range(0, len(per_result), 3)]
+    rows.extend(
+        [_button(labels["contact"].format(letter=texts.offer_letter(index)), cb.AskContact(index))]
+        for index in range(len(offers))
+    )
     actions = []
     if more:
         actions.append(_button(labels["more"], cb.ResultsAction(cb.ResultAction.MORE)))

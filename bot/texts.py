@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.i18n import Translator
 from domain.cases import ReferralStatus
 from domain.emergency import EmergencyLine
-from domain.nearby import NearbyService
+from domain.nearby import ConfidentialOffer, NearbyService
 from domain.services.members import CaseStatus
 from domain.taxonomy import Category
 
@@ -290,37 +290,64 @@ def _opening(t: Translator, result: NearbyService, now: datetime) -> str:
 def result_entry(t: Translator, number: int, result: NearbyService, now: datetime) -> str:
     _ = t.gettext
     category = category_label(t, result.category) if result.category else ""
-    distance = (
-        _("{category} · within {distance} km · {opening}")
-        if result.distance_is_bound
-        else _("{category} · {distance} km · {opening}")
-    )
     lines = [
         _("{number}. {service} — {organization}").format(
             number=number, service=result.service_name, organization=result.organization_name
         ),
-        distance.format(
-            category=category,
-            # A bound is a round number of km ("a menos de 5 km"), not a measurement.
-            distance=t.number(round(result.distance_km))
-            if result.distance_is_bound
-            else t.km(result.distance_km),
-            opening=_opening(t, result, now),
+        _("{category} · {distance} km · {opening}").format(
+            category=category, distance=t.km(result.distance_km), opening=_opening(t, result, now)
         ),
     ]
-    if result.confidential:
-        lines.append(_("Confidential place: ask them to contact you."))
-    elif result.address:
+    if result.address:
         lines.append(result.address)
     if result.phones:
         lines.append(_("Phone: {phone}").format(phone=", ".join(result.phones[:2])))
     return "\n".join(lines)
 
 
+def offer_letter(index: int) -> str:
+    """Confidential places are lettered (A, B, C), public results numbered by distance."""
+    return "ABCDEFGHIJ"[index]
+
+
+def confidential_offers(
+    t: Translator, offers: Sequence[ConfidentialOffer], municipality: str
+) -> str:
+    """Confidential places of the municipality: by name, never with an address or a distance."""
+    _ = t.gettext
+    # Translators: shelters and other confidential places; their address is never shown.
+    lines = [
+        t.ngettext(
+            "There is a confidential place in {municipality} that can help. Its address is "
+            "never shown: ask them to contact you.",
+            "There are {count} confidential places in {municipality} that can help. Their "
+            "address is never shown: ask them to contact you.",
+            len(offers),
+        ).format(count=len(offers), municipality=municipality)
+    ]
+    for index, offer in enumerate(offers):
+        kinds = ", ".join(category_label(t, c) for c in offer.categories)
+        lines.append(
+            _("🔒 {letter}. {organization} ({kinds})").format(
+                letter=offer_letter(index), organization=offer.organization_name, kinds=kinds
+            )
+        )
+    return "\n".join(lines)
+
+
+def location_outside(t: Translator) -> str:
+    _ = t.gettext
+    return _(
+        "That location is outside the area I know (Mexico). Share your location again, or "
+        "write your colonia, código postal or municipio.\n"
+        "If you are in danger, call 911."
+    )
+
+
 def result_buttons(t: Translator) -> dict[str, str]:
     return {
         "map": t.pgettext("button", "Map {number}"),
-        "contact": t.pgettext("button", "Contact me: {number}"),
+        "contact": t.pgettext("button", "Contact me: {letter}"),
         "more": t.pgettext("button", "More results"),
         "chcat": t.pgettext("button", "Other kind of help"),
         "age": t.pgettext("button", "Filter by age"),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
 from domain.schedule import Schedule
 from domain.taxonomy import Category, Sector
@@ -111,6 +112,25 @@ class Municipality:
     timezone: str
 
 
+def confidential_location_ids(
+    locations: Iterable[Location],
+    services: Iterable[Service],
+    services_at_location: Iterable[ServiceAtLocation],
+) -> set[str]:
+    """Locations whose address and point must never reach a member.
+
+    Confidential is a property of the place: a location is confidential when it is marked so,
+    or when any service offered there is (every shelter, anything marked confidential). A
+    public service sharing a shelter's address must not show that address.
+    """
+    confidential_services = {s.id for s in services if s.confidential}
+    hidden = {x.id for x in locations if x.marked_confidential}
+    hidden.update(
+        sal.location_id for sal in services_at_location if sal.service_id in confidential_services
+    )
+    return hidden
+
+
 @dataclass
 class Directory:
     """A whole directory in memory: what an import reads and an export writes."""
@@ -122,3 +142,30 @@ class Directory:
     addresses: list[Address] = field(default_factory=list)
     phones: list[Phone] = field(default_factory=list)
     schedules: list[Schedule] = field(default_factory=list)
+
+
+#: What an export shows instead of a confidential place's name.
+CONFIDENTIAL_NAME = "Confidential location"
+
+
+def redact_confidential(directory: Directory) -> tuple[Directory, int]:
+    """The directory without the address, point, name or description of confidential places.
+
+    Returns the redacted copy and how many places were redacted. Everything else (services,
+    phones, schedules, the municipality) stays, so members can still be referred there.
+    """
+    hidden = confidential_location_ids(
+        directory.locations, directory.services, directory.services_at_location
+    )
+    locations = [
+        replace(x, latitude=None, longitude=None, name=CONFIDENTIAL_NAME, description="")
+        if x.id in hidden
+        else x
+        for x in directory.locations
+    ]
+    redacted = replace(
+        directory,
+        locations=locations,
+        addresses=[a for a in directory.addresses if a.location_id not in hidden],
+    )
+    return redacted, len(hidden)

@@ -38,9 +38,10 @@ class ServicePoint:
 
 @dataclass(frozen=True)
 class NearbyService:
-    """A result a member may see. Confidential places carry no address and no point, and
-    their distance is only an upper bound (`distance_is_bound`): exact distances from a few
-    shared points would pin the place down."""
+    """A public place a member may see, with its distance, address and point.
+
+    Confidential places are never a NearbyService: they take no part in the distance ranking
+    (see `ConfidentialOffer`)."""
 
     service_id: str
     service_name: str
@@ -52,7 +53,6 @@ class NearbyService:
     open_now: bool
     next_opening: datetime | None
     timezone: str
-    confidential: bool
     has_schedule: bool
     phones: tuple[str, ...]
     location_id: str | None
@@ -62,4 +62,18 @@ class NearbyService:
     minimum_age: int | None
     maximum_age: int | None
     description: str = ""
-    distance_is_bound: bool = False
+
+
+@dataclass(frozen=True)
+class ConfidentialOffer:
+    """A confidential place (a shelter, anything marked confidential) offering some help in a
+    municipality. It carries no address, no point, no distance and no order by distance: ranking
+    it among public places, or bounding its distance, would pin it down from a few shared
+    locations. Members reach it only by asking to be contacted."""
+
+    service_id: str
+    service_name: str
+    organization_id: str
+    organization_name: str
+    categories: tuple[Category, ...]
+    municipality_code: str

@@ -10,8 +10,9 @@ from typing import Protocol, Self
 
 from domain.cases import AuditEntry, Case, FollowUp, Referral, Reminder
 from domain.directory import Directory, Municipality, Service
-from domain.nearby import NearbyQuery, ServicePoint
+from domain.nearby import ConfidentialOffer, NearbyQuery, ServicePoint
 from domain.people import Member, StaffMember
+from domain.taxonomy import Category
 
 
 class Clock(Protocol):
@@ -32,7 +33,16 @@ class DirectoryRepository(Protocol):
     async def export(self) -> Directory: ...
     async def get_service(self, service_id: str) -> Service | None: ...
     async def organization_name(self, organization_id: str) -> str | None: ...
-    async def nearest(self, query: NearbyQuery) -> list[ServicePoint]: ...
+    async def nearest(self, query: NearbyQuery) -> list[ServicePoint]:
+        """The nearest active public services (never a confidential place)."""
+        ...
+
+    async def confidential_offers(
+        self, municipality_code: str, category: Category | None, age: int | None
+    ) -> list[ConfidentialOffer]:
+        """Active services at confidential places of a municipality, ordered by name."""
+        ...
+
     async def count_services(self) -> int: ...
 
 

@@ -41,7 +41,10 @@ def add_service(
     hours: tuple[time, time] | None = (time(9), time(17)),
     weekdays: frozenset[int] = frozenset(range(5)),
     phone: str | None = "+52 55 0000 0001",
+    municipality_code: str = "08037",
+    at: str | None = None,
 ) -> Service:
+    """Add a service at a new location, or at the location of service `at` (same address)."""
     org_name = org or f"{name} org"
     org_id = uid(f"org:{org_name}")
     if not any(o.id == org_id for o in directory.organizations):
@@ -58,6 +61,13 @@ def add_service(
         maximum_age=max_age,
         marked_confidential=confidential,
     )
+    if at is not None:
+        sal = ServiceAtLocation(
+            id=uid(f"sal:{name}"), service_id=service.id, location_id=uid(f"loc:{at}")
+        )
+        directory.services.append(service)
+        directory.services_at_location.append(sal)
+        return service
     location = Location(
         id=uid(f"loc:{name}"),
         name=f"Sede {name}",
@@ -66,7 +76,7 @@ def add_service(
         organization_id=org_id,
         timezone=timezone,
         marked_confidential=location_confidential,
-        municipality_code="08037",
+        municipality_code=municipality_code,
     )
     sal = ServiceAtLocation(id=uid(f"sal:{name}"), service_id=service.id, location_id=location.id)
     directory.services.append(service)

@@ -19,10 +19,10 @@ from domain.cases import (
     format_case_code,
     parse_case_code,
 )
-from domain.directory import Directory, Service
+from domain.directory import Directory, Service, confidential_location_ids
 from domain.errors import InvalidValue
 from domain.geo import haversine_km
-from domain.nearby import NearbyQuery, ServicePoint
+from domain.nearby import ConfidentialOffer, NearbyQuery, ServicePoint
 from domain.people import Member, StaffMember
 from domain.ports import (
     AuditLog,
@@ -33,6 +33,7 @@ from domain.ports import (
     ReferralRepository,
     ReminderRepository,
 )
+from domain.taxonomy import Category
 
 
 class FakeClock:
@@ -116,10 +117,13 @@ class FakeDirectory:
         services = {s.id: s for s in d.services}
         orgs = {o.id: o for o in d.organizations}
         locations = {loc.id: loc for loc in d.locations}
+        hidden = confidential_location_ids(d.locations, d.services, d.services_at_location)
         best: dict[str, ServicePoint] = {}
         for sal in d.services_at_location:
             service, location = services[sal.service_id], locations[sal.location_id]
             if not service.active or location.latitude is None or location.longitude is None:
+                continue
+            if location.id in hidden:
                 continue
             if query.category is not None and query.category not in service.categories:
                 continue
@@ -144,6 +148,36 @@ class FakeDirectory:
             )
         ranked = sorted(best.values(), key=lambda p: p.distance_km)
         return ranked[query.offset : query.offset + query.limit]
+
+    async def confidential_offers(
+        self, municipality_code: str, category: Category | None, age: int | None
+    ) -> list[ConfidentialOffer]:
+        d = self.store.directory
+        services = {s.id: s for s in d.services}
+        orgs = {o.id: o for o in d.organizations}
+        locations = {loc.id: loc for loc in d.locations}
+        hidden = confidential_location_ids(d.locations, d.services, d.services_at_location)
+        found: dict[str, ConfidentialOffer] = {}
+        for sal in d.services_at_location:
+            service, location = services[sal.service_id], locations[sal.location_id]
+            if location.id not in hidden or location.municipality_code != municipality_code:
+                continue
+            if not service.active or not service.serves_age(age):
+                continue
+            if category is not None and category not in service.categories:
+                continue
+            organization = orgs[service.organization_id]
+            found[service.id] = ConfidentialOffer(
+                service_id=service.id,
+                service_name=service.name,
+                organization_id=organization.id,
+                organization_name=organization.name,
+                categories=tuple(sorted(service.categories)),
+                municipality_code=municipality_code,
+            )
+        return sorted(
+            found.values(), key=lambda o: (o.organization_name, o.service_name, o.service_id)
+        )
 
 
 class FakeCases:

@@ -15,7 +15,8 @@ from telegram import (
 from bot import keyboards, texts
 from bot.context import JuntosContext, services_of
 from bot.i18n import DEFAULT_LOCALE, Translator
-from bot.state import member_locale
+from bot.state import Flow, member_locale
+from domain.geo import Point
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
@@ -55,3 +56,18 @@ async def show_menu(update: Update, t: Translator, lead: str | None = None) -> N
 
 async def hide_reply_keyboard(update: Update, text: str) -> None:
     await say(update, text, ReplyKeyboardRemove())
+
+
+def search_point(update: Update, context: JuntosContext, flow: Flow) -> Point | None:
+    """Where to search from: the typed place, or the location the member shared recently."""
+    typed = flow.typed_point
+    if typed is not None:
+        return typed
+    chat = update.effective_chat
+    return context.bot_data.points.recall(chat.id) if chat is not None else None
+
+
+def forget_shared_point(update: Update, context: JuntosContext) -> None:
+    chat = update.effective_chat
+    if chat is not None:
+        context.bot_data.points.forget(chat.id)

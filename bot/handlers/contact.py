@@ -7,11 +7,14 @@ from telegram import Update
 from bot import keyboards, texts
 from bot.context import JuntosContext, services_of
 from bot.handlers import search
-from bot.handlers.common import say, show_menu, translator, user_data
+from bot.handlers.common import say, search_point, show_menu, translator, user_data
 from bot.state import Flow, Purpose, Step, load_flow, save_flow
-from domain.geo import Point
-from domain.nearby import NearbyQuery
-from domain.services.members import CONTACT_RADIUS_KM, ContactRequest, member_data, request_contact
+from domain.services.members import (
+    ContactRequest,
+    find_contact_target,
+    member_data,
+    request_contact,
+)
 
 
 async def stale(update: Update, context: JuntosContext) -> None:
@@ -26,12 +29,13 @@ async def ask_contact(update: Update, context: JuntosContext, index: int | None)
     t = translator(update, context)
     flow.purpose = Purpose.CONTACT
     if index is not None:
-        if index >= len(flow.results):
+        # The confidential place of the results with this letter (public places show a map).
+        if index >= len(flow.offers):
             await stale(update, context)
             return
-        venue = flow.results[index]
-        flow.contact_service_id = venue.service_id
-        flow.contact_organization = venue.organization_name
+        offer = flow.offers[index]
+        flow.contact_service_id = offer.service_id
+        flow.contact_organization = offer.organization_name
         save_flow(user_data(context), flow)
         await offer_consent(update, context)
         return
@@ -45,27 +49,32 @@ async def ask_contact(update: Update, context: JuntosContext, index: int | None)
     await search.continue_with_place(update, context, flow)
 
 
-async def _find_organisation(context: JuntosContext, flow: Flow) -> bool:
-    """Pick the nearest organisation offering the need, so consent can name it."""
+def _request(update: Update, context: JuntosContext, flow: Flow, locale: str) -> ContactRequest:
+    chat = update.effective_chat
+    assert chat is not None
+    return ContactRequest(
+        chat_id=chat.id,
+        locale=locale,
+        category=flow.category,
+        municipality_code=flow.inegi_code,
+        point=search_point(update, context, flow),
+        age=flow.age,
+        service_id=flow.contact_service_id,
+    )
+
+
+async def _find_organisation(
+    update: Update, context: JuntosContext, flow: Flow, locale: str
+) -> bool:
+    """Choose the organisation that would receive the request, so consent can name it."""
     if flow.contact_service_id is not None:
         return True
-    if flow.latitude is None or flow.longitude is None or flow.category is None:
-        return False
     services = services_of(context)
-    async with services.uow() as uow:
-        found = await uow.directory.nearest(
-            NearbyQuery(
-                point=Point(flow.latitude, flow.longitude),
-                category=flow.category,
-                age=flow.age,
-                limit=1,
-                max_radius_km=CONTACT_RADIUS_KM,
-            )
-        )
-    if not found:
+    target = await find_contact_target(_request(update, context, flow, locale), services.uow())
+    if target is None:
         return False
-    flow.contact_service_id = found[0].service.id
-    flow.contact_organization = found[0].organization.name
+    flow.contact_service_id = target.service_id
+    flow.contact_organization = target.organization_name
     return True
 
 
@@ -73,7 +82,7 @@ async def offer_consent(update: Update, context: JuntosContext) -> None:
     """Say exactly what will be shared, with whom, and how to take it back; ask yes or no."""
     flow = load_flow(user_data(context))
     t = translator(update, context)
-    if not await _find_organisation(context, flow):
+    if not await _find_organisation(update, context, flow, t.locale):
         flow.step = Step.IDLE
         save_flow(user_data(context), flow)
         await say(update, texts.contact_unavailable(t), keyboards.main_menu(t))
@@ -99,19 +108,9 @@ async def answer_consent(update: Update, context: JuntosContext, yes: bool) -> N
         save_flow(user_data(context), flow)
         await show_menu(update, t, texts.consent_declined(t))
         return
-    chat = update.effective_chat
-    assert chat is not None
     services = services_of(context)
     result = await request_contact(
-        ContactRequest(
-            chat_id=chat.id,
-            locale=t.locale,
-            category=flow.category,
-            municipality_code=flow.inegi_code,
-            point=Point(flow.latitude, flow.longitude) if flow.has_point else None,  # type: ignore[arg-type]
-            age=flow.age,
-            service_id=flow.contact_service_id,
-        ),
+        _request(update, context, flow, t.locale),
         services.uow(),
         services.clock,
         services.notifier,

@@ -5,12 +5,20 @@ from __future__ import annotations
 import logging
 import time
 
-from telegram import Update
+from telegram import ReplyKeyboardRemove, Update
 from telegram.error import TelegramError
 
 from bot import keyboards, messagelog, texts
 from bot.context import JuntosContext, services_of
-from bot.handlers.common import chat_data, say, show_menu, translator, user_data
+from bot.handlers.common import (
+    chat_data,
+    forget_shared_point,
+    say,
+    search_point,
+    show_menu,
+    translator,
+    user_data,
+)
 from bot.state import LOCALE_KEY, Flow, Step, load_flow, save_flow
 from domain.services.members import CONSENT_CONTACT, forget_member, member_data
 
@@ -38,7 +46,7 @@ async def show_my_data(update: Update, context: JuntosContext) -> None:
         texts.my_data(
             t,
             texts.language_name(t, t.locale),
-            flow.has_point,
+            search_point(update, context, flow) is not None,
             t.date(consent) if consent else None,
         )
     ]
@@ -70,6 +78,7 @@ async def answer_delete(update: Update, context: JuntosContext, yes: bool) -> No
     assert chat is not None
     services = services_of(context)
     await forget_member(chat.id, services.uow(), services.clock)
+    forget_shared_point(update, context)
     user_data(context).clear()
     chat_data(context).clear()
     if user is not None:
@@ -104,9 +113,11 @@ async def quick_exit(update: Update, context: JuntosContext) -> None:
                 except TelegramError:
                     continue
     messagelog.clear(data)
+    forget_shared_point(update, context)
     locale = user_data(context).get(LOCALE_KEY)
     user_data(context).clear()
     if locale:
         user_data(context)[LOCALE_KEY] = locale
     save_flow(user_data(context), Flow())
-    await say(update, texts.quick_exit_line(t))
+    # Also takes away a "share my location" keyboard left on screen.
+    await say(update, texts.quick_exit_line(t), ReplyKeyboardRemove())

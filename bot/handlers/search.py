@@ -1,4 +1,8 @@
-"""Finding help: kind of help -> where -> the nearest places, with distance and opening hours."""
+"""Finding help: kind of help -> where -> the nearest places, with distance and opening hours.
+
+Public places are listed by distance; confidential places (shelters, anything marked
+confidential) are named by municipality only, never ranked, bounded or paged by distance.
+"""
 
 from __future__ import annotations
 
@@ -10,22 +14,26 @@ from bot import callbacks as cb
 from bot import keyboards, texts
 from bot.context import JuntosContext, services_of
 from bot.handlers import contact
-from bot.handlers.common import hide_reply_keyboard, say, translator, user_data
-from bot.state import Candidate, Flow, Purpose, Step, Venue, load_flow, save_flow
+from bot.handlers.common import (
+    forget_shared_point,
+    hide_reply_keyboard,
+    say,
+    search_point,
+    translator,
+    user_data,
+)
+from bot.state import Candidate, Flow, Offer, Purpose, Step, Venue, load_flow, save_flow
 from domain.geo import Point
-from domain.nearby import NearbyQuery, NearbyService
 from domain.ports import PlaceCandidate
-from domain.services.nearest import find_nearest_services
+from domain.services.nearest import NEAR_KM, PAGE_SIZE, HelpSearch, find_help
 from domain.taxonomy import Category
 
 log = logging.getLogger(__name__)
 
-PAGE_SIZE = 5
-#: First look this far; if nothing is there, look up to WIDE_KM and say how far it is.
-NEAR_KM = 50.0
-WIDE_KM = 300.0
 #: A gazetteer candidate this many points ahead of the next is taken without asking.
 CLEAR_LEAD = 8.0
+#: Confidential places named under the results (they are chosen by name, never by distance).
+MAX_OFFERS = 3
 
 
 async def begin_search(update: Update, context: JuntosContext) -> None:
@@ -43,6 +51,7 @@ async def pick_category(
     flow = load_flow(user_data(context))
     flow.category = category
     flow.page = 0
+    flow.wide = False
     if for_contact:
         flow.purpose = Purpose.CONTACT
     elif flow.step in (Step.IDLE, Step.NEED, Step.RESULTS, Step.PLACE):
@@ -56,7 +65,7 @@ async def pick_category(
 
 async def continue_with_place(update: Update, context: JuntosContext, flow: Flow) -> None:
     """Go on once need and place are known; ask for whatever is missing."""
-    if not flow.has_point:
+    if search_point(update, context, flow) is None:
         flow.step = Step.PLACE
         save_flow(user_data(context), flow)
         t = translator(update, context)
@@ -71,29 +80,42 @@ async def continue_with_place(update: Update, context: JuntosContext, flow: Flow
 
 async def ask_place(update: Update, context: JuntosContext) -> None:
     flow = load_flow(user_data(context))
-    flow.latitude = flow.longitude = None
+    flow.clear_place()
+    forget_shared_point(update, context)
     await continue_with_place(update, context, flow)
 
 
 async def receive_location(update: Update, context: JuntosContext) -> None:
-    """A shared (or live) location: the best point there is."""
+    """A shared (or live) location: the best point there is, kept in memory only."""
     message = update.effective_message
-    if message is None or message.location is None:
+    chat = update.effective_chat
+    if message is None or message.location is None or chat is None:
         return
     location = message.location
-    flow = load_flow(user_data(context))
-    flow.set_point(location.latitude, location.longitude, approximate=False)
-    municipality = services_of(context).places.nearest_municipality(
-        location.latitude, location.longitude
+    t = translator(update, context)
+    try:
+        point = Point(location.latitude, location.longitude)
+    except ValueError:
+        point = None
+    municipality = (
+        services_of(context).places.nearest_municipality(point.latitude, point.longitude)
+        if point is not None
+        else None
     )
-    flow.municipality = municipality.name if municipality else None
-    flow.inegi_code = municipality.inegi_code if municipality else None
+    if point is None or municipality is None:
+        # Far outside the municipalities we know (or not a point on Earth): say so, keep nothing.
+        await say(update, texts.location_outside(t), keyboards.share_location(t))
+        return
+    flow = load_flow(user_data(context))
+    context.bot_data.points.remember(chat.id, point)
+    flow.set_shared_location()
+    flow.municipality = municipality.name
+    flow.inegi_code = municipality.inegi_code
     flow.place_label = None
     if flow.step in (Step.IDLE, Step.CONSENT, Step.DELETE):
         flow.step = Step.NEED
     if flow.step is Step.NEED and flow.category is None and flow.purpose is Purpose.SEARCH:
         save_flow(user_data(context), flow)
-        t = translator(update, context)
         await say(update, texts.category_prompt(t), keyboards.categories(t))
         return
     await continue_with_place(update, context, flow)
@@ -166,7 +188,8 @@ async def use_candidate(
     update: Update, context: JuntosContext, flow: Flow, chosen: Candidate
 ) -> None:
     # A typed place is never the member's own point: offer the exact location either way.
-    flow.set_point(chosen.latitude, chosen.longitude, approximate=True)
+    forget_shared_point(update, context)
+    flow.set_typed_place(chosen.latitude, chosen.longitude)
     flow.place_label = chosen.name
     flow.municipality = chosen.municipality
     flow.inegi_code = chosen.inegi_code
@@ -188,76 +211,71 @@ async def use_candidate(
     await continue_with_place(update, context, flow)
 
 
-async def _query(
-    context: JuntosContext, flow: Flow, radius: float, extra: int = 0
-) -> list[NearbyService]:
-    assert flow.latitude is not None
-    assert flow.longitude is not None
-    services = services_of(context)
-    query = NearbyQuery(
-        point=Point(flow.latitude, flow.longitude),
-        category=flow.category,
-        age=flow.age,
-        limit=PAGE_SIZE + extra,
-        offset=flow.page * PAGE_SIZE,
-        max_radius_km=radius,
-    )
-    return await find_nearest_services(query, services.uow(), services.clock)
-
-
 async def show_results(update: Update, context: JuntosContext, flow: Flow) -> None:
-    """The nearest places for the flow's need and point; widen and say so when none are near."""
+    """Public places by distance for the flow's need and point, then the municipality's
+    confidential places by name; widen and say so when nothing public is near."""
     t = translator(update, context)
-    found = await _query(context, flow, NEAR_KM, extra=1)
-    lead = None
-    if not found and flow.page == 0:
-        found = await _query(context, flow, WIDE_KM, extra=1)
-        if found:
-            lead = texts.nothing_within(t, NEAR_KM, found[0].distance_km)
-    if not found:
-        flow.step = Step.RESULTS
-        flow.results = []
-        save_flow(user_data(context), flow)
-        text = texts.no_more_results(t) if flow.page else texts.nothing_found(t)
-        await say(update, text, keyboards.results(t, [], flow.approximate, more=False))
+    point = search_point(update, context, flow)
+    if point is None:  # the shared location was forgotten meanwhile: ask again
+        await ask_place(update, context)
         return
-    more = len(found) > PAGE_SIZE
-    page = found[:PAGE_SIZE]
+    services = services_of(context)
+    found = await find_help(
+        HelpSearch(
+            point=point,
+            municipality_code=flow.inegi_code,
+            category=flow.category,
+            age=flow.age,
+            page=flow.page,
+            wide=flow.wide,
+        ),
+        services.uow(),
+        services.clock,
+    )
     flow.step = Step.RESULTS
+    flow.wide = found.widened
     flow.results = [
         Venue(
             service_id=r.service_id,
             organization_name=r.organization_name,
             name=r.service_name,
-            confidential=r.confidential,
             latitude=r.point.latitude if r.point else None,
             longitude=r.point.longitude if r.point else None,
             address=r.address,
         )
-        for r in page
+        for r in found.results
     ]
+    offers = found.confidential[:MAX_OFFERS]
+    flow.offers = [Offer(o.service_id, o.organization_name) for o in offers]
     save_flow(user_data(context), flow)
-    first_number = flow.page * PAGE_SIZE + 1
-    parts = [lead] if lead else []
-    parts.append(texts.results_header(t, len(page), flow.category))
-    now = services_of(context).clock.now()
-    parts.extend(
-        texts.result_entry(t, first_number + i, result, now) for i, result in enumerate(page)
-    )
-    await say(
-        update, "\n\n".join(parts), keyboards.results(t, flow.results, flow.approximate, more)
-    )
+    parts: list[str] = []
+    if found.results:
+        if found.widened and flow.page == 0:
+            parts.append(texts.nothing_within(t, NEAR_KM, found.results[0].distance_km))
+        parts.append(texts.results_header(t, len(found.results), flow.category))
+        now = services.clock.now()
+        first_number = flow.page * PAGE_SIZE + 1
+        parts.extend(
+            texts.result_entry(t, first_number + i, result, now)
+            for i, result in enumerate(found.results)
+        )
+    elif not offers:
+        parts.append(texts.no_more_results(t) if flow.page else texts.nothing_found(t))
+    if offers:
+        parts.append(texts.confidential_offers(t, offers, flow.municipality or ""))
+    markup = keyboards.results(t, flow.results, flow.offers, flow.approximate, found.more)
+    await say(update, "\n\n".join(parts), markup)
 
 
 async def show_map(update: Update, context: JuntosContext, index: int) -> None:
-    """Send one result as a venue (never for a confidential place)."""
+    """Send one public result as a venue."""
     flow = load_flow(user_data(context))
     if index >= len(flow.results):
         await contact.stale(update, context)
         return
     venue = flow.results[index]
     chat = update.effective_chat
-    if venue.confidential or venue.latitude is None or venue.longitude is None or chat is None:
+    if venue.latitude is None or venue.longitude is None or chat is None:
         t = translator(update, context)
         await say(update, texts.venue_unavailable(t))
         return
@@ -276,6 +294,7 @@ async def results_action(update: Update, context: JuntosContext, action: cb.Resu
         flow.step = Step.NEED
         flow.purpose = Purpose.SEARCH
         flow.page = 0
+        flow.wide = False
         save_flow(user_data(context), flow)
         await say(update, texts.category_prompt(t), keyboards.categories(t))
     elif action is cb.ResultAction.AGE:
@@ -284,7 +303,7 @@ async def results_action(update: Update, context: JuntosContext, action: cb.Resu
         flow.step = Step.PLACE
         save_flow(user_data(context), flow)
         await say(update, texts.place_prompt(t), keyboards.share_location(t))
-    elif not flow.has_point:
+    elif search_point(update, context, flow) is None:
         await ask_place(update, context)
     else:  # MORE
         flow.page += 1
@@ -295,7 +314,8 @@ async def pick_age(update: Update, context: JuntosContext, bracket: cb.AgeBracke
     flow = load_flow(user_data(context))
     flow.age = bracket.representative_age
     flow.page = 0
-    if flow.has_point and flow.purpose is Purpose.SEARCH:
+    flow.wide = False
+    if search_point(update, context, flow) is not None and flow.purpose is Purpose.SEARCH:
         await show_results(update, context, flow)
         return
     save_flow(user_data(context), flow)

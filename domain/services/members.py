@@ -64,44 +64,72 @@ class MemberData:
 
 
 @dataclass(frozen=True)
-class _Target:
+class ContactTarget:
+    """The organisation (and its service) that would receive a member's request."""
+
     organization_id: str
     organization_name: str
     service_id: str
     needs: frozenset[Category]
 
 
-async def _choose_service(uow: UnitOfWork, request: ContactRequest) -> _Target | None:
-    """The service (and its organisation) that should receive the request."""
+async def _choose_target(uow: UnitOfWork, request: ContactRequest) -> ContactTarget | None:
+    """Who should receive the request. A confidential place is chosen by municipality and by
+    name, never by nearness: which organisation is named must not depend on where it is."""
     wanted = frozenset({request.category}) if request.category else None
     if request.service_id is not None:
         service = await uow.directory.get_service(request.service_id)
         if service is None or not service.active:
             return None
         name = await uow.directory.organization_name(service.organization_id)
-        return _Target(
+        return ContactTarget(
             service.organization_id, name or "", service.id, wanted or service.categories
         )
-    if request.point is None or request.category is None:
+    if request.category is None:
         return None
-    found = await uow.directory.nearest(
-        NearbyQuery(
-            point=request.point,
-            category=request.category,
-            age=request.age,
-            limit=1,
-            max_radius_km=CONTACT_RADIUS_KM,
+    needs = frozenset({request.category})
+    nearby = []
+    if request.point is not None:
+        nearby = await uow.directory.nearest(
+            NearbyQuery(
+                point=request.point,
+                category=request.category,
+                age=request.age,
+                limit=10,
+                max_radius_km=CONTACT_RADIUS_KM,
+            )
         )
-    )
-    if not found:
-        return None
-    point = found[0]
-    return _Target(
-        point.organization.id,
-        point.organization.name,
-        point.service.id,
-        frozenset({request.category}),
-    )
+    # 1. A public place of the member's own municipality, the nearest.
+    for point in nearby:
+        if request.municipality_code and point.location.municipality_code == (
+            request.municipality_code
+        ):
+            return ContactTarget(
+                point.organization.id, point.organization.name, point.service.id, needs
+            )
+    # 2. A confidential place of the municipality (the first by name).
+    if request.municipality_code is not None:
+        offers = await uow.directory.confidential_offers(
+            request.municipality_code, request.category, request.age
+        )
+        if offers:
+            offer = offers[0]
+            return ContactTarget(
+                offer.organization_id, offer.organization_name, offer.service_id, needs
+            )
+    # 3. The nearest public place within CONTACT_RADIUS_KM, in a neighbouring municipality.
+    if nearby:
+        point = nearby[0]
+        return ContactTarget(
+            point.organization.id, point.organization.name, point.service.id, needs
+        )
+    return None
+
+
+async def find_contact_target(request: ContactRequest, uow: UnitOfWork) -> ContactTarget | None:
+    """The organisation the consent prompt names (None: nobody can take the request here)."""
+    async with uow:
+        return await _choose_target(uow, request)
 
 
 async def request_contact(
@@ -113,7 +141,7 @@ async def request_contact(
     """
     now = clock.now()
     async with uow:
-        target = await _choose_service(uow, request)
+        target = await _choose_target(uow, request)
         if target is None:
             return None
         member = await uow.people.member_by_chat(request.chat_id)

@@ -1,15 +1,21 @@
-"""Find the nearest services a member can go to, with whether they are open now."""
+"""Find help near a member: public places by distance, confidential ones by municipality."""
 
 from __future__ import annotations
 
-import math
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.geo import Point
-from domain.nearby import NearbyQuery, NearbyService, ServicePoint
+from domain.nearby import ConfidentialOffer, NearbyQuery, NearbyService, ServicePoint
 from domain.ports import Clock, UnitOfWork
 from domain.schedule import is_open, next_opening
 from domain.taxonomy import Category
+
+#: Results per page.
+PAGE_SIZE = 5
+#: First look this far; when nothing is there, look up to WIDE_KM and say how far it is.
+NEAR_KM = 50.0
+WIDE_KM = 300.0
 
 
 def _format_address(point: ServicePoint) -> str | None:
@@ -22,9 +28,8 @@ def _format_address(point: ServicePoint) -> str | None:
 
 
 def present(point: ServicePoint, category: Category | None, now_utc: datetime) -> NearbyService:
-    """Apply the member-facing rules to one result: confidential places lose address and point."""
+    """One public result as a member sees it: distance, opening hours, address, point."""
     service, location = point.service, point.location
-    confidential = service.confidential or location.marked_confidential
     schedules = point.schedules
     open_now = bool(schedules) and is_open(schedules, location.timezone, now_utc)
     opening = (
@@ -32,7 +37,7 @@ def present(point: ServicePoint, category: Category | None, now_utc: datetime) -
     )
     shown_point = (
         Point(location.latitude, location.longitude)
-        if location.latitude is not None and location.longitude is not None and not confidential
+        if location.latitude is not None and location.longitude is not None
         else None
     )
     return NearbyService(
@@ -41,20 +46,16 @@ def present(point: ServicePoint, category: Category | None, now_utc: datetime) -
         organization_id=point.organization.id,
         organization_name=point.organization.name,
         categories=tuple(sorted(service.categories)),
-        category=category if category is not None else _main_category(service.categories),
-        distance_km=coarse_distance(point.distance_km)
-        if confidential
-        else round(point.distance_km, 3),
-        distance_is_bound=confidential,
+        category=category if category is not None else main_category(service.categories),
+        distance_km=round(point.distance_km, 3),
         open_now=open_now,
         next_opening=opening,
         timezone=location.timezone,
-        confidential=confidential,
         has_schedule=bool(schedules),
         phones=tuple(p.number for p in point.phones),
-        location_id=None if confidential else location.id,
-        location_name=None if confidential else location.name,
-        address=None if confidential else _format_address(point),
+        location_id=location.id,
+        location_name=location.name,
+        address=_format_address(point),
         point=shown_point,
         minimum_age=service.minimum_age,
         maximum_age=service.maximum_age,
@@ -62,19 +63,7 @@ def present(point: ServicePoint, category: Category | None, now_utc: datetime) -
     )
 
 
-#: Upper bounds shown for confidential places ("a menos de 5 km").
-DISTANCE_BOUNDS_KM = (5.0, 10.0, 25.0, 50.0, 100.0, 200.0, 300.0, 500.0)
-
-
-def coarse_distance(km: float) -> float:
-    """The smallest bound at or above `km` (beyond the last one, whole hundreds of km)."""
-    for bound in DISTANCE_BOUNDS_KM:
-        if km <= bound:
-            return bound
-    return float(math.ceil(km / 100.0) * 100)
-
-
-def _main_category(categories: frozenset[Category]) -> Category | None:
+def main_category(categories: frozenset[Category] | tuple[Category, ...]) -> Category | None:
     """The category to show first: the taxonomy's own order puts shelter before the rest."""
     return next((c for c in Category if c in categories), None)
 
@@ -82,8 +71,82 @@ def _main_category(categories: frozenset[Category]) -> Category | None:
 async def find_nearest_services(
     query: NearbyQuery, uow: UnitOfWork, clock: Clock
 ) -> list[NearbyService]:
-    """The `query.limit` nearest active services from a point, nearest first."""
+    """The `query.limit` nearest active public services from a point, nearest first.
+
+    Confidential places are never among them (storage keeps them out of the distance index).
+    """
     async with uow:
         points = await uow.directory.nearest(query)
     now = clock.now()
     return [present(point, query.category, now) for point in points]
+
+
+async def find_confidential_offers(
+    municipality_code: str, category: Category | None, age: int | None, uow: UnitOfWork
+) -> list[ConfidentialOffer]:
+    """Confidential places of a municipality offering the help, by name (never by distance)."""
+    async with uow:
+        return await uow.directory.confidential_offers(municipality_code, category, age)
+
+
+@dataclass(frozen=True)
+class HelpSearch:
+    """A member's search: where (a point and its municipality when known), for what, which page."""
+
+    point: Point
+    municipality_code: str | None
+    category: Category | None = None
+    age: int | None = None
+    page: int = 0
+    #: An earlier page found nothing within NEAR_KM: page on through WIDE_KM.
+    wide: bool = False
+
+
+@dataclass(frozen=True)
+class HelpFound:
+    #: Public places of this page, nearest first.
+    results: list[NearbyService] = field(default_factory=list)
+    #: There is another page.
+    more: bool = False
+    #: Nothing within NEAR_KM: these are the nearest up to WIDE_KM.
+    widened: bool = False
+    #: Confidential places of the member's municipality that offer the help, by name (page 0
+    #: only). The same wherever the member stands in the municipality.
+    confidential: list[ConfidentialOffer] = field(default_factory=list)
+
+
+async def find_help(search: HelpSearch, uow: UnitOfWork, clock: Clock) -> HelpFound:
+    """Public places by distance, and separately the municipality's confidential places.
+
+    Nothing in the answer depends on where a confidential place is: not the distances, not the
+    order, not the paging, not whether the search widened.
+    """
+
+    def query(radius: float) -> NearbyQuery:
+        return NearbyQuery(
+            point=search.point,
+            category=search.category,
+            age=search.age,
+            limit=PAGE_SIZE + 1,
+            offset=search.page * PAGE_SIZE,
+            max_radius_km=radius,
+        )
+
+    now = clock.now()
+    widened = search.wide
+    async with uow:
+        points = await uow.directory.nearest(query(WIDE_KM if search.wide else NEAR_KM))
+        if not points and search.page == 0 and not search.wide:
+            points = await uow.directory.nearest(query(WIDE_KM))
+            widened = bool(points)
+        confidential: list[ConfidentialOffer] = []
+        if search.page == 0 and search.municipality_code is not None:
+            confidential = await uow.directory.confidential_offers(
+                search.municipality_code, search.category, search.age
+            )
+    return HelpFound(
+        results=[present(p, search.category, now) for p in points[:PAGE_SIZE]],
+        more=len(points) > PAGE_SIZE,
+        widened=widened,
+        confidential=confidential,
+    )

@@ -14,13 +14,13 @@ from rich.progress import Progress
 from rich.table import Table
 
 from domain.geo import Point
-from domain.nearby import NearbyQuery, NearbyService
+from domain.nearby import ConfidentialOffer, NearbyQuery, NearbyService
 from domain.ports import PlaceFinder, SystemClock
-from domain.services.nearest import find_nearest_services
+from domain.services.nearest import find_confidential_offers, find_nearest_services
 from domain.taxonomy import Category
 from juntos.commands.common import with_database
 from juntos.database import Database
-from storage.hsds.transfer import ImportReport, export_directory, import_directory
+from storage.hsds.transfer import ExportReport, ImportReport, export_directory, import_directory
 
 app = typer.Typer(help="Service directory (Open Referral HSDS 3.1).", no_args_is_help=True)
 console = Console()
@@ -56,15 +56,38 @@ def near(
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     query = NearbyQuery(point=point, category=category, age=age, limit=limit)
+    places = load_place_finder()
+    municipality = places.nearest_municipality(lat, lon) if places else None
 
-    async def work(database: Database) -> list[NearbyService]:
-        return await find_nearest_services(query, database.uow(), SystemClock())
+    async def work(
+        database: Database,
+    ) -> tuple[list[NearbyService], list[ConfidentialOffer]]:
+        results = await find_nearest_services(query, database.uow(), SystemClock())
+        offers = (
+            await find_confidential_offers(municipality.inegi_code, category, age, database.uow())
+            if municipality
+            else []
+        )
+        return results, offers
 
-    results = with_database(work)
+    results, offers = with_database(work)
     if as_json:
-        typer.echo(json.dumps([_as_json(r) for r in results], ensure_ascii=False, indent=2))
+        data = {
+            "results": [_as_json(r) for r in results],
+            "municipality": municipality.name if municipality else None,
+            "confidential": [
+                {
+                    "service_id": o.service_id,
+                    "service_name": o.service_name,
+                    "organization_name": o.organization_name,
+                    "categories": [c.value for c in o.categories],
+                }
+                for o in offers
+            ],
+        }
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    table = Table("km", "service", "organization", "category", "open", "confidential")
+    table = Table("km", "service", "organization", "category", "open")
     for r in results:
         table.add_row(
             f"{r.distance_km:.1f}",
@@ -72,9 +95,20 @@ def near(
             r.organization_name,
             r.category.value if r.category else "",
             "yes" if r.open_now else "no",
-            "yes" if r.confidential else "",
         )
     console.print(table)
+    if offers and municipality is not None:
+        hidden = Table(
+            "service",
+            "organization",
+            "categories",
+            title=f"Confidential places in {municipality.name} (no address, no distance)",
+        )
+        for o in offers:
+            hidden.add_row(
+                o.service_name, o.organization_name, ", ".join(c.value for c in o.categories)
+            )
+        console.print(hidden)
 
 
 # --- HSDS import / export ------------------------------------------------------------------------
@@ -100,7 +134,9 @@ def load_place_finder() -> PlaceFinder | None:
         return None
 
 
-def run_import(source: Path, *, check_only: bool = False) -> ImportReport:
+def run_import(
+    source: Path, *, check_only: bool = False, allow_unhide: bool = False
+) -> ImportReport:
     """Import (or only check) an HSDS directory into the configured database; print the outcome."""
     places = load_place_finder()
     progress = Progress(console=err_console, transient=True)
@@ -117,7 +153,12 @@ def run_import(source: Path, *, check_only: bool = False) -> ImportReport:
 
     async def work(database: Database) -> ImportReport:
         return await import_directory(
-            source, database.uow(), places, on_progress=on_progress, check_only=check_only
+            source,
+            database.uow(),
+            places,
+            on_progress=on_progress,
+            check_only=check_only,
+            allow_unhide=allow_unhide,
         )
 
     try:
@@ -139,6 +180,12 @@ def run_import(source: Path, *, check_only: bool = False) -> ImportReport:
     for reason, count in sorted(report.ignored.items()):
         table.add_row(f"ignored: {reason}", str(count))
     console.print(table)
+    for location_id in report.unhidden:
+        err_console.print(
+            f"[yellow]Location {location_id} is no longer confidential (--allow-unhide): "
+            "members now see its address and point.[/yellow]",
+            highlight=False,
+        )
     return report
 
 
@@ -148,22 +195,50 @@ def import_(
         ..., exists=True, file_okay=False, dir_okay=True, help="Folder with HSDS 3.1 CSV tables."
     ),
     check: bool = typer.Option(False, "--check", help="Only validate; write nothing."),
+    allow_unhide: bool = typer.Option(
+        False,
+        "--allow-unhide",
+        help="Let a confidential place become public (its address and point shown to members).",
+    ),
 ) -> None:
     """Import HSDS 3.1 CSV tables (idempotent upsert by id; all or nothing)."""
-    run_import(source, check_only=check)
+    run_import(source, check_only=check, allow_unhide=allow_unhide)
 
 
 @app.command("export")
 def export(
     target: Path = typer.Argument(..., file_okay=False, help="Folder to write the tables into."),
+    include_confidential: bool = typer.Option(
+        False,
+        "--include-confidential",
+        help="Also write the address, point and name of confidential places (shelters).",
+    ),
 ) -> None:
-    """Export the directory as HSDS 3.1 CSV tables (same data, same bytes)."""
+    """Export the directory as HSDS 3.1 CSV tables (files readable by you only).
 
-    async def work(database: Database) -> dict[str, int]:
-        return await export_directory(database.uow(), target)
+    Confidential places (shelters, anything marked confidential) are written without address,
+    point or name unless --include-confidential is given.
+    """
 
-    counts = with_database(work)
+    async def work(database: Database) -> ExportReport:
+        return await export_directory(
+            database.uow(), target, include_confidential=include_confidential
+        )
+
+    report = with_database(work)
     table = Table("table", "rows", title=f"Exported to {target}")
-    for name, count in counts.items():
+    for name, count in report.counts.items():
         table.add_row(f"{name}.csv", str(count))
     console.print(table)
+    if report.included:
+        err_console.print(
+            f"[bold yellow]Warning: {report.included} confidential place(s) were exported WITH "
+            "their address and point. Keep these files as safe as the database, and delete "
+            "them when done.[/bold yellow]",
+            highlight=False,
+        )
+    elif report.redacted:
+        console.print(
+            f"{report.redacted} confidential place(s) exported without address, point or name "
+            "(--include-confidential to include them)."
+        )

@@ -82,6 +82,11 @@ STATE_PENALTY = 0.5
 _NOT_NAME_EDGE = EDGE_WORDS | SETTLEMENT_WORDS
 
 
+#: The largest municipalities (Ensenada, Ahumada, Ocampo...) reach about this far from their
+#: main place; a point farther from every main place is outside the country's municipalities.
+MUNICIPALITY_REACH_KM = 250.0
+
+
 @dataclass(frozen=True, slots=True)
 class _Target:
     """What a name points at: a municipality (5-digit code) or a state (2-digit code)."""
@@ -186,13 +191,21 @@ class Gazetteer:
         return _municipality(record) if record else None
 
     def nearest_municipality(self, latitude: float, longitude: float) -> Municipality | None:
-        """The municipality whose main place is nearest (there are no boundaries offline)."""
+        """The municipality whose main place is nearest (there are no boundaries offline), or
+        None when the point is farther than MUNICIPALITY_REACH_KM from every one (outside
+        Mexico, or at sea)."""
         nearest = min(
             self._data.municipalities.values(),
             key=lambda r: haversine_km(latitude, longitude, r.latitude, r.longitude),
             default=None,
         )
-        return _municipality(nearest) if nearest else None
+        if nearest is None:
+            return None
+        if haversine_km(latitude, longitude, nearest.latitude, nearest.longitude) > (
+            MUNICIPALITY_REACH_KM
+        ):
+            return None
+        return _municipality(nearest)
 
     # ---------------------------------------------------------------- postal codes
 

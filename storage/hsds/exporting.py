@@ -214,8 +214,8 @@ def _taxonomy_tables(d: Directory) -> dict[str, Rows]:
 
 
 def write_tables(tables: dict[str, Rows], target: Path) -> dict[str, int]:
-    """Write tables made by `directory_tables` into `target` (created if needed)."""
-    target.mkdir(parents=True, exist_ok=True)
+    """Write tables made by `directory_tables` into `target` (created 0700 if needed)."""
+    target.mkdir(mode=0o700, parents=True, exist_ok=True)
     for name in TABLES:
         write_table(target / f"{name}.csv", COLUMNS[name], tables[name])
     return {name: len(tables[name]) for name in TABLES}

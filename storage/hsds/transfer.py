@@ -10,14 +10,22 @@ from typing import Any, TypeVar
 from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.directory import Directory, Location, Organization, Service, ServiceAtLocation
+from domain.directory import (
+    Directory,
+    Location,
+    Organization,
+    Service,
+    ServiceAtLocation,
+    redact_confidential,
+)
 from domain.ports import PlaceFinder, UnitOfWork
 from storage import tables
 from storage.batching import chunks
-from storage.hsds.csvio import Problem, read_tables, sort_problems
+from storage.hsds.csvio import CsvTable, Problem, read_tables, sort_problems
 from storage.hsds.exporting import directory_tables, write_tables
 from storage.hsds.importing import plan_import
 from storage.hsds.references import LookupRequest, lookup_request
+from storage.repositories.directory import SqlDirectoryRepository
 from storage.uow import SqlUnitOfWork
 
 #: Rows per upsert call: also the step of the progress callback.
@@ -44,6 +52,8 @@ class ImportReport:
     #: Rows written per part of the directory (empty when there were problems).
     written: dict[str, int] = field(default_factory=dict)
     ignored: dict[str, int] = field(default_factory=dict)
+    #: Places that were confidential and became public (only with allow_unhide).
+    unhidden: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -97,10 +107,13 @@ async def import_directory(
     *,
     on_progress: ProgressCallback | None = None,
     check_only: bool = False,
+    allow_unhide: bool = False,
 ) -> ImportReport:
     """Validate every table in `source`, then upsert all of it in one transaction, or nothing.
 
-    With `check_only` nothing is written even when the files are valid.
+    With `check_only` nothing is written even when the files are valid. A place that was
+    confidential and would become public (its address and point shown to members) is a problem
+    unless `allow_unhide` is given.
     """
     csv_tables, problems = read_tables(source)
     async with uow:
@@ -112,6 +125,9 @@ async def import_directory(
         if not report.ok or check_only:
             return report
         directory = plan.directory
+        repository = SqlDirectoryRepository(uow.session)
+        touched = await _touched_locations(uow.session, directory)
+        hidden_before = await repository.confidential_locations(touched)
         total = sum(len(getattr(directory, part)) for part in PARTS)
         done = 0
         if on_progress:
@@ -124,13 +140,92 @@ async def import_directory(
                 if on_progress:
                     on_progress(done, total)
             report.written[part] = len(items)
+        unhidden = hidden_before - await repository.confidential_locations(touched)
+        if unhidden and not allow_unhide:
+            report.problems = await _unhide_problems(uow.session, csv_tables, sorted(unhidden))
+            report.written = {}
+            return report  # rolled back: nothing written
+        report.unhidden = sorted(unhidden)
         await uow.commit()
     return report
 
 
-async def export_directory(uow: UnitOfWork, target: Path) -> dict[str, int]:
-    """Write the whole stored directory as HSDS 3.1 CSV tables into `target`."""
+async def _touched_locations(session: AsyncSession, directory: Directory) -> set[str]:
+    """Places whose confidentiality an import may change: those it writes, and those of the
+    services it writes."""
+    touched = {x.id for x in directory.locations}
+    touched.update(x.location_id for x in directory.services_at_location)
+    sal = tables.services_at_location
+    for chunk in chunks(sorted({s.id for s in directory.services}), BATCH):
+        rows = await session.execute(select(sal.c.location_id).where(sal.c.service_id.in_(chunk)))
+        touched.update(r[0] for r in rows)
+    return touched
+
+
+def _where_defined(csv_tables: dict[str, CsvTable], location_id: str) -> tuple[str, int]:
+    """The file and line that best explain a change to a place: its own row, or a row that
+    links a service to it, or its file when neither is in this import."""
+    for name, column in (("locations", "id"), ("service_at_location", "location_id")):
+        table = csv_tables.get(name)
+        if table is None:
+            continue
+        for row in table.rows:
+            if row.get(column) == location_id:
+                return table.file, row.line
+    attributes = csv_tables.get("attributes")
+    if attributes is not None:
+        return attributes.file, 1
+    return "locations.csv", 1
+
+
+async def _unhide_problems(
+    session: AsyncSession, csv_tables: dict[str, CsvTable], location_ids: list[str]
+) -> list[Problem]:
+    names = {
+        row[0]: row[1]
+        for row in await session.execute(
+            select(tables.locations.c.id, tables.locations.c.name).where(
+                tables.locations.c.id.in_(location_ids)
+            )
+        )
+    }
+    return [
+        Problem(
+            *_where_defined(csv_tables, location_id),
+            "confidential",
+            f"location {location_id} ({names.get(location_id, '?')}) was confidential and would "
+            "become public: nothing marked confidential and no shelter would be offered there "
+            "any more, so members would see its address and point. If that is intended, run "
+            "again with --allow-unhide",
+        )
+        for location_id in location_ids
+    ]
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    #: Rows written per table.
+    counts: dict[str, int]
+    #: Confidential places whose address, point and name were left out (0 when included).
+    redacted: int
+    #: Confidential places written in full (only with include_confidential).
+    included: int
+
+
+async def export_directory(
+    uow: UnitOfWork, target: Path, *, include_confidential: bool = False
+) -> ExportReport:
+    """Write the stored directory as HSDS 3.1 CSV tables (files 0600) into `target`.
+
+    Confidential places lose their address, point, name and description unless
+    `include_confidential` is given.
+    """
     async with uow:
+        directory = await uow.directory.export()
+        redacted, hidden = redact_confidential(directory)
         # Read every value while the session is open: closing it expires the loaded rows.
-        rows = directory_tables(await uow.directory.export())
-    return write_tables(rows, target)
+        rows = directory_tables(directory if include_confidential else redacted)
+    counts = write_tables(rows, target)
+    if include_confidential:
+        return ExportReport(counts, redacted=0, included=hidden)
+    return ExportReport(counts, redacted=hidden, included=0)

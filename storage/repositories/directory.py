@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Table, delete, func, select, union
@@ -20,10 +20,12 @@ from domain.directory import (
     Phone,
     Service,
     ServiceAtLocation,
+    confidential_location_ids,
 )
 from domain.geo import Point
-from domain.nearby import NearbyQuery, ServicePoint
+from domain.nearby import ConfidentialOffer, NearbyQuery, ServicePoint
 from domain.schedule import Schedule
+from domain.taxonomy import Category
 from storage import grid, tables
 from storage.batching import chunks
 from storage.nearest import (
@@ -80,13 +82,20 @@ class SqlDirectoryRepository:
         await self._upsert(tables.addresses, [_row(tables.addresses, x) for x in d.addresses])
         await self._upsert(tables.phones, [_row(tables.phones, x) for x in d.phones])
         await self._upsert(tables.schedules, [_row(tables.schedules, x) for x in d.schedules])
-        affected = {s.id for s in d.services} | {x.service_id for x in d.services_at_location}
-        location_ids = [x.id for x in d.locations]
-        for chunk in chunks(location_ids, CHUNK):
+        sal = tables.services_at_location
+        # Whether a place is confidential depends on every service there: refresh every service
+        # at a place this upsert touched, or a public service could keep a shelter's point.
+        service_ids = {s.id for s in d.services}
+        location_ids = {x.id for x in d.locations} | {x.location_id for x in d.services_at_location}
+        for chunk in chunks(sorted(service_ids), CHUNK):
             rows = await self.session.execute(
-                select(tables.services_at_location.c.service_id).where(
-                    tables.services_at_location.c.location_id.in_(chunk)
-                )
+                select(sal.c.location_id).where(sal.c.service_id.in_(chunk))
+            )
+            location_ids.update(r[0] for r in rows)
+        affected = service_ids | {x.service_id for x in d.services_at_location}
+        for chunk in chunks(sorted(location_ids), CHUNK):
+            rows = await self.session.execute(
+                select(sal.c.service_id).where(sal.c.location_id.in_(chunk))
             )
             affected.update(r[0] for r in rows)
         await self._refresh_points(sorted(affected))
@@ -102,6 +111,7 @@ class SqlDirectoryRepository:
             result = await self.session.execute(
                 select(
                     sal.c.id,
+                    sal.c.location_id,
                     svc.c.id,
                     svc.c.categories,
                     svc.c.minimum_age,
@@ -118,8 +128,12 @@ class SqlDirectoryRepository:
                     loc.c.longitude.is_not(None),
                 )
             )
+            found = result.all()
+            hidden = await self.confidential_locations({r[1] for r in found})
             points: list[dict[str, Any]] = []
-            for sal_id, service_id, categories, min_age, max_age, lat, lon in result:
+            for sal_id, location_id, service_id, categories, min_age, max_age, lat, lon in found:
+                if location_id in hidden:
+                    continue  # confidential places never enter the distance index
                 row = {
                     "service_at_location_id": sal_id,
                     "service_id": service_id,
@@ -135,7 +149,67 @@ class SqlDirectoryRepository:
             for part in chunks(points, 5000):
                 await self.session.execute(sp.insert(), list(part))
 
+    async def confidential_locations(self, location_ids: Collection[str]) -> set[str]:
+        """Which of `location_ids` are confidential (marked, or offering a confidential service,
+        active or not: a place that was a shelter stays hidden)."""
+        hidden: set[str] = set()
+        sal = tables.services_at_location
+        for chunk in chunks(sorted(location_ids), CHUNK):
+            locations = list(
+                await self.session.scalars(
+                    select(Location)
+                    .where(tables.locations.c.id.in_(chunk))
+                    .execution_options(populate_existing=True)
+                )
+            )
+            pairs = (
+                await self.session.execute(
+                    select(ServiceAtLocation, Service)
+                    .join(Service, tables.services.c.id == sal.c.service_id)
+                    .where(sal.c.location_id.in_(chunk))
+                    .execution_options(populate_existing=True)
+                )
+            ).all()
+            hidden |= confidential_location_ids(
+                locations, [p[1] for p in pairs], [p[0] for p in pairs]
+            )
+        return hidden
+
     # --- reading ------------------------------------------------------------------------------
+
+    async def confidential_offers(
+        self, municipality_code: str, category: Category | None, age: int | None
+    ) -> list[ConfidentialOffer]:
+        sal, loc = tables.services_at_location, tables.locations
+        rows = (
+            await self.session.execute(
+                select(ServiceAtLocation, Service, Organization)
+                .join(Service, tables.services.c.id == sal.c.service_id)
+                .join(Organization, tables.organizations.c.id == tables.services.c.organization_id)
+                .join(loc, loc.c.id == sal.c.location_id)
+                .where(loc.c.municipality_code == municipality_code)
+            )
+        ).all()
+        hidden = await self.confidential_locations({r[0].location_id for r in rows})
+        offers: dict[str, ConfidentialOffer] = {}
+        for place, service, organization in rows:
+            if place.location_id not in hidden or not service.active:
+                continue
+            if category is not None and category not in service.categories:
+                continue
+            if not service.serves_age(age):
+                continue
+            offers[service.id] = ConfidentialOffer(
+                service_id=service.id,
+                service_name=service.name,
+                organization_id=organization.id,
+                organization_name=organization.name,
+                categories=tuple(sorted(service.categories)),
+                municipality_code=municipality_code,
+            )
+        return sorted(
+            offers.values(), key=lambda o: (o.organization_name, o.service_name, o.service_id)
+        )
 
     async def get_service(self, service_id: str) -> Service | None:
         return await self.session.get(Service, service_id)

@@ -29,21 +29,22 @@ async def shelter_results(bot: BotUnderTest, user_id: int = 1001):
     return chat, results
 
 
-async def test_a_shelter_is_shown_without_address_or_map(bot: BotUnderTest) -> None:
+async def test_a_shelter_is_named_by_municipality_without_address_distance_or_map(
+    bot: BotUnderTest,
+) -> None:
     chat, results = await shelter_results(bot)
     text_ = results.text or ""
-    assert "Refugio" in text_
-    assert "Lugar confidencial: pide que te contacten." in text_
-    assert "· a menos de 25 km ·" in text_  # 22 km away: only a bound is shown
+    assert "En Juárez hay un lugar confidencial que te puede ayudar." in text_
+    assert "🔒 A. Colectivo Vecinal Puentes de Paz Juárez (demo)" in text_
+    assert "km" not in text_  # no distance, no bound
     assert "Calle Ficticia" not in text_
     assert "C.P." not in text_
     assert not any(b.startswith("Mapa") for b in results.button_texts)
-    assert "Que me contacten: 1" in results.button_texts
-    # A forged "map" press for the shelter sends no venue.
+    assert "Que me contacten: A" in results.button_texts
+    # A forged "map" press sends no venue: there is no public result to show.
     await chat.forge_callback_query("v:0", results)
     [answer] = await chat.wait_for_bot_messages(count=1, timeout=10)
     assert answer.venue is None
-    assert "no tiene dirección pública" in (answer.text or "")
     assert all(m.venue is None for m in chat.visible_messages())
 
 

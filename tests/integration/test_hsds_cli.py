@@ -51,11 +51,25 @@ def test_demo_load_is_idempotent_and_exports_the_same_files(juntos: Juntos, tmp_
     assert first.exit_code == 0, first.output
     assert "services" in first.stdout
     assert juntos("demo", "load").exit_code == 0
-    assert juntos("directory", "export", str(tmp_path / "out")).exit_code == 0
+    full = juntos("directory", "export", "--include-confidential", str(tmp_path / "out"))
+    assert full.exit_code == 0
+    assert "WITH their address and point" in full.stderr
     for name in TABLES:
         assert (tmp_path / "out" / f"{name}.csv").read_bytes() == (
             DEMO / f"{name}.csv"
         ).read_bytes(), name
+
+
+def test_a_plain_export_says_it_left_confidential_places_out(
+    juntos: Juntos, tmp_path: Path
+) -> None:
+    assert juntos("demo", "load").exit_code == 0
+    result = juntos("directory", "export", str(tmp_path / "out"))
+    assert result.exit_code == 0
+    assert "confidential place(s) exported without address, point or name" in result.stdout
+    assert (tmp_path / "out" / "addresses.csv").read_bytes() != (
+        DEMO / "addresses.csv"
+    ).read_bytes()
 
 
 def test_check_only_validates_and_writes_nothing(juntos: Juntos, tmp_path: Path) -> None:

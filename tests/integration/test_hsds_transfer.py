@@ -26,7 +26,8 @@ def same_files(a: Path, b: Path) -> list[str]:
 
 
 async def export(database: Database, target: Path) -> Path:
-    await export_directory(database.uow(), target)
+    """The full export (confidential places included), for round trips."""
+    await export_directory(database.uow(), target, include_confidential=True)
     return target
 
 
@@ -257,6 +258,84 @@ async def test_check_only_validates_without_writing(database: Database) -> None:
 async def test_export_of_an_empty_directory_writes_headers_only(
     database: Database, tmp_path: Path
 ) -> None:
-    counts = await export_directory(database.uow(), tmp_path)
-    assert counts["services"] == 0
+    report = await export_directory(database.uow(), tmp_path)
+    assert report.counts["services"] == 0
     assert (tmp_path / "services.csv").read_text(encoding="utf-8").count("\n") == 1
+
+
+def rows_of(folder: Path, table: str) -> list[dict[str, str]]:
+    with (folder / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+async def test_an_export_leaves_confidential_addresses_and_points_out(
+    database: Database, tmp_path: Path
+) -> None:
+    await load_demo(database)
+    report = await export_directory(database.uow(), tmp_path / "out")
+    shelters = {s["id"] for s in rows_of(DEMO, "services") if "Casa Refugio" in s["name"]}
+    shelter_locations = {
+        sal["location_id"]
+        for sal in rows_of(DEMO, "service_at_location")
+        if sal["service_id"] in shelters
+    }
+    assert len(shelter_locations) == 10  # one demo shelter per city
+    assert report.redacted >= 10 and report.included == 0
+    exported = {r["id"]: r for r in rows_of(tmp_path / "out", "locations")}
+    for location_id in shelter_locations:
+        row = exported[location_id]
+        assert row["latitude"] == "" and row["longitude"] == ""
+        assert "Sede" not in row["name"] and row["description"] == ""
+    addressed = {r["location_id"] for r in rows_of(tmp_path / "out", "addresses")}
+    assert not addressed & shelter_locations
+    assert len(addressed) == len(exported) - report.redacted  # public places keep theirs
+    # Only the owner may read what was written.
+    assert (tmp_path / "out").stat().st_mode & 0o777 == 0o700
+    for name in TABLES:
+        assert (tmp_path / "out" / f"{name}.csv").stat().st_mode & 0o777 == 0o600
+
+
+async def test_a_redacted_export_imports_with_its_places_still_hidden(
+    database: Database, tmp_path: Path
+) -> None:
+    await load_demo(database)
+    await export_directory(database.uow(), tmp_path / "out")
+    await wipe_directory(database)
+    assert (await import_directory(tmp_path / "out", database.uow())).ok
+    async with database.uow() as uow:
+        offers = await uow.directory.confidential_offers("08037", Category.SHELTER, None)
+        near = await uow.directory.nearest(
+            NearbyQuery(point=Point(31.629, -106.323), category=Category.SHELTER)
+        )
+    assert [o.service_name for o in offers] == ["Casa Refugio Temporal Juárez (demo)"]
+    assert near == []
+
+
+async def test_an_import_that_would_unhide_a_shelter_needs_allow_unhide(
+    database: Database, tmp_path: Path
+) -> None:
+    await load_demo(database)
+    before = await export(database, tmp_path / "before")
+    feed = tmp_path / "feed"
+    shutil.copytree(DEMO, feed)
+    shelter = demo_row("services", name="Casa Refugio Temporal Juárez (demo)")
+    legal = demo_row("services", name="Bufete Jurídico Gratuito Juárez (demo)")
+    # The feed moves the Juárez shelter to the law office: nothing confidential stays at the
+    # shelter's old place (which is not marked confidential itself in this feed).
+    sal = demo_row("service_at_location", service_id=shelter["id"])
+    office = demo_row("service_at_location", service_id=legal["id"])["location_id"]
+    rows = rows_of(DEMO, "service_at_location")
+    for row in rows:
+        if row["id"] == sal["id"]:
+            row["location_id"] = office
+    write(feed, "service_at_location", rows)
+    attributes = [a for a in rows_of(DEMO, "attributes") if a["link_id"] != sal["location_id"]]
+    write(feed, "attributes", attributes)
+    refused = await import_directory(feed, database.uow())
+    assert not refused.ok
+    [problem] = [p for p in refused.problems if p.field == "confidential"]
+    assert sal["location_id"] in str(problem) and "--allow-unhide" in str(problem)
+    assert problem.file.endswith("locations.csv") and problem.line > 1
+    assert same_files(before, await export(database, tmp_path / "after")) == []
+    allowed = await import_directory(feed, database.uow(), allow_unhide=True)
+    assert allowed.ok and allowed.unhidden == [sal["location_id"]]

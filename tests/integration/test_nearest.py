@@ -60,6 +60,8 @@ async def test_results_match_a_brute_force_scan_with_category_and_age(database: 
             for s in [services[sal.service_id]]
             for loc in [locations[sal.location_id]]
             if s.active
+            and not s.confidential
+            and not loc.marked_confidential
             and (category is None or category in s.categories)
             and s.serves_age(age)
             and loc.latitude is not None
@@ -67,10 +69,7 @@ async def test_results_match_a_brute_force_scan_with_category_and_age(database: 
         )[:5]
         assert [r.service_id for r in got] == [sid for _km, sid in expected]
         for result, (km, _sid) in zip(got, expected, strict=True):
-            if result.distance_is_bound:  # shelters: an upper bound only
-                assert km <= result.distance_km
-            else:
-                assert result.distance_km == pytest.approx(km, abs=1e-3)
+            assert result.distance_km == pytest.approx(km, abs=1e-3)
 
 
 async def test_the_box_widens_until_it_finds_far_services(database: Database) -> None:
@@ -91,28 +90,68 @@ async def test_nothing_beyond_the_maximum_radius(database: Database) -> None:
     assert got == []
 
 
-async def test_a_shelter_never_shows_its_address_or_point(database: Database) -> None:
+async def test_confidential_places_never_enter_the_distance_ranking(database: Database) -> None:
     directory = Directory()
     add_service(directory, "Refugio", 31.63, -106.33, {Category.SHELTER})
     add_service(directory, "Marcado", 31.64, -106.33, {Category.GENDER_VIOLENCE}, confidential=True)
     add_service(
         directory, "Sede oculta", 31.65, -106.33, {Category.LEGAL_AID}, location_confidential=True
     )
+    # A public service at the shelter's address must not show that address either.
+    add_service(directory, "Vecino", None, None, {Category.LEGAL_AID}, at="Refugio")
     add_service(directory, "Abierto", 31.66, -106.33, {Category.YOUTH_PROGRAMS})
     await load(database, directory)
-    got = {r.service_name: r for r in await nearest(database, NearbyQuery(point=RIBERAS_DEL_BRAVO))}
-    for name in ("Refugio", "Marcado", "Sede oculta"):
-        assert got[name].confidential
-        assert got[name].address is None and got[name].point is None
-        assert got[name].location_id is None and got[name].location_name is None
-        assert got[name].phones, "a confidential service still shows how to reach it"
-        # Only a bound: exact distances from a few points would pin the place down.
-        assert got[name].distance_is_bound
-        assert got[name].distance_km == 5.0
-    assert not got["Abierto"].confidential
-    assert not got["Abierto"].distance_is_bound
-    assert got["Abierto"].address == "Calle Ficticia 123, Juárez, Chihuahua, C.P. 32000"
-    assert got["Abierto"].point == Point(31.66, -106.33)
+    got = await nearest(database, NearbyQuery(point=RIBERAS_DEL_BRAVO, limit=10))
+    assert [r.service_name for r in got] == ["Abierto"]
+    assert got[0].address == "Calle Ficticia 123, Juárez, Chihuahua, C.P. 32000"
+    assert got[0].point == Point(31.66, -106.33)
+    legal = await nearest(
+        database, NearbyQuery(point=RIBERAS_DEL_BRAVO, category=Category.LEGAL_AID)
+    )
+    assert legal == []
+
+
+async def test_confidential_places_are_offered_by_municipality_and_by_name(
+    database: Database,
+) -> None:
+    directory = Directory()
+    add_service(directory, "Zeta refugio", 31.63, -106.33, {Category.SHELTER}, org="Zeta")
+    add_service(directory, "Alfa refugio", 31.70, -106.40, {Category.SHELTER}, org="Alfa")
+    add_service(directory, "Menores", 31.64, -106.33, {Category.SHELTER}, org="Beta", max_age=17)
+    add_service(
+        directory, "Cerrado", 31.65, -106.33, {Category.SHELTER}, org="Gama", status="inactive"
+    )
+    add_service(
+        directory, "Otro municipio", 32.5, -117.0, {Category.SHELTER}, municipality_code="02004"
+    )
+    add_service(
+        directory, "Vecino", None, None, {Category.LEGAL_AID}, at="Zeta refugio", org="Zeta"
+    )
+    await load(database, directory)
+    async with database.uow() as uow:
+        shelters = await uow.directory.confidential_offers("08037", Category.SHELTER, None)
+        adults = await uow.directory.confidential_offers("08037", Category.SHELTER, 30)
+        legal = await uow.directory.confidential_offers("08037", Category.LEGAL_AID, None)
+        tijuana = await uow.directory.confidential_offers("02004", None, None)
+    assert [o.organization_name for o in shelters] == ["Alfa (demo)", "Beta (demo)", "Zeta (demo)"]
+    assert [o.service_name for o in adults] == ["Alfa refugio", "Zeta refugio"]
+    assert [o.service_name for o in legal] == ["Vecino"]
+    assert [o.service_name for o in tijuana] == ["Otro municipio"]
+
+
+async def test_a_shelter_moving_in_hides_the_place_for_every_service_there(
+    database: Database,
+) -> None:
+    directory = Directory()
+    add_service(directory, "Salud", 31.63, -106.33, {Category.HEALTH})
+    await load(database, directory)
+    assert [r.service_name for r in await nearest(database, NearbyQuery(RIBERAS_DEL_BRAVO))] == [
+        "Salud"
+    ]
+    later = Directory()
+    add_service(later, "Refugio", None, None, {Category.SHELTER}, at="Salud")
+    await load(database, later)
+    assert await nearest(database, NearbyQuery(RIBERAS_DEL_BRAVO)) == []
 
 
 async def test_open_now_and_next_opening_use_the_local_time_zone(database: Database) -> None:

@@ -228,6 +228,17 @@ def test_the_nearest_municipality_of_a_point_downtown(gazetteer: Gazetteer) -> N
     assert near_monterrey.inegi_code == "19039"
 
 
+def test_a_point_far_from_every_municipality_has_none(gazetteer: Gazetteer) -> None:
+    assert gazetteer.nearest_municipality(40.4168, -3.7038) is None  # Madrid
+    assert gazetteer.nearest_municipality(0.0, 0.0) is None
+    assert gazetteer.nearest_municipality(20.0, -125.0) is None  # the Pacific
+    # Just across the border is still near Juárez (members in El Paso get Juárez's services).
+    el_paso = gazetteer.nearest_municipality(31.7619, -106.4850)
+    assert el_paso is not None and el_paso.inegi_code == "08037"
+    # A remote corner of a large municipality still belongs to one.
+    assert gazetteer.nearest_municipality(28.5, -113.9) is not None  # Baja California desert
+
+
 def test_the_cli_prints_ranked_candidates_as_json() -> None:
     result = CliRunner().invoke(app, ["place", "resolve", "cd jaurez", "--json", "--limit", "3"])
     assert result.exit_code == 0, result.output

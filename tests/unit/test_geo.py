@@ -25,16 +25,3 @@ def test_points_outside_the_globe_are_refused() -> None:
         Point(100, 101)
     with pytest.raises(ValueError, match="longitude"):
         Point(10, -181)
-
-
-def test_confidential_distances_are_rounded_up_to_a_bound() -> None:
-    from domain.services.nearest import coarse_distance
-
-    assert [coarse_distance(km) for km in (0.3, 5.0, 5.1, 24.0, 420.0, 612.0)] == [
-        5.0,
-        5.0,
-        10.0,
-        25.0,
-        500.0,
-        700.0,
-    ]
