@@ -89,7 +89,7 @@ class SqlPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, A
             async with self.engine.connect() as conn:
                 rows = (
                     await conn.execute(
-                        select(bot_state.c.payload, bot_state.c.updated_at)
+                        select(bot_state.c.payload)
                         .where(bot_state.c.kind == kind)
                         .order_by(bot_state.c.updated_at)
                     )
@@ -101,7 +101,7 @@ class SqlPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, A
             return []
         # Oldest first: if a key has rows under two keys (a rotation under way), the newest wins.
         items: dict[str, tuple[Any, Any]] = {}
-        for payload, _updated_at in rows:
+        for (payload,) in rows:
             decoded = json.loads(payload)
             items[json.dumps(decoded["key"])] = (decoded["key"], decoded["data"])
         return list(items.values())
