@@ -13,7 +13,7 @@ export no_proxy := 127.0.0.1,localhost
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup catalogs catalogs-update pot migrate demo run test test-fast lint bench clean
+.PHONY: help setup private-var catalogs catalogs-update pot migrate demo run test test-fast lint bench clean
 
 help:
 	@echo "make run    set everything up and start Juntos (sandbox without TELEGRAM_BOT_TOKEN)"
@@ -24,7 +24,7 @@ help:
 $(STAMP): pyproject.toml constraints.txt
 	@echo "==> Python environment ($(VENV))"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@mkdir -p var
+	@install -d -m 700 var
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip \
 		> var/pip.log 2>&1 || { cat var/pip.log; exit 1; }
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt \
@@ -32,7 +32,13 @@ $(STAMP): pyproject.toml constraints.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-setup: $(STAMP) catalogs
+setup: $(STAMP) catalogs private-var
+
+# var/ holds the database and logs: owner only (0700), the SQLite files 0600. Opening the
+# database does the same for any DATABASE_URL (juntos/files.py); the keys live in secrets/.
+private-var:
+	@install -d -m 700 var
+	@find var -maxdepth 1 -name 'juntos.db*' -type f -exec chmod 600 {} +
 
 catalogs: $(STAMP)
 	@if ls locales/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \

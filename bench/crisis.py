@@ -31,7 +31,8 @@ from storage import crypto
 from storage.gazetteer import load_gazetteer
 
 TOKEN = "123456789:bench-token"
-SECRET = "benchmark-secret-key-0123456789"
+#: A throw-away key (its database is a temporary copy).
+SECRET = "SIM1ZbAL3tTp0bBMnWtdpAeJT-0Q5Aqr6Qfrclvh64A"
 MESSAGES = [
     "me quiero morir",
     "ya no aguanto mas, me quiero matar",

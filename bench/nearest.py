@@ -126,7 +126,7 @@ def pct(values: list[float], p: float) -> float:
 
 
 async def run(n_services: int, n_queries: int, seed: int, keep: Path | None) -> None:
-    crypto.configure("benchmark-secret-key-0123456789")
+    crypto.configure(crypto.generate_key())  # a throw-away key for a throw-away database
     start_mappers()
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory() as tmp:

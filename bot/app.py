@@ -65,6 +65,8 @@ class BotConfig:
     max_retries: int = 3
     read_timeout: float = 10.0
     sweep_seconds: float = jobs.SWEEP_SECONDS
+    forget_seconds: float = jobs.FORGET_SECONDS
+    forget_first_seconds: float = jobs.FORGET_FIRST_SECONDS
 
     @property
     def file_url(self) -> str:
@@ -161,6 +163,12 @@ def build_application(
         if app.job_queue is not None:
             app.job_queue.run_repeating(
                 jobs.sweep_reminders, interval=config.sweep_seconds, first=1.0, name="reminders"
+            )
+            app.job_queue.run_repeating(
+                jobs.forget_idle_state,
+                interval=config.forget_seconds,
+                first=config.forget_first_seconds,
+                name="forget-idle-state",
             )
 
     async def post_shutdown(app: JuntosApplication) -> None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Protocol
 
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.i18n import Catalogs
 from bot.points import RecentPoints
-from domain.ports import Clock, Notifier, PlaceFinder, UnitOfWork
+from domain.ports import Clock, ConversationStates, Notifier, PlaceFinder, UnitOfWork
+from domain.services.retention import DEFAULT_RETENTION
 from nlu.client import Parse
 
 
@@ -28,6 +30,9 @@ class Services:
     nlu: TextParser | None
     notifier: Notifier
     catalogs: Catalogs
+    #: The saved conversation state, and how long it is kept without activity.
+    states: ConversationStates | None = None
+    state_retention: timedelta = DEFAULT_RETENTION
 
 
 class BotData:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -148,4 +149,31 @@ class Notifier(Protocol):
         self, reminder: Reminder, referral: Referral | None, case: Case | None
     ) -> bool:
         """Deliver a due reminder; False when delivery failed and is worth retrying."""
+        ...
+
+
+class StateScope(StrEnum):
+    """Whose saved conversation state a row is (the bot's user, chat or conversation data)."""
+
+    USER = "user"
+    CHAT = "chat"
+    CONVERSATION = "conversation"
+
+
+@dataclass(frozen=True)
+class ForgottenState:
+    """Saved conversation state removed for inactivity, named so the running bot drops it too."""
+
+    scope: StateScope
+    #: The user id or chat id (USER, CHAT: one item), or the conversation's key.
+    key: tuple[int | str, ...]
+    #: The conversation's name (CONVERSATION only).
+    conversation: str | None = None
+
+
+class ConversationStates(Protocol):
+    """Where the bot keeps conversation state between updates (and restarts)."""
+
+    async def forget_idle_since(self, cutoff: datetime) -> list[ForgottenState]:
+        """Delete the state nobody touched since `cutoff`; say whose it was."""
         ...

@@ -43,6 +43,8 @@ class AppResources:
         self._nlu_timeout = nlu_timeout
         self.database: Database | None = None
         self.nlu: NluClient | None = None
+        #: PTB's persistence; also where idle conversation state is forgotten.
+        self.persistence = SqlPersistence(settings.database_url, clock=self.clock)
 
     async def open(self, bot: Bot) -> Services:
         self.database = open_database(self.settings)
@@ -58,6 +60,8 @@ class AppResources:
             nlu=self.nlu,
             notifier=TelegramNotifier(bot, uow, catalogs),
             catalogs=catalogs,
+            states=self.persistence,
+            state_retention=self.settings.state_retention,
         )
 
     def nlu_ready(self) -> None:
@@ -78,15 +82,17 @@ def build_bot(
     settings: Settings, token: str, resources: AppResources | None = None
 ) -> JuntosApplication:
     cap_third_party_loggers()
+    # The persistence loads and decrypts state in initialize(), before post_init opens the
+    # database: the keys are installed now (crypto.KeyConfigError if one is bad).
+    crypto.configure(settings.secret_keys())
     config = BotConfig(token=token, api_url=settings.telegram_api_url)
-    persistence: Any = SqlPersistence(settings.database_url)
-    return build_application(config, resources or AppResources(settings), persistence)
+    resources = resources or AppResources(settings)
+    persistence: Any = resources.persistence
+    return build_application(config, resources, persistence)
 
 
 def run_bot(settings: Settings, token: str) -> None:
     """Poll the Bot API at TELEGRAM_API_URL until interrupted (Ctrl-C or SIGTERM)."""
-    # The persistence encrypts with the same secret as the rest of storage, before post_init.
-    crypto.configure(settings.secret_key())
     app = build_bot(settings, token)
     log.info("bot polling %s", settings.telegram_api_url.split("/bot")[0])
     app.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from juntos.commands import bot as bot_command
-from juntos.commands import db, demo, directory, place
+from juntos.commands import db, demo, directory, keys, place
 from juntos.commands import run as run_command
 from juntos.commands import sandbox as sandbox_command
+from juntos.settings import SettingsError
 from nlu import commands as nlu_commands
 
 app = typer.Typer(
@@ -20,6 +23,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(directory.app, name="directory")
 app.add_typer(demo.app, name="demo")
 app.add_typer(place.app, name="place")
+app.add_typer(keys.app, name="keys")
 app.add_typer(nlu_commands.app, name="nlu")
 app.command("sandbox")(sandbox_command.run)
 app.command("bot")(bot_command.run)
@@ -27,7 +31,11 @@ app.command("run")(run_command.run)
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except SettingsError as error:
+        print(f"{error}. See the configuration table in README.md.", file=sys.stderr)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

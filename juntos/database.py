@@ -8,7 +8,8 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from juntos.settings import Settings
+from juntos import files
+from juntos.settings import VAR, Settings
 from storage import crypto
 from storage.engine import create_engine, session_factory
 from storage.mapping import start_mappers
@@ -30,10 +31,12 @@ class Database:
 
 
 def open_database(settings: Settings, url: str | None = None) -> Database:
-    crypto.configure(settings.secret_key())
+    """The configured database, its keys installed (crypto.KeyConfigError if one is bad)."""
+    crypto.configure(settings.secret_keys())
     start_mappers()
     target = make_url(url or settings.database_url)
     if target.get_backend_name() == "sqlite" and target.database not in (None, "", ":memory:"):
-        Path(target.database).parent.mkdir(parents=True, exist_ok=True)
+        path = Path(target.database).resolve()
+        files.prepare_sqlite_file(path, own_folder=path.parent == VAR.resolve())
     engine = create_engine(target)
     return Database(engine=engine, sessions=session_factory(engine))

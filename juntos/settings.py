@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-import os
-import secrets
+import logging
+from datetime import timedelta
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from juntos import files
+from storage import crypto
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
+#: Where the keys live when JUNTOS_SECRET_KEY is not set: apart from the data they protect.
+SECRETS = ROOT / "secrets"
+KEY_FILE = "secret.key"
+#: Where releases before keys could rotate kept the key (next to the database).
+LEGACY_KEY_FILE = VAR / KEY_FILE
 DEFAULT_DATABASE_URL = f"sqlite:///{VAR / 'juntos.db'}"
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org/bot"
+
+log = logging.getLogger(__name__)
 
 
 class Settings(BaseSettings):
@@ -23,26 +33,58 @@ class Settings(BaseSettings):
     telegram_api_url: str = DEFAULT_TELEGRAM_API_URL
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str | None = None
+    #: One or more keys, comma-separated; the first encrypts (storage/crypto.py).
     juntos_secret_key: str | None = None
+    #: Where the key file is kept when JUNTOS_SECRET_KEY is not set.
+    juntos_secrets_dir: Path = SECRETS
+    #: Conversation state idle for this many days is deleted.
+    juntos_state_retention_days: int = Field(default=30, ge=1)
     juntos_default_locale: str = "es_MX"
 
-    def secret_key(self) -> str:
-        """JUNTOS_SECRET_KEY, or a key kept in var/secret.key (created once, mode 0600)."""
+    def secret_keys(self) -> list[str]:
+        """JUNTOS_SECRET_KEY, else the keys in secrets/secret.key (created once, mode 0600).
+
+        Raises crypto.KeyConfigError naming the bad key and what to do.
+        """
         if self.juntos_secret_key:
-            return self.juntos_secret_key
-        return local_secret(VAR / "secret.key")
+            return crypto.parse_keys(self.juntos_secret_key, "JUNTOS_SECRET_KEY")
+        path = local_key_file(self.juntos_secrets_dir)
+        return crypto.parse_keys(path.read_text(), str(path))
+
+    @property
+    def state_retention(self) -> timedelta:
+        return timedelta(days=self.juntos_state_retention_days)
 
 
-def local_secret(path: Path) -> str:
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(value + "\n")
-    return value
+def local_key_file(folder: Path, legacy: Path = LEGACY_KEY_FILE) -> Path:
+    """The key file in `folder` (0700), the file 0600: moved from var/ once, else created."""
+    files.private_dir(folder)
+    path = folder / KEY_FILE
+    if not path.exists() and legacy.exists() and files.write_private(path, legacy.read_text()):
+        legacy.unlink()
+        log.warning(
+            "Moved the secret key from %s to %s: back up %s and %s separately.",
+            legacy,
+            path,
+            legacy.parent,
+            folder,
+        )
+    if not path.exists() and files.write_private(path, crypto.generate_key() + "\n"):
+        log.warning("Created a new secret key in %s: back it up apart from the database.", path)
+    files.private_file(path)
+    return path
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used; the message names it."""
 
 
 def load_settings() -> Settings:
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = [
+            f"{'.'.join(str(part) for part in item['loc']).upper()}: {item['msg']}"
+            for item in error.errors(include_url=False, include_input=False)
+        ]
+        raise SettingsError("; ".join(problems)) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,31 @@ def alembic_config() -> Config:
     return config
 
 
+def without_foreign_keys(connection: Connection, work: Callable[[Connection], None]) -> None:
+    """Run `work` in one transaction; on SQLite with foreign key enforcement off.
+
+    Batch mode rebuilds a SQLite table by copying it and dropping the original, and dropping a
+    table with enforcement on deletes its rows first, which fires the ON DELETE actions of the
+    tables that refer to it (cases.member_id would be set to NULL). The pragma only takes
+    effect outside a transaction; the links are checked before the commit.
+    """
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
+    try:
+        with connection.begin():
+            work(connection)
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise RuntimeError(f"migration broke {len(broken)} foreign key link(s)")
+    finally:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+
+
 def _upgrade(connection: Connection, revision: str) -> None:
     config = alembic_config()
     config.attributes["connection"] = connection
@@ -36,13 +62,13 @@ def _downgrade(connection: Connection, revision: str) -> None:
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    async with engine.begin() as connection:
-        await connection.run_sync(_upgrade, revision)
+    async with engine.connect() as connection:
+        await connection.run_sync(without_foreign_keys, lambda c: _upgrade(c, revision))
 
 
 async def downgrade(engine: AsyncEngine, revision: str) -> None:
-    async with engine.begin() as connection:
-        await connection.run_sync(_downgrade, revision)
+    async with engine.connect() as connection:
+        await connection.run_sync(without_foreign_keys, lambda c: _downgrade(c, revision))
 
 
 def _diff(connection: Connection) -> list[Any]:

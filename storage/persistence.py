@@ -1,7 +1,11 @@
 """python-telegram-bot persistence in the Juntos database (no SQLAlchemy 2 one is maintained).
 
 User data, chat data and conversation states survive a restart. Telegram ids are identities,
-so rows are keyed by a keyed hash (HMAC) and the ids and data are stored encrypted (Fernet).
+so rows are keyed by a keyed hash (HMAC, under a key of its own purpose: a row cannot be joined
+to a member's without the key) and the ids and data are stored encrypted (Fernet).
+While keys rotate, a row may still be under an older key: it is found by its hash under any
+configured key, and the next save moves it to the primary key.
+Rows nobody touched for JUNTOS_STATE_RETENTION_DAYS are deleted (`forget_idle_since`).
 A database outage never stops the bot: reads fall back to empty state and writes are retried
 at the next change, with a warning that names no person.
 """
@@ -11,41 +15,65 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Text, delete, select, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.ext import BasePersistence, PersistenceInput
 
+from domain.ports import Clock, ForgottenState, StateScope, SystemClock
 from storage import crypto
 from storage.engine import create_engine
 from storage.tables import bot_state
 
 log = logging.getLogger(__name__)
 
-USER, CHAT, CONVERSATION = "user", "chat", "conversation"
+USER, CHAT, CONVERSATION = (scope.value for scope in StateScope)
 #: Errors that mean "the database is not there right now", not a bug.
 OUTAGE = (SQLAlchemyError, OSError, ConnectionError, TimeoutError)
 
 ConversationDict = dict[tuple[str | int, ...], object]
 
 
-def _key_hash(kind: str, key: object) -> str:
-    return crypto.current().keyed_hash(f"{kind}:{json.dumps(key)}")
+def _hash_input(kind: str, key: object) -> str:
+    return f"{kind}:{json.dumps(key)}"
+
+
+def state_key_hash(kind: str, key: object, keyring: crypto.Keyring | None = None) -> str:
+    """The key_hash of a new row (under the primary key)."""
+    ring = keyring or crypto.current()
+    return ring.keyed_hash(crypto.HashPurpose.BOT_STATE, _hash_input(kind, key))
+
+
+def state_key_hashes(kind: str, key: object) -> list[str]:
+    """The key_hash under every configured key, primary first."""
+    return crypto.current().keyed_hashes(crypto.HashPurpose.BOT_STATE, _hash_input(kind, key))
+
+
+def encode_payload(key: object, data: object) -> str:
+    return json.dumps({"key": key, "data": data}, sort_keys=True, default=str)
+
+
+def payload_key(payload: str) -> object:
+    """The PTB key (user id, chat id, [name, conversation key]) inside a decrypted payload."""
+    return json.loads(payload)["key"]
 
 
 class SqlPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """Keeps PTB's user_data, chat_data and conversations in table `bot_state`."""
 
-    def __init__(self, database_url: str, update_interval: float = 5.0) -> None:
+    def __init__(
+        self, database_url: str, update_interval: float = 5.0, clock: Clock | None = None
+    ) -> None:
         super().__init__(
             store_data=PersistenceInput(bot_data=False, callback_data=False),
             update_interval=update_interval,
         )
         self._url = database_url
+        self._clock = clock or SystemClock()
         self._engine: AsyncEngine | None = None
 
     @property
@@ -60,25 +88,31 @@ class SqlPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, A
         try:
             async with self.engine.connect() as conn:
                 rows = (
-                    await conn.execute(select(bot_state.c.payload).where(bot_state.c.kind == kind))
+                    await conn.execute(
+                        select(bot_state.c.payload)
+                        .where(bot_state.c.kind == kind)
+                        .order_by(bot_state.c.updated_at)
+                    )
                 ).all()
         except OUTAGE as exc:
             log.warning(
                 "persistence: cannot load %s state (%s); starting empty", kind, type(exc).__name__
             )
             return []
-        items: list[tuple[Any, Any]] = []
+        # Oldest first: if a key has rows under two keys (a rotation under way), the newest wins.
+        items: dict[str, tuple[Any, Any]] = {}
         for (payload,) in rows:
             decoded = json.loads(payload)
-            items.append((decoded["key"], decoded["data"]))
-        return items
+            items[json.dumps(decoded["key"])] = (decoded["key"], decoded["data"])
+        return list(items.values())
 
     async def _save(self, kind: str, key: object, data: object) -> None:
+        primary, *older = state_key_hashes(kind, key)
         row = {
             "kind": kind,
-            "key_hash": _key_hash(kind, key),
-            "payload": json.dumps({"key": key, "data": data}, sort_keys=True, default=str),
-            "updated_at": datetime.now(UTC),
+            "key_hash": primary,
+            "payload": encode_payload(key, data),
+            "updated_at": self._clock.now(),
         }
         try:
             async with self.engine.begin() as conn:
@@ -93,6 +127,12 @@ class SqlPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, A
                         },
                     )
                 )
+                if older:  # the same state under an older key is now stale
+                    await conn.execute(
+                        delete(bot_state).where(
+                            bot_state.c.kind == kind, bot_state.c.key_hash.in_(older)
+                        )
+                    )
         except OUTAGE as exc:
             log.warning("persistence: cannot save %s state (%s)", kind, type(exc).__name__)
 
@@ -101,11 +141,39 @@ class SqlPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, A
             async with self.engine.begin() as conn:
                 await conn.execute(
                     delete(bot_state).where(
-                        bot_state.c.kind == kind, bot_state.c.key_hash == _key_hash(kind, key)
+                        bot_state.c.kind == kind,
+                        bot_state.c.key_hash.in_(state_key_hashes(kind, key)),
                     )
                 )
         except OUTAGE as exc:
             log.warning("persistence: cannot drop %s state (%s)", kind, type(exc).__name__)
+
+    # --- retention ------------------------------------------------------------------------------
+
+    async def forget_idle_since(self, cutoff: datetime) -> list[ForgottenState]:
+        """Delete the rows not written since `cutoff` and say whose they were."""
+        # One statement (DELETE ... RETURNING, SQLite >= 3.35 and PostgreSQL): a row written
+        # meanwhile is neither deleted nor reported.
+        raw_payload = type_coerce(bot_state.c.payload, Text)
+        async with self.engine.begin() as conn:
+            rows = (
+                await conn.execute(
+                    delete(bot_state)
+                    .where(bot_state.c.updated_at < cutoff)
+                    .returning(bot_state.c.kind, raw_payload)
+                )
+            ).all()
+        forgotten: list[ForgottenState] = []
+        keyring = crypto.current()
+        for kind, token in rows:
+            try:
+                key = payload_key(keyring.decrypt(token))
+            except (crypto.UndecryptableError, ValueError, KeyError, TypeError):
+                continue  # deleted all the same; nothing in memory can be matched to it
+            state = _forgotten(kind, key)
+            if state is not None:
+                forgotten.append(state)
+        return forgotten
 
     # --- BasePersistence ------------------------------------------------------------------------
 
@@ -166,3 +234,13 @@ class SqlPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, A
         if self._engine is not None:
             await self._engine.dispose()
             self._engine = None
+
+
+def _forgotten(kind: str, key: object) -> ForgottenState | None:
+    if kind in (USER, CHAT) and isinstance(key, int):
+        return ForgottenState(StateScope(kind), (key,))
+    if kind == CONVERSATION and isinstance(key, list) and len(key) == 2:
+        name, parts = key
+        if isinstance(name, str) and isinstance(parts, list):
+            return ForgottenState(StateScope.CONVERSATION, tuple(parts), conversation=name)
+    return None

@@ -212,6 +212,9 @@ staff_members = Table(
     Column("chat_id", EncryptedInt),
     Column("chat_hash", String(64), unique=True),
     Column("active", Boolean, nullable=False, default=True),
+    # Ids are never reused (SQLite would reuse the highest after a delete): audit rows name
+    # people by id, and must never point at someone new (migration 0005).
+    sqlite_autoincrement=True,
 )
 
 members = Table(
@@ -223,6 +226,7 @@ members = Table(
     Column("locale", String(10), nullable=False),
     Column("created_at", UTCDateTime),
     Column("consents", TimestampMap, nullable=False, default=dict),
+    sqlite_autoincrement=True,
 )
 
 # --- cases --------------------------------------------------------------------------------------

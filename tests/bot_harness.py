@@ -3,15 +3,19 @@
 A pytest plugin (registered in tests/conftest.py): its fixtures serve tests/bot and tests/e2e.
 
 Exactly as production except TELEGRAM_API_URL: same builder (juntos.bootstrap.build_bot), same
-persistence (in the same SQLite file), the demo directory imported through the HSDS importer,
+persistence (in the same database), the demo directory imported through the HSDS importer,
 the real gazetteer. NLU is Rasa down (a closed port) unless a test brings the real server.
+Every bot test runs twice: on a SQLite file and on a PostgreSQL database (each a copy of a
+demo database built once per session).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import shutil
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +33,14 @@ from storage.engine import create_engine, session_factory
 from storage.gazetteer import load_gazetteer
 from storage.hsds.transfer import import_directory
 from storage.uow import SqlUnitOfWork
-from tests.conftest import TEST_SECRET, run_outside_loop
+from tests.conftest import (
+    TEST_SECRET,
+    admin_url,
+    migrate_to_head,
+    pg_admin,
+    pg_database_url,
+    run_outside_loop,
+)
 from tests.fakes import FakeClock
 
 TOKEN = "123456789:bot-tests-token"
@@ -62,12 +73,32 @@ def demo_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactor
     return path
 
 
+@pytest.fixture(scope="session")
+def postgres_demo_template(postgres_url: str) -> Iterator[str]:
+    """A PostgreSQL database with the demo directory, built once; tests get copies of it.
+
+    Needs the PostgreSQL lane (`postgres_url` skips, or fails under JUNTOS_REQUIRE_POSTGRES=1,
+    when no server answers).
+    """
+    name = f"juntos_demo_{uuid.uuid4().hex[:10]}"
+    run_outside_loop(pg_admin(admin_url(), f'CREATE DATABASE "{name}"'))
+    try:
+        run_outside_loop(migrate_to_head(pg_database_url(name)))
+        run_outside_loop(_load_demo(pg_database_url(name)))
+        yield name
+    finally:
+        run_outside_loop(pg_admin(admin_url(), f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 @dataclass
 class BotUnderTest:
     emulator: BotApiEmulator
     database_url: str
     rasa_url: str = RASA_DOWN
     rasa_token: str | None = "not-used"
+    #: JUNTOS_SECRET_KEY (one key, or several separated by commas).
+    secret_keys: str = TEST_SECRET
+    state_retention_days: int = 30
     clock: FakeClock = field(default_factory=lambda: FakeClock(WEDNESDAY_MORNING))
     _stack: contextlib.AsyncExitStack = field(default_factory=contextlib.AsyncExitStack)
     application: Any = None
@@ -78,7 +109,8 @@ class BotUnderTest:
             telegram_api_url=self.emulator.base_url,
             rasa_url=self.rasa_url,
             rasa_token=self.rasa_token,
-            juntos_secret_key=TEST_SECRET,
+            juntos_secret_key=self.secret_keys,
+            juntos_state_retention_days=self.state_retention_days,
         )
 
     async def start(self) -> None:
@@ -91,6 +123,17 @@ class BotUnderTest:
         await self._stack.aclose()
         self._stack = contextlib.AsyncExitStack()
         self.application = None
+
+    async def save_state(self) -> None:
+        """Wait until no update is being handled, then write the conversation state as PTB does
+        every few seconds (stamped with the bot's clock)."""
+        app = self.application
+        idle_checks = 0
+        while idle_checks < 2:
+            busy = app.update_queue.qsize() or app.update_processor.current_concurrent_updates
+            idle_checks = 0 if busy else idle_checks + 1
+            await asyncio.sleep(0.01)
+        await app.update_persistence()
 
     async def restart(self) -> None:
         await self.stop()
@@ -110,11 +153,23 @@ async def emulator() -> AsyncIterator[BotApiEmulator]:
         yield emu
 
 
-@pytest.fixture
-def demo_database_url(demo_template: Path, tmp_path: Path) -> str:
-    path = tmp_path / "juntos.db"
-    shutil.copy(demo_template, path)
-    return f"sqlite:///{path}"
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def demo_database_url(
+    request: pytest.FixtureRequest, demo_template: Path, tmp_path: Path
+) -> AsyncIterator[str]:
+    """A fresh copy of the demo database: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        path = tmp_path / "juntos.db"
+        shutil.copy(demo_template, path)
+        yield f"sqlite:///{path}"
+        return
+    template = request.getfixturevalue("postgres_demo_template")
+    name = f"juntos_bot_{uuid.uuid4().hex[:10]}"
+    await pg_admin(admin_url(), f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    try:
+        yield pg_database_url(name)
+    finally:
+        await pg_admin(admin_url(), f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

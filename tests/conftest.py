@@ -31,7 +31,8 @@ pytest_plugins = ["tests.bot_harness"]
 
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 os.environ.setdefault("no_proxy", "127.0.0.1,localhost")
-TEST_SECRET = "test-secret-key-not-for-production-0123456789"
+#: A valid key (juntos keys generate) used by every test; never a production key.
+TEST_SECRET = "SIu2tbQzBTn-tXKHHvwbLPECxoiYVDlbar01VZ4nwDA"
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 T = TypeVar("T")
 
@@ -39,6 +40,12 @@ T = TypeVar("T")
 def pytest_configure(config: pytest.Config) -> None:
     crypto.configure(TEST_SECRET)
     start_mappers()
+
+
+@pytest.fixture(autouse=True)
+def _test_keys() -> None:
+    """Every test starts with TEST_SECRET as the only key (rotation tests install others)."""
+    crypto.configure(TEST_SECRET)
 
 
 def _require_postgres() -> bool:
@@ -55,7 +62,7 @@ def run_outside_loop(coro: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, coro).result()
 
 
-async def _migrate(url: str) -> None:
+async def migrate_to_head(url: str) -> None:
     engine = create_engine(url, pool=False)
     try:
         await migrate.upgrade(engine)
@@ -67,11 +74,20 @@ async def _migrate(url: str) -> None:
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file migrated to head once; each test gets a copy."""
     path = tmp_path_factory.mktemp("db") / "template.db"
-    run_outside_loop(_migrate(f"sqlite:///{path}"))
+    run_outside_loop(migrate_to_head(f"sqlite:///{path}"))
     return path
 
 
-async def _pg_admin(url: str, statement: str) -> None:
+def admin_url() -> str:
+    """The PostgreSQL server's maintenance database (TEST_DATABASE_URL or the local one)."""
+    return os.environ.get("TEST_DATABASE_URL", DEFAULT_PG)
+
+
+def pg_database_url(name: str) -> str:
+    return make_url(admin_url()).set(database=name).render_as_string(hide_password=False)
+
+
+async def pg_admin(url: str, statement: str) -> None:
     engine = create_engine(url, pool=False)
     try:
         async with engine.connect() as conn:
@@ -84,21 +100,21 @@ async def _pg_admin(url: str, statement: str) -> None:
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, migrated to head."""
-    admin = os.environ.get("TEST_DATABASE_URL", DEFAULT_PG)
+    admin = admin_url()
     name = f"juntos_test_{uuid.uuid4().hex[:10]}"
     try:
-        run_outside_loop(_pg_admin(admin, f'CREATE DATABASE "{name}"'))
+        run_outside_loop(pg_admin(admin, f'CREATE DATABASE "{name}"'))
     except Exception as exc:
         message = f"PostgreSQL not reachable at {make_url(admin).render_as_string()}: {exc}"
         if _require_postgres():
             pytest.fail(message + " (JUNTOS_REQUIRE_POSTGRES=1)")
         pytest.skip(message)
-    url = make_url(admin).set(database=name).render_as_string(hide_password=False)
+    url = pg_database_url(name)
     try:
-        run_outside_loop(_migrate(url))
+        run_outside_loop(migrate_to_head(url))
         yield url
     finally:
-        run_outside_loop(_pg_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        run_outside_loop(pg_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def _truncate_all(database: Database) -> None:

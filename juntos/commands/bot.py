@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from juntos.bootstrap import run_bot
+from juntos.commands.common import install_keys
 from juntos.logs import configure_logging
 from juntos.settings import load_settings
 
@@ -22,5 +23,6 @@ def run(
             "TELEGRAM_BOT_TOKEN is not set (use `make run` for the local sandbox).", err=True
         )
         raise typer.Exit(2)
+    install_keys(settings)
     configure_logging()
     run_bot(settings, token)

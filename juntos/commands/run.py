@@ -28,6 +28,7 @@ from telegram.error import TelegramError
 
 from bot.app import JuntosApplication
 from juntos.bootstrap import AppResources, build_bot
+from juntos.commands.common import install_keys
 from juntos.settings import VAR, Settings, load_settings
 from nlu.process import (
     RasaServer,
@@ -39,7 +40,6 @@ from nlu.process import (
 )
 from sandbox.emulator import DEFAULT_TOKEN, BotApiEmulator
 from sandbox.ptb import polling
-from storage import crypto
 
 log = logging.getLogger("juntos.run")
 
@@ -81,6 +81,8 @@ def run(
     console = Console(highlight=False)
     _configure_logging(console)
     settings = load_settings()
+    # A bad key stops here, before anything starts (the persistence encrypts with it too).
+    install_keys(settings)
     plan = Plan(settings, settings.telegram_bot_token or None, port, nlu)
     try:
         asyncio.run(_run(plan, console))
@@ -102,8 +104,6 @@ async def _run(plan: Plan, console: Console) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    # The persistence encrypts with the same secret as the rest of storage, before post_init.
-    crypto.configure(plan.settings.secret_key())
     rasa = _rasa_server(plan, console)
     async with contextlib.AsyncExitStack() as stack:
         if plan.sandbox:

@@ -9,6 +9,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from storage.engine import create_engine
+from storage.migrate import without_foreign_keys
 from storage.tables import metadata
 
 config = context.config
@@ -38,8 +39,7 @@ def do_run_migrations(connection: Connection) -> None:
 async def run_async_migrations() -> None:
     engine = create_engine(_url(), pool=False)
     async with engine.connect() as connection:
-        await connection.run_sync(do_run_migrations)
-        await connection.commit()
+        await connection.run_sync(without_foreign_keys, do_run_migrations)
     await engine.dispose()
 
 

@@ -10,8 +10,14 @@ from storage import crypto
 from storage.tables import members, staff_members
 
 
-def chat_hash(chat_id: int) -> str:
-    return crypto.current().keyed_hash(f"chat:{int(chat_id)}")
+def chat_hash(chat_id: int, keyring: crypto.Keyring | None = None) -> str:
+    """The keyed hash stored on a member's or staff member's row (under the primary key)."""
+    return (keyring or crypto.current()).keyed_hash(crypto.HashPurpose.CHAT, f"chat:{int(chat_id)}")
+
+
+def chat_hashes(chat_id: int) -> list[str]:
+    """The hash under every configured key: rows not yet rotated are found too."""
+    return crypto.current().keyed_hashes(crypto.HashPurpose.CHAT, f"chat:{int(chat_id)}")
 
 
 def _store_hash(entity: StaffMember | Member, chat_id: int | None) -> None:
@@ -34,7 +40,7 @@ class SqlPeopleRepository:
 
     async def staff_by_chat(self, chat_id: int) -> StaffMember | None:
         found: StaffMember | None = await self.session.scalar(
-            select(StaffMember).where(staff_members.c.chat_hash == chat_hash(chat_id))
+            select(StaffMember).where(staff_members.c.chat_hash.in_(chat_hashes(chat_id)))
         )
         return found
 
@@ -54,7 +60,7 @@ class SqlPeopleRepository:
 
     async def member_by_chat(self, chat_id: int) -> Member | None:
         found_member: Member | None = await self.session.scalar(
-            select(Member).where(members.c.chat_hash == chat_hash(chat_id))
+            select(Member).where(members.c.chat_hash.in_(chat_hashes(chat_id)))
         )
         return found_member
 
