@@ -49,9 +49,10 @@ def new_token(bot_id: int = SANDBOX_BOT_ID) -> str:
 
 
 def masked_token(token: str) -> str:
-    """The token as it may be printed: the bot id and the first 4 characters of the secret."""
+    """The token as it may be printed: the bot id and the first (at most 4) characters of the
+    secret, never more than a quarter of it."""
     bot_id, _, secret = token.partition(":")
-    return f"{bot_id}:{secret[:4]}…"
+    return f"{bot_id}:{secret[: min(4, len(secret) // 4)]}…"
 
 
 @dataclass(frozen=True)

@@ -217,3 +217,4 @@ def test_a_masked_token_shows_the_bot_id_and_hides_the_secret() -> None:
     assert shown.startswith(f"{bot_id}:")
     assert secret not in shown
     assert len(shown) < len(bot_id) + 8
+    assert masked_token("42:CLI") == "42:…"  # a short secret is not shown at all
