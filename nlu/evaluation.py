@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nlu.process import ROOT, rasa_environment, rasa_executable
+from nlu.process import ROOT, rasa_environment, rasa_executable, rasa_temp_dir
 
 EVAL_DIR = ROOT / "var" / "nlu-eval"
 MIN_INTENT_F1 = 0.90
@@ -103,7 +103,10 @@ def run_rasa_test(model: Path, test_file: Path, out_dir: Path = EVAL_DIR) -> Non
         "--no-plot",
         "--quiet",
     ]
-    completed = subprocess.run(command, cwd=ROOT, env=rasa_environment(), check=False)  # noqa: S603
+    with rasa_temp_dir() as tmpdir:
+        completed = subprocess.run(  # noqa: S603
+            command, cwd=ROOT, env=rasa_environment(tmpdir), check=False
+        )
     if completed.returncode != 0:
         raise RuntimeError(f"rasa test nlu failed with exit code {completed.returncode}")
 

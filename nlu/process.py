@@ -1,9 +1,17 @@
 """Run the Rasa server from `.venv-rasa` as a child process, and find the trained model.
 
-`RasaServer` starts `rasa run --enable-api --auth-token ... -m <file>` bound to loopback,
-waits until `GET /status` answers with the token, and stops it without leaving orphans
-(its own process group, terminate then kill; on Linux the child also gets SIGTERM if the
-thread that started it dies). Use it as a context manager, sync or async:
+`RasaServer` starts Rasa's HTTP API (`rasa run --enable-api`) through `nlu/rasa_server.py`,
+bound to loopback, with no input channel (no `/webhooks/...` route: Rasa's REST channel checks
+no token) and the auth token handed over a pipe (never on the command line, where every local
+user can read it). It waits until `GET /status` answers with the token, and stops it without
+leaving orphans (its own process group, terminate then kill; on Linux the child also gets
+SIGTERM if the thread that started it dies).
+
+Every Rasa command runs with a minimal environment (`rasa_environment`): none of our secrets
+(JUNTOS_SECRET_KEY, TELEGRAM_BOT_TOKEN, RASA_TOKEN...), a private HOME, and a private temporary
+folder per run, removed afterwards (each model load leaves `model*.crfsuite` files there).
+
+Use it as a context manager, sync or async:
 
     with RasaServer(trained_model_path(), port=free_port()) as server:
         client = NluClient(server.url, server.token)
@@ -26,10 +34,12 @@ import contextlib
 import ctypes
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -49,6 +59,32 @@ LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 #: Where Rasa keeps its training cache (default would be ./.rasa in the working directory).
 RASA_CACHE_DIR = ROOT / "var" / "rasa-cache"
+#: Rasa's HOME (its global config, matplotlib's cache...): none of the user's files.
+RASA_HOME = ROOT / "var" / "rasa-home"
+#: Parent of the private temporary folder of each Rasa run.
+RASA_TMP = ROOT / "var" / "rasa-tmp"
+#: Starts Rasa's server with no input channel, reading the auth token from stdin.
+RASA_LAUNCHER = NLU_DIR / "rasa_server.py"
+
+#: Variables passed on to Rasa as they are: the command search path, locale (and `LC_*`),
+#: time zone, terminal type, and TensorFlow's tuning. Nothing else of ours reaches Rasa (not a
+#: `TF_*` prefix: Terraform keeps its tokens in `TF_TOKEN_*`).
+PASSED_ON = frozenset(
+    {
+        "PATH",
+        "LANG",
+        "LANGUAGE",
+        "TZ",
+        "TERM",
+        "PYTHONDONTWRITEBYTECODE",
+        "TF_CPP_MIN_LOG_LEVEL",
+        "TF_ENABLE_ONEDNN_OPTS",
+        "TF_INTER_OP_PARALLELISM_THREADS",
+        "TF_INTRA_OP_PARALLELISM_THREADS",
+    }
+)
+PASSED_ON_PREFIXES = ("LC_",)
+LOOPBACK_NO_PROXY = "127.0.0.1,localhost"
 
 
 class RasaUnavailableError(RuntimeError):
@@ -76,21 +112,70 @@ def trained_model_path(models_dir: Path = MODELS_DIR, name: str = MODEL_NAME) ->
     return path
 
 
-def rasa_environment() -> dict[str, str]:
-    """The environment for Rasa commands: no telemetry, no proxy for loopback, local cache."""
-    env = dict(os.environ)
-    env["RASA_TELEMETRY_ENABLED"] = "false"
-    env["RASA_CACHE_DIRECTORY"] = str(RASA_CACHE_DIR)
-    env.setdefault("NO_PROXY", "127.0.0.1,localhost")
-    env.setdefault("no_proxy", "127.0.0.1,localhost")
-    # Silence TensorFlow's C++ start-up chatter; Rasa's own logs stay at their default level
-    # (INFO), which never includes message text.
+def rasa_environment(tmpdir: Path) -> dict[str, str]:
+    """The whole environment of a Rasa command: what it needs, none of our secrets.
+
+    `tmpdir` becomes its TMPDIR (see `rasa_temp_dir`). No proxy at all: Rasa only talks to
+    loopback (telemetry is off).
+    """
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name in PASSED_ON or name.startswith(PASSED_ON_PREFIXES)
+    }
+    env.setdefault("PATH", os.defpath)
+    env.setdefault("LANG", "C.UTF-8")
+    RASA_HOME.mkdir(mode=0o700, parents=True, exist_ok=True)
+    env |= {
+        "HOME": str(RASA_HOME),
+        "TMPDIR": str(tmpdir),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "RASA_CACHE_DIRECTORY": str(RASA_CACHE_DIR),
+        "NO_PROXY": LOOPBACK_NO_PROXY,
+        "no_proxy": LOOPBACK_NO_PROXY,
+        # Rasa's dependencies emit pages of DeprecationWarnings; Rasa's own UserWarnings (data
+        # problems) stay visible.
+        "PYTHONWARNINGS": "ignore::DeprecationWarning",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    }
+    # Silence TensorFlow's C++ start-up chatter. Rasa's own logs stay at their default level
+    # (INFO), which never includes message text: LOG_LEVEL is deliberately not passed on.
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    # Rasa's dependencies emit pages of DeprecationWarnings; Rasa's own UserWarnings (data
-    # problems) stay visible.
-    env.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")
-    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     return env
+
+
+def new_rasa_temp_dir() -> Path:
+    """A fresh private temporary folder for one Rasa process (remove it with `shutil.rmtree`).
+
+    Named after this process's id: folders left by processes that no longer exist (killed
+    before they could clean up) are removed here.
+    """
+    RASA_TMP.mkdir(parents=True, exist_ok=True)
+    for old in RASA_TMP.iterdir():
+        owner = old.name.split("-", 1)[0]
+        if owner.isdigit() and not _process_exists(int(owner)):
+            shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=RASA_TMP))
+
+
+@contextlib.contextmanager
+def rasa_temp_dir() -> Iterator[Path]:
+    """A private temporary folder for one Rasa command, removed afterwards."""
+    path = new_rasa_temp_dir()
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -163,6 +248,7 @@ class RasaServer:
         self._started_at = 0.0
         self._process: subprocess.Popen[bytes] | None = None
         self._log_handle: IO[bytes] | None = None
+        self._tmpdir: Path | None = None
 
     @property
     def url(self) -> str:
@@ -177,12 +263,11 @@ class RasaServer:
         return self._process is not None and self._process.poll() is None
 
     def command(self) -> list[str]:
+        """The command line (no secret in it: the token goes through stdin)."""
+        python = rasa_executable().with_name("python")
         return [
-            str(rasa_executable()),
-            "run",
-            "--enable-api",
-            # One argument: a token may start with "-", which argparse would take for an option.
-            f"--auth-token={self.token}",
+            str(python),
+            str(RASA_LAUNCHER),
             "--model",
             str(self.model),
             "--interface",
@@ -233,6 +318,9 @@ class RasaServer:
         if self._log_handle is not None:
             self._log_handle.close()
             self._log_handle = None
+        if self._tmpdir is not None:
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
+            self._tmpdir = None
 
     def wait(self) -> int:
         """Block until the server exits (foreground `juntos nlu serve`)."""
@@ -268,17 +356,26 @@ class RasaServer:
             self.log_file.parent.mkdir(parents=True, exist_ok=True)
             self._log_handle = self.log_file.open("ab")
             stdout = self._log_handle
+        self._tmpdir = new_rasa_temp_dir()
         self._started_at = time.monotonic()
         self._process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
             self.command(),
             cwd=ROOT,
-            env=rasa_environment(),
-            stdin=subprocess.DEVNULL,
+            env=rasa_environment(self._tmpdir),
+            stdin=subprocess.PIPE,
             stdout=stdout,
             stderr=subprocess.STDOUT if stdout is not None else None,
             start_new_session=True,
             preexec_fn=_death_signal_setter(),
         )
+        self._hand_over_token(self._process)
+
+    def _hand_over_token(self, process: subprocess.Popen[bytes]) -> None:
+        """Write the token to the launcher's stdin (one line) and close the pipe."""
+        assert process.stdin is not None
+        # A launcher that died at once is reported by the readiness wait.
+        with contextlib.suppress(BrokenPipeError), process.stdin:
+            process.stdin.write(self.token.encode() + b"\n")
 
     def _status_params(self) -> dict[str, str]:
         return {"token": self.token}

@@ -17,6 +17,7 @@ from nlu.process import (
     model_path,
     rasa_environment,
     rasa_executable,
+    rasa_temp_dir,
 )
 
 CONFIG = NLU_DIR / "config.yml"
@@ -101,7 +102,10 @@ def train(
         "--fixed-model-name",
         name,
     ]
-    completed = subprocess.run(command, cwd=ROOT, env=rasa_environment(), check=False)  # noqa: S603
+    with rasa_temp_dir() as tmpdir:
+        completed = subprocess.run(  # noqa: S603
+            command, cwd=ROOT, env=rasa_environment(tmpdir), check=False
+        )
     if completed.returncode != 0 or not model.is_file():
         raise TrainingError(f"rasa train nlu failed with exit code {completed.returncode}")
     hash_file(model).write_text(digest + "\n")
@@ -128,14 +132,15 @@ def validate(config: Path = CONFIG) -> int:
         "--config",
         str(config),
     ]
-    completed = subprocess.run(  # noqa: S603
-        command,
-        cwd=ROOT,
-        env=rasa_environment(),
-        check=False,
-        capture_output=True,
-        text=True,
-    )
+    with rasa_temp_dir() as tmpdir:
+        completed = subprocess.run(  # noqa: S603
+            command,
+            cwd=ROOT,
+            env=rasa_environment(tmpdir),
+            check=False,
+            capture_output=True,
+            text=True,
+        )
     for line in _without_noise((completed.stdout + completed.stderr).splitlines()):
         print(line, file=sys.stderr if completed.returncode else sys.stdout)
     return completed.returncode

@@ -40,16 +40,20 @@ sends fail with 403; `BotApiEmulator(clock=...)` drives the 48 h delete window;
 
 Stop the bot before the emulator; `emu.stop()` releases pending long polls at once. Set
 `NO_PROXY=127.0.0.1,localhost` (httpx honours proxies).
+
+Other sites: without `token=` the emulator makes a random one per run (`emu.token`; print it
+only through `masked_token`). Every route refuses a `Host` other than its loopback address and
+port (DNS rebinding), and the Bot API and page API refuse requests a browser marks as coming
+from another site (`Origin`, `Sec-Fetch-Site`): see `sandbox/guard.py`.
 """
 
 from sandbox.chat import PrivateChat
-from sandbox.emulator import DEFAULT_TOKEN, ApiCall, BotApiEmulator
+from sandbox.emulator import ApiCall, BotApiEmulator, masked_token, new_token
 from sandbox.faults import Fault
 from sandbox.personas import PERSONAS, PRESET_PLACES, Persona, Place
 from sandbox.store import CallbackAnswer, StoredMessage
 
 __all__ = [
-    "DEFAULT_TOKEN",
     "PERSONAS",
     "PRESET_PLACES",
     "ApiCall",
@@ -60,4 +64,6 @@ __all__ = [
     "Place",
     "PrivateChat",
     "StoredMessage",
+    "masked_token",
+    "new_token",
 ]

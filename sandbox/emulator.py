@@ -6,7 +6,9 @@ See the package docstring (`sandbox/__init__.py`) for the test API with examples
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
+import secrets
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ from aiohttp import web
 from sandbox.chat import PrivateChat
 from sandbox.errors import NOT_FOUND, UNAUTHORIZED, ApiError
 from sandbox.faults import Fault, make_fault
+from sandbox.guard import refusal
 from sandbox.methods import METHODS
 from sandbox.page import add_page_routes
 from sandbox.params import Params, read_params
@@ -27,8 +30,8 @@ from sandbox.store import JSON, Clock, Store, system_clock
 
 logger = logging.getLogger(__name__)
 
-# Only ever accepted by this local emulator; real tokens come from TELEGRAM_BOT_TOKEN.
-DEFAULT_TOKEN = "1000000001:sandbox-local-token-not-a-secret"  # noqa: S105
+#: The bot id of the tokens `new_token()` makes (the sandbox bot's user id).
+SANDBOX_BOT_ID = 1000000001
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 MAX_UPLOAD = 50 * 1024 * 1024
 MAX_POLL_TIMEOUT = 50.0
@@ -38,6 +41,18 @@ CONFLICT = (
     "Conflict: terminated by other getUpdates request; make sure that only one bot "
     "instance is running"
 )
+
+
+def new_token(bot_id: int = SANDBOX_BOT_ID) -> str:
+    """A fresh random bot token (`<bot id>:<secret>`, like Telegram's) for one run."""
+    return f"{bot_id}:{secrets.token_urlsafe(27)}"
+
+
+def masked_token(token: str) -> str:
+    """The token as it may be printed: the bot id and the first (at most 4) characters of the
+    secret, never more than a quarter of it."""
+    bot_id, _, secret = token.partition(":")
+    return f"{bot_id}:{secret[: min(4, len(secret) // 4)]}…"
 
 
 @dataclass(frozen=True)
@@ -53,7 +68,7 @@ class ApiCall:
 class BotApiEmulator:
     def __init__(
         self,
-        token: str = DEFAULT_TOKEN,
+        token: str | None = None,
         host: str = "127.0.0.1",
         port: int = 8080,
         *,
@@ -64,6 +79,8 @@ class BotApiEmulator:
     ) -> None:
         if host not in LOOPBACK_HOSTS:
             raise ValueError(f"the sandbox listens on loopback only, not on {host!r}")
+        # A fresh random token unless one is given: no page on the web can guess it.
+        token = token or new_token()
         bot_id = token.split(":", 1)[0]
         if not bot_id.isdigit():
             raise ValueError("a bot token starts with the bot's numeric id and a colon")
@@ -103,7 +120,7 @@ class BotApiEmulator:
     # -- lifecycle --------------------------------------------------------------------
 
     async def start(self) -> None:
-        app = web.Application(client_max_size=MAX_UPLOAD)
+        app = web.Application(client_max_size=MAX_UPLOAD, middlewares=[self._guard])
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
         add_page_routes(app, self)
@@ -297,11 +314,25 @@ class BotApiEmulator:
 
     # -- HTTP -------------------------------------------------------------------------
 
+    @web.middleware
+    async def _guard(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """Refuse other hosts and other sites before anything is read (`sandbox.guard`)."""
+        refused = refusal(request, self.port)
+        if refused is not None:
+            # Never the path: Bot API paths carry the token.
+            logger.warning("Refused a request from another site or host (%s)", refused.status)
+            return refused
+        response: web.StreamResponse = await handler(request)
+        return response
+
+    def _token_ok(self, request: web.Request) -> bool:
+        return hmac.compare_digest(request.match_info["token"].encode(), self.token.encode())
+
     async def _handle_api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         params = Params({})
         try:
-            if request.match_info["token"] != self.token:
+            if not self._token_ok(request):
                 raise UNAUTHORIZED
             params = await read_params(request)
             result = await self._call(method.lower(), params)
@@ -368,7 +399,7 @@ class BotApiEmulator:
         return self.store.updates[:limit]
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
-        if request.match_info["token"] != self.token:
+        if not self._token_ok(request):
             return web.json_response(UNAUTHORIZED.payload(), status=401)
         parts = request.match_info["path"].split("/")
         stored = self.store.files.get(parts[1]) if len(parts) == 3 else None

@@ -16,6 +16,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 from sandbox.chat import PrivateChat
+from sandbox.guard import is_bot_api
 from sandbox.media import SAFE_IMAGE_TYPES, sniff_image_type
 from sandbox.methods import commands_for
 from sandbox.personas import PRESET_PLACES
@@ -62,23 +63,17 @@ class PageApi:
 
     @web.middleware
     async def guard(self, request: web.Request, handler: Any) -> web.StreamResponse:
-        """Page routes answer only this origin: no other site may drive a chat (CSRF)."""
-        if request.path.startswith(("/bot", "/file/bot")):
+        """Page routes take JSON only and answer with the page's security headers.
+
+        `sandbox.guard` (the emulator's outer middleware) has already refused other hosts
+        and other sites' requests.
+        """
+        if is_bot_api(request):
             response: web.StreamResponse = await handler(request)
             return response
-        allowed = {
-            f"127.0.0.1:{self.emulator.port}",
-            f"localhost:{self.emulator.port}",
-            f"[::1]:{self.emulator.port}",
-        }
-        if request.host not in allowed:
-            return web.json_response({"error": "unknown host"}, status=421)
-        if request.method == "POST":
-            origin = request.headers.get("Origin")
-            if origin is not None and origin.split("//", 1)[-1] not in allowed:
-                return web.json_response({"error": "cross-origin request"}, status=403)
-            if request.content_type != "application/json":
-                return web.json_response({"error": "JSON expected"}, status=415)
+        if request.method == "POST" and request.content_type != "application/json":
+            # A form on another site cannot send JSON without CORS: one more CSRF barrier.
+            return web.json_response({"error": "JSON expected"}, status=415)
         response = await handler(request)
         for key, value in SECURITY_HEADERS.items():
             response.headers.setdefault(key, value)

@@ -38,7 +38,7 @@ from nlu.process import (
     rasa_executable,
     trained_model_path,
 )
-from sandbox.emulator import DEFAULT_TOKEN, BotApiEmulator
+from sandbox.emulator import BotApiEmulator
 from sandbox.ptb import polling
 
 log = logging.getLogger("juntos.run")
@@ -144,7 +144,8 @@ def _announce_sandbox(console: Console, url: str) -> None:
 
 @contextlib.asynccontextmanager
 async def _emulator(port: int) -> AsyncIterator[BotApiEmulator]:
-    emulator = BotApiEmulator(token=DEFAULT_TOKEN, port=port)
+    # A fresh random token, handed to the bot in this process and never printed.
+    emulator = BotApiEmulator(port=port)
     try:
         await emulator.start()
     except OSError as error:

@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from nlu.process import free_port
+from nlu.process import RASA_LAUNCHER, free_port
 from sandbox import BotApiEmulator
 from tests.conftest import TEST_SECRET
 
@@ -31,6 +31,9 @@ START_SECONDS = 60.0
 STOP_SECONDS = 20.0
 RASA_READY_SECONDS = 600.0
 OPEN_LINE = re.compile(r"Open (http://127\.0\.0\.1:\d+/) in your browser")
+#: A Bot API token (`<bot id>:<secret>`) wherever it appears, e.g. in a request URL.
+TOKEN_LIKE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
+OLD_CONSTANT_TOKEN = "1000000001:sandbox-local-token-not-a-secret"
 
 
 # -- processes --------------------------------------------------------------------------------
@@ -77,6 +80,18 @@ def command_line(pid: int) -> str:
         return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
     except OSError:
         return ""
+
+
+def environment(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "environ").read_bytes().replace(b"\0", b"\n").decode()
+    except OSError:
+        return ""
+
+
+def rasa_processes(pids: set[int]) -> list[int]:
+    """The Rasa servers among `pids` (started through nlu/rasa_server.py)."""
+    return [p for p in pids if str(RASA_LAUNCHER) in command_line(p)]
 
 
 # -- the command ------------------------------------------------------------------------------
@@ -230,6 +245,8 @@ async def test_run_serves_the_sandbox_with_the_real_bot_and_stops_on_a_signal(
     async with httpx.AsyncClient(base_url=url, trust_env=False, timeout=10) as http:
         page = await http.get("/")
         assert page.status_code == 200 and "<html" in page.text
+        # Not the constant token of earlier versions: a page on the web cannot guess it.
+        assert (await http.get(f"/bot{OLD_CONSTANT_TOKEN}/getMe")).status_code == 401
         await say(http, 1001, "me quiero morir")
         crisis = await wait_for_bot_reply(http, 1001, "800 911 2000")
         assert "911 —" in crisis
@@ -245,7 +262,7 @@ async def test_run_serves_the_sandbox_with_the_real_bot_and_stops_on_a_signal(
     # Logs: events, never what was written, nor the bot token in a URL.
     assert "quiero morir" not in run.output
     assert "crisis signal" in run.output
-    assert "sandbox-local-token" not in run.output
+    assert not TOKEN_LIKE.search(run.output)
 
 
 async def test_a_busy_sandbox_port_is_explained(
@@ -302,8 +319,15 @@ async def test_ctrl_c_while_rasa_loads_stops_its_whole_process_group(
             await say(http, 1001, "me quiero morir")
             await wait_for_bot_reply(http, 1001, "800 911 2000")
         children = descendants(run.process.pid)
-        rasa = [p for p in children if "rasa run" in command_line(p)]
+        rasa = rasa_processes(children)
         assert rasa, f"no rasa child among {[command_line(p) for p in children]}"
+        # Rasa inherits none of our secrets, and its token is not in the process list.
+        for pid in rasa:
+            rasa_env = environment(pid)
+            assert "RASA_TELEMETRY_ENABLED=false" in rasa_env  # read while it runs
+            assert TEST_SECRET not in rasa_env
+            assert "JUNTOS_SECRET_KEY" not in rasa_env
+            assert "auth-token" not in command_line(pid)
 
         assert await run.stop(signal.SIGINT) == 0, run.output
     assert alive(children, set(rasa)) == []
@@ -334,7 +358,7 @@ async def test_free_text_is_understood_once_rasa_is_ready_and_sigterm_stops_all(
         results = await wait_for_bot_reply(http, 1001, "Apoyo psicológico")
         assert "Juárez (demo)" in results
     children = descendants(run.process.pid)
-    groups = {p for p in children if "rasa run" in command_line(p)}
+    groups = set(rasa_processes(children))
     assert groups
 
     assert await run.stop(signal.SIGTERM) == 0, run.output

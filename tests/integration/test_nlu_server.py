@@ -5,6 +5,7 @@ Uses the session-wide `rasa_server` fixture (tests/conftest.py): one server per 
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 from nlu.client import NluClient, Parse
 from nlu.process import (
     RASA_VENV,
+    ROOT,
     RasaServer,
     RasaUnavailableError,
     free_port,
@@ -28,6 +30,11 @@ pytestmark = [
         reason=".venv-rasa is absent (`make nlu-model` builds it; `make test` always does)",
     ),
 ]
+
+
+def process_file(pid: int, name: str) -> bytes:
+    """/proc/<pid>/<name> of a process of ours (cmdline, environ)."""
+    return (Path("/proc") / str(pid) / name).read_bytes()
 
 
 @pytest.fixture
@@ -113,6 +120,40 @@ async def test_the_api_refuses_requests_without_the_token(rasa_server: RasaServe
     assert wrong_token.status_code == 401
 
 
+async def test_no_chat_channel_is_served_only_the_api_behind_the_token(
+    rasa_server: RasaServer,
+) -> None:
+    message = {"sender": "someone", "message": "me quiero morir"}
+    async with httpx.AsyncClient(base_url=rasa_server.url, trust_env=False) as http:
+        rest_channel = await http.post("/webhooks/rest/webhook", json=message)
+        rest_channel_with_token = await http.post(
+            "/webhooks/rest/webhook", params={"token": rasa_server.token}, json=message
+        )
+        any_channel = await http.get("/webhooks/rest")
+        without_token = await http.post("/model/parse", json={"text": "hola"})
+        with_token = await http.post(
+            "/model/parse", params={"token": rasa_server.token}, json={"text": "hola"}
+        )
+    assert rest_channel.status_code == 404
+    assert rest_channel_with_token.status_code == 404
+    assert any_channel.status_code == 404
+    assert without_token.status_code == 401
+    assert with_token.status_code == 200
+    assert with_token.json()["intent"]["name"] == "saludo"
+
+
+def test_the_token_is_not_on_the_servers_command_line(rasa_server: RasaServer) -> None:
+    assert rasa_server.pid is not None
+    argv = process_file(rasa_server.pid, "cmdline").split(b"\0")
+    # The process that serves the port...
+    assert [b"--port", str(rasa_server.port).encode()] in [
+        argv[i : i + 2] for i in range(len(argv))
+    ]
+    # ...shows no token to other users of the computer (`ps`).
+    assert not any(rasa_server.token.encode() in arg for arg in argv)
+    assert not any(arg.startswith(b"--auth-token") for arg in argv)
+
+
 async def test_a_wrong_token_makes_the_client_answer_none(rasa_server: RasaServer) -> None:
     async with NluClient(rasa_server.url, "not-the-token", threshold=0.0) as client:
         assert await client.parse("hola") is None
@@ -125,14 +166,46 @@ def test_starting_on_a_busy_port_fails_clearly(rasa_server: RasaServer) -> None:
     assert other.pid is None
 
 
-async def test_a_stopped_server_leaves_no_process_and_frees_its_port() -> None:
-    # A generated token may start with "-": the command line must not read it as an option.
+async def test_rasa_gets_none_of_our_secrets_and_leaves_nothing_when_stopped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    secrets = {
+        "JUNTOS_SECRET_KEY": "parent-secret-key-0a1b2c",
+        "TELEGRAM_BOT_TOKEN": "123456:parent-bot-token-3d4e5f",
+        "RASA_TOKEN": "parent-rasa-token-6a7b8c",
+        "DATABASE_URL": "postgresql://juntos:parent-db-password-9d0e@127.0.0.1/juntos",
+        "TF_TOKEN_app_terraform_io": "parent-terraform-token-1f2a",
+        "HTTPS_PROXY": "http://parent-proxy.example:3128",
+    }
+    for name, value in secrets.items():
+        monkeypatch.setenv(name, value)
+    # A generated token may start with "-": the launcher must not read it as an option.
     server = RasaServer(trained_model_path(), port=free_port(), token="-starts-with-a-dash-42")
     async with server:
         pid = server.pid
         assert pid is not None
+        environ = dict(
+            entry.decode().split("=", 1)
+            for entry in process_file(pid, "environ").split(b"\0")
+            if entry
+        )
         async with NluClient(server.url, server.token, threshold=0.0) as client:
             assert await client.parse("hola") is not None
+        tmpdir = Path(environ["TMPDIR"])
+        # The model's CRF is unpacked into Rasa's own temporary folder, not the user's.
+        assert await asyncio.to_thread(lambda: list(tmpdir.glob("model*.crfsuite")))
+
+    for value in secrets.values():
+        assert value not in "\0".join(f"{k}={v}" for k, v in environ.items())
+    assert server.token not in "\0".join(environ.values())
+    assert set(secrets) & set(environ) == set()
+    # Its own HOME and temporary folder, not the user's.
+    assert environ["HOME"] != os.environ.get("HOME")
+    assert Path(environ["HOME"]).is_relative_to(ROOT / "var")
+    assert tmpdir.is_relative_to(ROOT / "var")
+    assert environ["RASA_TELEMETRY_ENABLED"] == "false"
+    # Stopped: no process, the port free, the temporary folder (model*.crfsuite) gone.
+    assert not await asyncio.to_thread(tmpdir.exists)
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
     with pytest.raises(ProcessLookupError):
