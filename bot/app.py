@@ -31,6 +31,8 @@ from bot.handlers import buttons, contact, crisis, errors, privacy, search, star
 from bot.handlers.common import chat_data, say, show_menu, translator
 from bot.messagelog import LoggingBot
 from bot.processor import PerChatUpdateProcessor
+from bot.staff import callbacks as staff_callbacks
+from bot.staff import handlers as staff
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,11 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "borrar": ("borrar", "delete"),
     "salir": ("salir", "exit"),
     "cancelar": ("cancelar", "cancel"),
+    # Staff (partner organisations); anyone else gets a kind explanation.
+    "referir": ("referir", "refer"),
+    "casos": ("casos", "cases"),
+    "caso": ("caso", "case"),
+    "seguimiento": ("seguimiento", "followup"),
 }
 
 
@@ -132,9 +139,33 @@ def register_handlers(app: JuntosApplication) -> None:
         "salir": privacy.quick_exit,
         "cancelar": start.cancel,
     }
+    in_staff_flow = staff.InStaffFlow(app.user_data)
+    # Before the member's /cancelar: it discards a referral or follow-up being written.
+    app.add_handler(
+        CommandHandler(
+            COMMANDS["cancelar"], staff.cancel_staff_flow, filters=private & in_staff_flow
+        )
+    )
+    handlers.update(
+        {
+            "referir": staff.start_referral,
+            "casos": staff.show_cases,
+            "caso": staff.show_case,
+            "seguimiento": staff.start_follow_up,
+        }
+    )
     for key, callback in handlers.items():
         app.add_handler(CommandHandler(COMMANDS[key], callback, filters=private))
+    # Staff buttons (sr:, sc:, rf:, ff:) before the member's, which answer anything else.
+    app.add_handler(CallbackQueryHandler(staff.press_staff_button, pattern=staff_callbacks.PATTERN))
     app.add_handler(CallbackQueryHandler(buttons.press_button))
+    # Text while a staff member writes a referral or follow-up goes to that flow.
+    app.add_handler(
+        MessageHandler(
+            private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND & in_staff_flow,
+            staff.flow_text,
+        )
+    )
     # Locations also arrive as edited messages (live location): the handler reads
     # update.effective_message.
     app.add_handler(MessageHandler(private & filters.LOCATION, search.receive_location))

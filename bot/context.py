@@ -11,6 +11,7 @@ from telegram.ext import CallbackContext, ExtBot
 
 from bot.i18n import Catalogs
 from bot.points import RecentPoints
+from bot.staff.cache import StaffCache
 from domain.ports import Clock, ConversationStates, Notifier, PlaceFinder, UnitOfWork
 from domain.services.retention import DEFAULT_RETENTION
 from nlu.client import Parse
@@ -42,6 +43,7 @@ class BotData:
     def __init__(self) -> None:
         self.services: Services | None = None
         self.points = RecentPoints()
+        self.staff = StaffCache()
 
 
 JuntosContext = CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], BotData]

@@ -7,6 +7,7 @@ compiled in memory so a fresh checkout still speaks both languages.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,7 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_skeleton, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -88,6 +89,10 @@ class Translator:
     def date(self, moment: datetime) -> str:
         """'27 de noviembre de 2026' / 'November 27, 2026'."""
         return format_date(moment, format="long", locale=self.locale)
+
+    def short_date(self, day: dt.date) -> str:
+        """'15 dic' / 'Dec 15' (this year's dates in lists and cards)."""
+        return format_skeleton("MMMd", day, locale=self.locale)
 
     def weekday(self, moment: datetime, tz: str) -> str:
         """'lunes' / 'Monday', in the place's own time zone."""

@@ -514,13 +514,6 @@ def quick_exit_line(t: Translator) -> str:
 # --- staff notices ----------------------------------------------------------------------------
 
 
-def staff_new_request(t: Translator, code: str, category: str) -> str:
-    _ = t.gettext
-    return _(
-        "New contact request {code}: {category}. The person agreed to be contacted through Juntos."
-    ).format(code=code, category=category)
-
-
 def staff_reminder(t: Translator, code: str, category: str, since: str) -> str:
     _ = t.gettext
     return _(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from domain.cases import Case, Referral, ReferralStatus
 from domain.errors import AccessDenied
@@ -13,6 +14,31 @@ Actor = StaffMember | Member
 
 def actor_name(actor: Actor) -> str:
     return actor.actor
+
+
+@dataclass(frozen=True)
+class CaseScope:
+    """Which cases a list shows: the same rule as `can_see_case`, as a query."""
+
+    #: Staff: cases their organisation opened, sent or received.
+    organization_id: str | None = None
+    #: Coordinators: cases of these municipalities.
+    municipality_codes: frozenset[str] = frozenset()
+    #: Admins: every case.
+    everything: bool = False
+
+
+def case_scope(actor: Actor) -> CaseScope:
+    """The cases `actor` may list; members and revoked staff list none through this."""
+    if isinstance(actor, Member) or not actor.active:
+        raise AccessDenied(actor_name(actor), "list", "cases")
+    if actor.role is Role.ADMIN:
+        return CaseScope(everything=True)
+    if actor.role is Role.COORDINATOR:
+        return CaseScope(municipality_codes=actor.municipality_codes)
+    if actor.role is Role.STAFF and actor.organization_id is not None:
+        return CaseScope(organization_id=actor.organization_id)
+    raise AccessDenied(actor_name(actor), "list", "cases")
 
 
 def can_see_case(actor: Actor, case: Case, referrals: Iterable[Referral]) -> bool:

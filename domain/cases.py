@@ -109,8 +109,15 @@ class Referral:
     service_id: str | None = None
     rejection_reason: RejectionReason | None = None
     status_changed_at: datetime | None = None
+    #: When the receiving organisation accepted it ("days to acceptance").
+    accepted_at: datetime | None = None
+    #: When the person was first reached ("days to first contact"): work started, a follow-up
+    #: was logged, or a message went through.
     first_contact_at: datetime | None = None
     closed_at: datetime | None = None
+    #: The sender saw signs of danger (or said so): shown first, everywhere.
+    urgent: bool = False
+    created_by: str = "system"
 
     @property
     def is_open(self) -> bool:
@@ -135,7 +142,11 @@ class Referral:
         self._move(target, at)
         if target is ReferralStatus.REJECTED:
             self.rejection_reason = reason
-        if target in (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS):
+        # Accepting is not contact: the person is first reached when work starts (or when a
+        # follow-up or a message says so). The two are separate indicators.
+        if target is ReferralStatus.ACCEPTED and self.accepted_at is None:
+            self.accepted_at = at
+        if target is ReferralStatus.IN_PROGRESS:
             self.record_contact(at)
 
     def accept(self, at: datetime) -> None:
@@ -160,6 +171,26 @@ class Referral:
         """First contact with the person (the 'days to first contact' indicator)."""
         if self.first_contact_at is None:
             self.first_contact_at = at
+
+
+#: A staff note on a case is at most this long (Telegram messages are 4,096).
+MAX_NOTE_CHARS = 1000
+
+
+@dataclass
+class Note:
+    """A staff member's note on a case (encrypted at rest; never shown to the member)."""
+
+    id: int | None
+    case_id: int
+    at: datetime
+    author: str
+    text: str
+    referral_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if len(self.text) > MAX_NOTE_CHARS:
+            raise InvalidValue("note", len(self.text), f"longer than {MAX_NOTE_CHARS} characters")
 
 
 class FollowUpStatus(StrEnum):
@@ -223,6 +254,18 @@ class Reminder:
     def cancel(self) -> None:
         if self.status is ReminderStatus.PENDING:
             self.status = ReminderStatus.CANCELLED
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """One line of a case list: the case, its referrals, and the next follow-up still to do."""
+
+    case: Case
+    referrals: tuple[Referral, ...]
+    next_due: date | None = None
+
+    def overdue_on(self, today: date) -> bool:
+        return self.next_due is not None and self.next_due < today
 
 
 @dataclass

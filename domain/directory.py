@@ -110,6 +110,9 @@ class Municipality:
     name: str
     state: str
     timezone: str
+    #: Its most populous place (None when unknown).
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 def confidential_location_ids(

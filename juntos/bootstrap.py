@@ -53,12 +53,13 @@ class AppResources:
         )
         catalogs = Catalogs(default=self.settings.juntos_default_locale)
         uow = self.database.uow
+        places = self._places or load_gazetteer()
         return Services(
             uow=uow,
             clock=self.clock,
-            places=self._places or load_gazetteer(),
+            places=places,
             nlu=self.nlu,
-            notifier=TelegramNotifier(bot, uow, catalogs),
+            notifier=TelegramNotifier(bot, uow, catalogs, places),
             catalogs=catalogs,
             states=self.persistence,
             state_retention=self.settings.state_retention,

@@ -6,8 +6,8 @@ import sys
 
 import typer
 
+from juntos.commands import audit, db, demo, directory, keys, place, staff
 from juntos.commands import bot as bot_command
-from juntos.commands import db, demo, directory, keys, place
 from juntos.commands import run as run_command
 from juntos.commands import sandbox as sandbox_command
 from juntos.settings import SettingsError
@@ -23,6 +23,8 @@ app.add_typer(db.app, name="db")
 app.add_typer(directory.app, name="directory")
 app.add_typer(demo.app, name="demo")
 app.add_typer(place.app, name="place")
+app.add_typer(staff.app, name="staff")
+app.add_typer(audit.app, name="audit")
 app.add_typer(keys.app, name="keys")
 app.add_typer(nlu_commands.app, name="nlu")
 app.command("sandbox")(sandbox_command.run)

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
+from sqlalchemy import event
 from sqlalchemy.orm import registry
 
-from domain.cases import AuditEntry, Case, FollowUp, Referral, Reminder
+from domain.cases import AuditEntry, Case, FollowUp, Note, Referral, Reminder
 from domain.directory import Address, Location, Organization, Phone, Service, ServiceAtLocation
-from domain.people import Member, StaffMember
+from domain.people import Invite, Member, StaffMember
 from domain.schedule import Schedule
 from storage import tables
+from storage.repositories.people import chat_hash
 
 mapper_registry = registry(metadata=tables.metadata)
+
+
+def _sync_chat_hash(target: object, value: int | None, _old: object, _initiator: object) -> None:
+    setattr(target, "_chat_hash", None if value is None else chat_hash(value))  # noqa: B010
+
+
 _started = False
 
 
@@ -35,8 +45,13 @@ def start_mappers() -> None:
         properties={"_chat_hash": tables.staff_members.c.chat_hash},
     )
     m(Member, tables.members, properties={"_chat_hash": tables.members.c.chat_hash})
+    # The keyed hash follows the chat id it is computed from (set, changed or cleared).
+    for entity in (StaffMember, Member):
+        event.listen(cast(Any, entity).chat_id, "set", _sync_chat_hash)
     m(Case, tables.cases)
     m(Referral, tables.referrals)
     m(FollowUp, tables.follow_ups)
+    m(Note, tables.notes)
+    m(Invite, tables.invites)
     m(Reminder, tables.reminders)
     m(AuditEntry, tables.audit_entries)

@@ -49,6 +49,11 @@ KEYED_HASHES: dict[str, dict[str, HashRule]] = {
     "staff_members": {"chat_hash": _chat},
     "bot_state": {"key_hash": _state},
 }
+#: Hashes that need no key: invitation codes carry 120 random bits (sha256 alone suffices).
+UNKEYED_HASHES = frozenset({("invites", "code_hash")})
+#: Short-lived rows keyed by a hash that cannot be recomputed (no chat id is kept): deleted
+#: by a rotation. Wrong invite codes only count for an hour.
+FORGOTTEN_ON_ROTATION = frozenset({("invite_failures", "chat_hash")})
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,9 @@ async def rotate_keys(
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     report = RotationReport()
+    async with engine.begin() as conn:
+        for name, _column in sorted(FORGOTTEN_ON_ROTATION):
+            await conn.execute(metadata.tables[name].delete())
     for target in targets():
         report.by_table[target.name] = 0
         cursor: tuple[Any, ...] | None = None

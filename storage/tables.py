@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     Time,
+    false,
 )
 
 from domain.cases import Gender, ReferralStatus, RejectionReason, ReminderKind, ReminderStatus
@@ -212,9 +213,38 @@ staff_members = Table(
     Column("chat_id", EncryptedInt),
     Column("chat_hash", String(64), unique=True),
     Column("active", Boolean, nullable=False, default=True),
+    Column("locale", String(10), nullable=False, default="es_MX", server_default="es_MX"),
+    Column("linked_at", UTCDateTime),
+    Column("revoked_at", UTCDateTime),
     # Ids are never reused (SQLite would reuse the highest after a delete): audit rows name
     # people by id, and must never point at someone new (migration 0005).
     sqlite_autoincrement=True,
+)
+
+invites = Table(
+    "invites",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # Only the hash of the one-time code is kept.
+    Column("code_hash", String(64), nullable=False, unique=True),
+    Column("role", EnumText(Role, 20), nullable=False),
+    Column("organization_id", String(UUID_LEN), ForeignKey("organizations.id"), nullable=False),
+    Column("municipality_codes", CodeSet, nullable=False, default=frozenset()),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("created_by", String(40), nullable=False),
+    Column("used_at", UTCDateTime),
+    Column("staff_id", Integer, ForeignKey("staff_members.id")),
+)
+
+# Wrong invite codes by chat (keyed hash), to refuse guessing: kept an hour, then purged.
+invite_failures = Table(
+    "invite_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("chat_hash", String(64), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_invite_failures_chat_hash_at", "chat_hash", "at"),
 )
 
 members = Table(
@@ -267,8 +297,11 @@ referrals = Table(
     Column("rejection_reason", EnumText(RejectionReason)),
     Column("created_at", UTCDateTime, nullable=False),
     Column("status_changed_at", UTCDateTime),
+    Column("accepted_at", UTCDateTime),
     Column("first_contact_at", UTCDateTime),
     Column("closed_at", UTCDateTime),
+    Column("urgent", Boolean, nullable=False, default=False, server_default=false()),
+    Column("created_by", String(40), nullable=False, default="system", server_default="system"),
 )
 
 follow_ups = Table(
@@ -280,6 +313,17 @@ follow_ups = Table(
     Column("done_at", UTCDateTime),
     Column("note", EncryptedText, nullable=False),
     Column("created_by", String(40), nullable=False),
+)
+
+notes = Table(
+    "notes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False, index=True),
+    Column("referral_id", Integer, ForeignKey("referrals.id")),
+    Column("at", UTCDateTime, nullable=False),
+    Column("author", String(80), nullable=False),
+    Column("text", EncryptedText, nullable=False),
 )
 
 reminders = Table(

@@ -12,6 +12,7 @@ from domain.ports import (
     CaseRepository,
     DirectoryRepository,
     FollowUpRepository,
+    NoteRepository,
     PeopleRepository,
     ReferralRepository,
     ReminderRepository,
@@ -20,6 +21,7 @@ from storage.repositories.audit import SqlAuditLog
 from storage.repositories.cases import (
     SqlCaseRepository,
     SqlFollowUpRepository,
+    SqlNoteRepository,
     SqlReferralRepository,
     SqlReminderRepository,
 )
@@ -33,6 +35,7 @@ class SqlUnitOfWork:
     cases: CaseRepository
     referrals: ReferralRepository
     follow_ups: FollowUpRepository
+    notes: NoteRepository
     reminders: ReminderRepository
     people: PeopleRepository
     audit: AuditLog
@@ -56,6 +59,7 @@ class SqlUnitOfWork:
         self.cases = SqlCaseRepository(session)
         self.referrals = SqlReferralRepository(session)
         self.follow_ups = SqlFollowUpRepository(session)
+        self.notes = SqlNoteRepository(session)
         self.reminders = SqlReminderRepository(session)
         self.people = SqlPeopleRepository(session)
         self.audit = SqlAuditLog(session)

@@ -5,30 +5,34 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Self
 
+from domain.access import CaseScope
 from domain.cases import (
     AuditEntry,
     Case,
+    CaseSummary,
     FollowUp,
+    Note,
     Referral,
     Reminder,
     ReminderStatus,
     format_case_code,
     parse_case_code,
 )
-from domain.directory import Directory, Service, confidential_location_ids
+from domain.directory import Directory, Organization, Service, confidential_location_ids
 from domain.errors import InvalidValue
 from domain.geo import haversine_km
 from domain.nearby import ConfidentialOffer, NearbyQuery, ServicePoint
-from domain.people import Member, StaffMember
+from domain.people import Invite, Member, Role, StaffMember
 from domain.ports import (
     AuditLog,
     CaseRepository,
     DirectoryRepository,
     FollowUpRepository,
+    NoteRepository,
     PeopleRepository,
     ReferralRepository,
     ReminderRepository,
@@ -53,8 +57,13 @@ class FakeNotifier:
     reminders: list[Reminder] = field(default_factory=list)
     fail_reminders: bool = False
 
+    answered: list[tuple[Referral, Case]] = field(default_factory=list)
+
     async def referral_requested(self, referral: Referral, case: Case) -> None:
         self.requested.append((referral, case))
+
+    async def referral_answered(self, referral: Referral, case: Case) -> None:
+        self.answered.append((copy.copy(referral), case))
 
     async def reminder_due(
         self, reminder: Reminder, referral: Referral | None, case: Case | None
@@ -77,6 +86,9 @@ class _Store:
         self.staff: dict[int, StaffMember] = {}
         self.members: dict[int, Member] = {}
         self.audit: list[AuditEntry] = []
+        self.notes: dict[int, Note] = {}
+        self.invites: dict[int, Invite] = {}
+        self.wrong_codes: list[tuple[int, datetime]] = []
 
 
 class _Ids:
@@ -108,6 +120,35 @@ class FakeDirectory:
         return next(
             (o.name for o in self.store.directory.organizations if o.id == organization_id), None
         )
+
+    async def get_organization(self, organization_id: str) -> Organization | None:
+        return next(
+            (o for o in self.store.directory.organizations if o.id == organization_id), None
+        )
+
+    async def services_of(self, organization_id: str) -> list[Service]:
+        return sorted(
+            (s for s in self.store.directory.services if s.organization_id == organization_id),
+            key=lambda s: (s.name, s.id),
+        )
+
+    async def organization_municipalities(self, organization_id: str) -> list[str]:
+        d = self.store.directory
+        services = {s.id for s in d.services if s.organization_id == organization_id}
+        at = {x.location_id for x in d.services_at_location if x.service_id in services}
+        return sorted(
+            {
+                x.municipality_code
+                for x in d.locations
+                if x.municipality_code and (x.organization_id == organization_id or x.id in at)
+            }
+        )
+
+    async def find_organizations(self, name: str, limit: int = 8) -> list[Organization]:
+        wanted = name.casefold().strip()
+        return [o for o in self.store.directory.organizations if wanted in o.name.casefold()][
+            :limit
+        ]
 
     async def count_services(self) -> int:
         return len(self.store.directory.services)
@@ -202,6 +243,48 @@ class FakeCases:
     async def for_member(self, member_id: int) -> list[Case]:
         return [c for c in self.store.cases.values() if c.member_id == member_id]
 
+    async def summaries(
+        self, scope: CaseScope, today: date, offset: int, limit: int, *, open_only: bool = True
+    ) -> tuple[list[CaseSummary], int]:
+        found = []
+        for case in self.store.cases.values():
+            referrals = tuple(r for r in self.store.referrals.values() if r.case_id == case.id)
+            org = scope.organization_id
+            visible = (
+                scope.everything
+                or case.municipality_code in scope.municipality_codes
+                or (
+                    org is not None
+                    and (
+                        case.organization_id == org
+                        or any(
+                            org in (r.to_organization_id, r.from_organization_id) for r in referrals
+                        )
+                    )
+                )
+            )
+            if not visible or (open_only and not any(r.is_open for r in referrals)):
+                continue
+            ids = {r.id for r in referrals}
+            dues = [
+                f.due_date
+                for f in self.store.follow_ups.values()
+                if f.referral_id in ids and f.done_at is None
+            ]
+            found.append(CaseSummary(case, referrals, min(dues) if dues else None))
+
+        def order(s: CaseSummary) -> tuple[int, int, date, int]:
+            urgent = any(r.urgent and r.is_open for r in s.referrals)
+            return (
+                0 if s.overdue_on(today) else 1,
+                0 if urgent else 1,
+                s.next_due or date.max,
+                -(s.case.id or 0),
+            )
+
+        found.sort(key=order)
+        return found[offset : offset + limit], len(found)
+
 
 class FakeReferrals:
     def __init__(self, store: _Store) -> None:
@@ -233,6 +316,19 @@ class FakeFollowUps:
 
     async def for_referral(self, referral_id: int) -> list[FollowUp]:
         return [f for f in self.store.follow_ups.values() if f.referral_id == referral_id]
+
+
+class FakeNotes:
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+
+    async def add(self, note: Note) -> Note:
+        note.id = _Ids(self.store.notes).next()  # type: ignore[arg-type]
+        self.store.notes[note.id] = note
+        return note
+
+    async def for_case(self, case_id: int) -> list[Note]:
+        return [n for n in self.store.notes.values() if n.case_id == case_id]
 
 
 class FakeReminders:
@@ -280,6 +376,37 @@ class FakePeople:
     async def staff_of(self, organization_id: str) -> list[StaffMember]:
         return [s for s in self.store.staff.values() if s.organization_id == organization_id]
 
+    async def staff_by_chat(self, chat_id: int) -> StaffMember | None:
+        return next((s for s in self.store.staff.values() if s.chat_id == chat_id), None)
+
+    async def all_staff(self, organization_id: str | None = None) -> list[StaffMember]:
+        return [
+            s
+            for s in self.store.staff.values()
+            if organization_id is None or s.organization_id == organization_id
+        ]
+
+    async def coordinators_of(self, municipality_code: str) -> list[StaffMember]:
+        return [
+            s
+            for s in self.store.staff.values()
+            if s.active and s.role is Role.COORDINATOR and municipality_code in s.municipality_codes
+        ]
+
+    async def add_invite(self, invite: Invite) -> Invite:
+        invite.id = _Ids(self.store.invites).next()  # type: ignore[arg-type]
+        self.store.invites[invite.id] = invite
+        return invite
+
+    async def invite_by_hash(self, code_hash: str) -> Invite | None:
+        return next((i for i in self.store.invites.values() if i.code_hash == code_hash), None)
+
+    async def wrong_codes_since(self, chat_id: int, since: datetime) -> int:
+        return sum(1 for chat, at in self.store.wrong_codes if chat == chat_id and at >= since)
+
+    async def record_wrong_code(self, chat_id: int, at: datetime) -> None:
+        self.store.wrong_codes.append((chat_id, at))
+
     async def add_member(self, member: Member) -> Member:
         member.id = _Ids(self.store.members).next()  # type: ignore[arg-type]
         self.store.members[member.id] = member
@@ -305,6 +432,9 @@ class FakeAudit:
     async def for_subject(self, subject: str) -> Sequence[AuditEntry]:
         return [e for e in self.store.audit if e.subject == subject]
 
+    async def latest(self, limit: int, subject: str | None = None) -> Sequence[AuditEntry]:
+        return [e for e in self.store.audit if subject is None or e.subject == subject][-limit:]
+
 
 class FakeUnitOfWork:
     """Commits are counted; a transaction that is not committed is rolled back (snapshot)."""
@@ -313,6 +443,7 @@ class FakeUnitOfWork:
     cases: CaseRepository
     referrals: ReferralRepository
     follow_ups: FollowUpRepository
+    notes: NoteRepository
     reminders: ReminderRepository
     people: PeopleRepository
     audit: AuditLog
@@ -328,6 +459,7 @@ class FakeUnitOfWork:
         self.cases = FakeCases(self.store)
         self.referrals = FakeReferrals(self.store)
         self.follow_ups = FakeFollowUps(self.store)
+        self.notes = FakeNotes(self.store)
         self.reminders = FakeReminders(self.store)
         self.people = FakePeople(self.store)
         self.audit = FakeAudit(self.store)

@@ -10,6 +10,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot import keyboards, texts
 from bot.context import JuntosContext
 from bot.handlers.common import say, translator
+from bot.staff import handlers as staff
 from domain.crisis import CrisisSignal, detect_crisis, lines_for
 from domain.emergency import DangerKind
 
@@ -41,6 +42,8 @@ async def screen_for_crisis(update: Update, context: JuntosContext) -> None:
     log.info(
         "crisis signal: kinds=%s uncertain=%s", ",".join(sorted(signal.kinds)), signal.uncertain
     )
+    if await staff.crisis_for_staff(update, context, signal):
+        return  # staff describing someone else's danger: one line, and their flow goes on
     await send_crisis_reply(update, context, signal)
     if not signal.uncertain:
         raise ApplicationHandlerStop

@@ -7,11 +7,18 @@ from telegram import Update
 from bot import keyboards, texts
 from bot.context import JuntosContext, services_of
 from bot.handlers.common import say, show_menu, translator, user_data
+from bot.staff import handlers as staff
 from bot.state import LOCALE_KEY, Flow, save_flow
 
 
 async def start(update: Update, context: JuntosContext) -> None:
-    """Welcome the member, say one line about privacy, and show the menu."""
+    """Welcome the member, say one line about privacy, and show the menu.
+
+    `/start <code>` comes from an invitation link: it links a staff account instead.
+    """
+    if context.args:
+        await staff.join_with_code(update, context, context.args[0])
+        return
     save_flow(user_data(context), Flow())
     t = translator(update, context)
     await say(update, texts.welcome(t))

@@ -12,6 +12,7 @@ from bot.context import JuntosContext, services_of
 from bot.handlers import contact, privacy, search, start
 from bot.handlers.common import say, show_menu, translator, user_data
 from bot.handlers.crisis import UNSPECIFIED_DANGER, send_crisis_reply
+from bot.staff import handlers as staff
 from bot.state import Purpose, Step, load_flow, save_flow
 from domain.taxonomy import parse_category
 from nlu.client import Parse
@@ -95,7 +96,11 @@ async def _route_intent(update: Update, context: JuntosContext, parse: Parse, te
             await start.ask_language(update, context)
     elif intent == "borrar_datos":
         await privacy.ask_delete(update, context)
-    elif intent == "consultar_caso":
+    elif intent in staff.STAFF_INTENTS and await staff.handle_staff_intent(
+        update, context, parse, text
+    ):
+        return
+    elif intent == "consultar_caso":  # a member asking about their own request
         await contact.show_status(update, context)
     elif intent == "saludo":
         await show_menu(update, t, texts.greeting(t))

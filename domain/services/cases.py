@@ -259,3 +259,10 @@ async def complete_follow_up(
         )
         await uow.commit()
     return follow_up
+
+
+async def audit_trail(uow: UnitOfWork, limit: int, subject: str | None = None) -> list[AuditEntry]:
+    """The newest audit entries (of one case when `subject` is given), oldest first: for the
+    operator's `juntos audit show`."""
+    async with uow:
+        return list(await uow.audit.latest(limit, subject))

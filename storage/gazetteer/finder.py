@@ -450,4 +450,6 @@ def _municipality(record: MunicipalityRecord) -> Municipality:
         name=record.name,
         state=record.state.name,
         timezone=record.timezone,
+        latitude=record.latitude,
+        longitude=record.longitude,
     )

@@ -25,3 +25,9 @@ class SqlAuditLog:
             .order_by(audit_entries.c.id)
         )
         return list(rows)
+
+    async def latest(self, limit: int, subject: str | None = None) -> Sequence[AuditEntry]:
+        stmt = select(AuditEntry).order_by(audit_entries.c.id.desc()).limit(limit)
+        if subject is not None:
+            stmt = stmt.where(audit_entries.c.subject == subject)
+        return list(reversed(list(await self.session.scalars(stmt))))

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections import defaultdict
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.access import CaseScope
 from domain.cases import (
+    OPEN_STATUSES,
     Case,
+    CaseSummary,
     FollowUp,
+    Note,
     Referral,
     Reminder,
     ReminderStatus,
@@ -17,7 +22,7 @@ from domain.cases import (
     parse_case_code,
 )
 from domain.errors import InvalidValue
-from storage.tables import cases, follow_ups, referrals, reminders
+from storage.tables import cases, follow_ups, notes, referrals, reminders
 
 
 class SqlCaseRepository:
@@ -46,6 +51,96 @@ class SqlCaseRepository:
     async def for_member(self, member_id: int) -> list[Case]:
         rows = await self.session.scalars(
             select(Case).where(cases.c.member_id == member_id).order_by(cases.c.id)
+        )
+        return list(rows)
+
+    async def summaries(
+        self, scope: CaseScope, today: date, offset: int, limit: int, *, open_only: bool = True
+    ) -> tuple[list[CaseSummary], int]:
+        r, f = referrals, follow_ups
+        where: list[ColumnElement[bool]] = [_in_scope(scope)]
+        if open_only:
+            where.append(
+                exists(
+                    select(r.c.id).where(r.c.case_id == cases.c.id, r.c.status.in_(OPEN_STATUSES))
+                )
+            )
+        next_due = (
+            select(func.min(f.c.due_date))
+            .join(r, r.c.id == f.c.referral_id)
+            .where(r.c.case_id == cases.c.id, f.c.done_at.is_(None))
+            .scalar_subquery()
+        )
+        urgent = exists(
+            select(r.c.id).where(
+                r.c.case_id == cases.c.id, r.c.urgent.is_(True), r.c.status.in_(OPEN_STATUSES)
+            )
+        )
+        total = await self.session.scalar(
+            select(func.count()).select_from(select(cases.c.id).where(*where).subquery())
+        )
+        rows = (
+            await self.session.execute(
+                select(Case, next_due.label("next_due"))
+                .where(*where)
+                .order_by(
+                    case((next_due < today, 0), else_=1),  # overdue first
+                    case((urgent, 0), else_=1),
+                    next_due.asc().nulls_last(),
+                    cases.c.id.desc(),
+                )
+                .offset(offset)
+                .limit(limit)
+            )
+        ).all()
+        ids = [row[0].id for row in rows]
+        by_case: dict[int, list[Referral]] = defaultdict(list)
+        if ids:
+            for referral in await self.session.scalars(
+                select(Referral).where(r.c.case_id.in_(ids)).order_by(r.c.id)
+            ):
+                by_case[referral.case_id].append(referral)
+        return (
+            [CaseSummary(row[0], tuple(by_case[row[0].id]), row[1]) for row in rows],
+            int(total or 0),
+        )
+
+
+def _in_scope(scope: CaseScope) -> ColumnElement[bool]:
+    """The access rule of domain/access.py, as SQL (a test checks they agree)."""
+    if scope.everything:
+        return true()
+    if scope.municipality_codes:
+        return cases.c.municipality_code.in_(sorted(scope.municipality_codes))
+    if scope.organization_id is not None:
+        org = scope.organization_id
+        r = referrals
+        return or_(
+            cases.c.organization_id == org,
+            exists(
+                select(r.c.id).where(
+                    and_(
+                        r.c.case_id == cases.c.id,
+                        or_(r.c.to_organization_id == org, r.c.from_organization_id == org),
+                    )
+                )
+            ),
+        )
+    return cases.c.id.is_(None)  # nothing
+
+
+class SqlNoteRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, note: Note) -> Note:
+        self.session.add(note)
+        await self.session.flush()
+        return note
+
+    async def for_case(self, case_id: int) -> list[Note]:
+        rows = await self.session.scalars(
+            select(Note).where(notes.c.case_id == case_id).order_by(notes.c.at, notes.c.id)
         )
         return list(rows)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from typing import Any, TypeVar
 
+from rapidfuzz import fuzz, process
 from sqlalchemy import Table, delete, func, select, union
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -220,6 +222,51 @@ class SqlDirectoryRepository:
         )
         return name
 
+    async def get_organization(self, organization_id: str) -> Organization | None:
+        return await self.session.get(Organization, organization_id)
+
+    async def services_of(self, organization_id: str) -> list[Service]:
+        rows = await self.session.scalars(
+            select(Service)
+            .where(tables.services.c.organization_id == organization_id)
+            .order_by(tables.services.c.name, tables.services.c.id)
+        )
+        return list(rows)
+
+    async def organization_municipalities(self, organization_id: str) -> list[str]:
+        loc, sal, svc = tables.locations, tables.services_at_location, tables.services
+        own = select(loc.c.municipality_code).where(loc.c.organization_id == organization_id)
+        served = (
+            select(loc.c.municipality_code)
+            .join(sal, sal.c.location_id == loc.c.id)
+            .join(svc, svc.c.id == sal.c.service_id)
+            .where(svc.c.organization_id == organization_id)
+        )
+        rows = await self.session.execute(union(own, served))
+        return sorted({r[0] for r in rows if r[0]})
+
+    async def find_organizations(self, name: str, limit: int = 8) -> list[Organization]:
+        """By folded name: an exact match alone; else every name containing all the words;
+        else the closest names (rapidfuzz), best first."""
+        wanted = fold_name(name)
+        if not wanted:
+            return []
+        everyone = list(
+            await self.session.scalars(select(Organization).order_by(tables.organizations.c.name))
+        )
+        folded = [(fold_name(o.name), o) for o in everyone]
+        exact = [o for f, o in folded if f == wanted or f.removesuffix(" demo") == wanted]
+        if exact:
+            return exact[:limit]
+        words = wanted.split()
+        containing = [o for f, o in folded if all(w in f.split() or w in f for w in words)]
+        if containing:
+            return containing[:limit]
+        ranked = process.extract(
+            wanted, [f for f, _o in folded], scorer=fuzz.WRatio, limit=limit, score_cutoff=75
+        )
+        return [folded[index][1] for _match, _score, index in ranked]
+
     async def count_services(self) -> int:
         return int(
             await self.session.scalar(select(func.count()).select_from(tables.services)) or 0
@@ -386,3 +433,11 @@ def _most_specific(
 
 
 __all__ = ["ANY_CATEGORY", "Point", "SqlDirectoryRepository"]
+
+
+def fold_name(name: str) -> str:
+    """Lower case, no accents, no punctuation: "Centro Comunitario (demo)" -> "centro
+    comunitario demo"."""
+    text = unicodedata.normalize("NFKD", name.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join("".join(c if c.isalnum() else " " for c in text).split())

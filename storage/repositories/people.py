@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.people import Member, StaffMember
+from domain.people import Invite, Member, Role, StaffMember
 from storage import crypto
-from storage.tables import members, staff_members
+from storage.tables import invite_failures, invites, members, staff_members
+
+#: Wrong invite codes older than this are deleted (the lock window is one hour).
+FAILURE_MEMORY = timedelta(days=1)
 
 
 def chat_hash(chat_id: int, keyring: crypto.Keyring | None = None) -> str:
@@ -20,17 +25,11 @@ def chat_hashes(chat_id: int) -> list[str]:
     return crypto.current().keyed_hashes(crypto.HashPurpose.CHAT, f"chat:{int(chat_id)}")
 
 
-def _store_hash(entity: StaffMember | Member, chat_id: int | None) -> None:
-    # The keyed hash is mapped on the row only (storage.mapping), not on the domain class.
-    setattr(entity, "_chat_hash", None if chat_id is None else chat_hash(chat_id))  # noqa: B010
-
-
 class SqlPeopleRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     async def add_staff(self, staff: StaffMember) -> StaffMember:
-        _store_hash(staff, staff.chat_id)
         self.session.add(staff)
         await self.session.flush()
         return staff
@@ -44,6 +43,51 @@ class SqlPeopleRepository:
         )
         return found
 
+    async def all_staff(self, organization_id: str | None = None) -> list[StaffMember]:
+        stmt = select(StaffMember).order_by(staff_members.c.id)
+        if organization_id is not None:
+            stmt = stmt.where(staff_members.c.organization_id == organization_id)
+        return list(await self.session.scalars(stmt))
+
+    async def coordinators_of(self, municipality_code: str) -> list[StaffMember]:
+        rows = await self.session.scalars(
+            select(StaffMember)
+            .where(
+                staff_members.c.role == Role.COORDINATOR,
+                staff_members.c.active.is_(True),
+            )
+            .order_by(staff_members.c.id)
+        )
+        return [s for s in rows if municipality_code in s.municipality_codes]
+
+    async def add_invite(self, invite: Invite) -> Invite:
+        self.session.add(invite)
+        await self.session.flush()
+        return invite
+
+    async def invite_by_hash(self, code_hash: str) -> Invite | None:
+        found: Invite | None = await self.session.scalar(
+            select(Invite).where(invites.c.code_hash == code_hash)
+        )
+        return found
+
+    async def wrong_codes_since(self, chat_id: int, since: datetime) -> int:
+        count = await self.session.scalar(
+            select(func.count())
+            .select_from(invite_failures)
+            .where(invite_failures.c.chat_hash == chat_hash(chat_id), invite_failures.c.at >= since)
+        )
+        return int(count or 0)
+
+    async def record_wrong_code(self, chat_id: int, at: datetime) -> None:
+        # Older failures no longer count: forget them (of every chat) as new ones arrive.
+        await self.session.execute(
+            delete(invite_failures).where(invite_failures.c.at < at - FAILURE_MEMORY)
+        )
+        await self.session.execute(
+            invite_failures.insert().values(chat_hash=chat_hash(chat_id), at=at)
+        )
+
     async def staff_of(self, organization_id: str) -> list[StaffMember]:
         rows = await self.session.scalars(
             select(StaffMember)
@@ -53,7 +97,6 @@ class SqlPeopleRepository:
         return list(rows)
 
     async def add_member(self, member: Member) -> Member:
-        _store_hash(member, member.chat_id)
         self.session.add(member)
         await self.session.flush()
         return member

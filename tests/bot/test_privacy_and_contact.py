@@ -222,10 +222,10 @@ async def test_staff_hear_of_a_request_and_are_reminded_when_nobody_answers(
         await db.close()
     await press(chat, "y:consent:1")
     [notice] = await staff_chat.wait_for_bot_messages(count=1, timeout=10)
-    assert notice.text is not None and notice.text.startswith(
-        "Nueva solicitud de contacto CASO-0001"
-    )
+    assert notice.text is not None and notice.text.startswith("Nueva referencia CASO-0001")
+    assert "pidió por Juntos que la contacten" in notice.text
     assert "Refugio" in notice.text
+    assert notice.button_texts[:2] == ["Aceptar", "Rechazar"]
 
     bot.clock.advance(timedelta(hours=49))
     [job] = bot.application.job_queue.get_jobs_by_name("reminders")

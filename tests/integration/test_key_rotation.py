@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import Text, select, type_coerce
 
-from domain.cases import Case, FollowUp, Referral, ReferralStatus
+from domain.cases import Case, FollowUp, Note, Referral, ReferralStatus
 from domain.directory import Directory
 from domain.people import Member, Role, StaffMember
 from domain.taxonomy import Category
@@ -16,7 +16,9 @@ from storage import crypto
 from storage.persistence import SqlPersistence
 from storage.repositories.people import SqlPeopleRepository
 from storage.rotation import (
+    FORGOTTEN_ON_ROTATION,
     KEYED_HASHES,
+    UNKEYED_HASHES,
     RotationError,
     count_rows,
     rotate_keys,
@@ -93,6 +95,9 @@ async def populate(database: Database) -> dict[int, str]:
                     note=f"Nota de seguimiento {chat_id}",
                 )
             )
+            await uow.notes.add(
+                Note(None, case.id, NOW, "staff:1", f"Nota del caso {chat_id}", referral.id)
+            )
             codes[chat_id] = case.code
         await uow.commit()
     persistence = SqlPersistence(url_of(database))
@@ -155,6 +160,7 @@ async def test_rotation_moves_every_value_and_hash_to_the_new_key(database: Data
         "members": 7,
         "cases": 7,
         "follow_ups": 7,
+        "notes": 7,
         "bot_state": 15,
     }
     keyring = crypto.configure([NEW, OLD])
@@ -172,7 +178,7 @@ async def test_rotation_moves_every_value_and_hash_to_the_new_key(database: Data
     assert await verify_primary(database.engine, keyring) == []
     # Nothing reads with the old key any more; everything with the new one alone.
     tokens = await raw_tokens(database)
-    assert len(tokens) == 2 + 1 + 7 + 7 + 7 + 15
+    assert len(tokens) == 2 + 1 + 7 + 7 + 7 + 7 + 15  # ... + notes
     assert not any(crypto.Keyring([OLD]).is_primary(t) for t in tokens)
     crypto.configure([NEW])
     await assert_everyone_is_found(database, codes)
@@ -273,4 +279,5 @@ def test_the_rotation_covers_every_encrypted_column_and_every_keyed_hash() -> No
         for column in table.columns
         if column.name.endswith("_hash")
     }
-    assert hashed == {(t, c) for t, rules in KEYED_HASHES.items() for c in rules}
+    keyed = {(t, c) for t, rules in KEYED_HASHES.items() for c in rules}
+    assert hashed == keyed | UNKEYED_HASHES | FORGOTTEN_ON_ROTATION

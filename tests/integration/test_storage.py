@@ -122,6 +122,7 @@ async def test_cases_referrals_and_times_round_trip(database: Database) -> None:
         assert loaded.created_at == NOW and loaded.created_at.tzinfo is not None
         referrals = await uow.referrals.for_case(loaded.id)
         assert [r.status for r in referrals] == [ReferralStatus.ACCEPTED]
-        assert referrals[0].first_contact_at == NOW
+        assert referrals[0].accepted_at == NOW
+        assert referrals[0].first_contact_at is None
         audit = await uow.audit.for_subject("CASO-0001")
         assert [e.action for e in audit] == ["case.open"]

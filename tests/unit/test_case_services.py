@@ -104,7 +104,8 @@ async def test_accepting_a_referral_cancels_its_reminder_and_is_audited(uow, clo
     clock.advance(timedelta(hours=5))
     moved = await move_referral(referral.id, ReferralStatus.ACCEPTED, RECEIVER_STAFF, uow, clock)
     assert moved.status is ReferralStatus.ACCEPTED
-    assert moved.first_contact_at == clock.now()
+    assert moved.accepted_at == clock.now()
+    assert moved.first_contact_at is None
     assert [r.status for r in uow.store.reminders.values()] == [ReminderStatus.CANCELLED]
     actions = [(e.actor, e.action, e.detail.get("after")) for e in uow.store.audit]
     assert ("staff:2", "referral.status", "accepted") in actions

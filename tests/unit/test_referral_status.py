@@ -85,11 +85,14 @@ def test_only_a_rejection_takes_a_reason() -> None:
     assert referral.status is ReferralStatus.REQUESTED
 
 
-def test_accepting_records_the_first_contact_once() -> None:
+def test_acceptance_and_first_contact_are_recorded_apart() -> None:
     referral = referral_in(ReferralStatus.REQUESTED)
     referral.accept(T0)
+    assert (referral.accepted_at, referral.first_contact_at) == (T0, None)
     referral.start(T1)
-    assert referral.first_contact_at == T0
+    assert (referral.accepted_at, referral.first_contact_at) == (T0, T1)
+    referral.record_contact(T1 + (T1 - T0))
+    assert referral.first_contact_at == T1, "the first contact is recorded once"
 
 
 def test_the_happy_path_ends_completed_and_closed() -> None:
