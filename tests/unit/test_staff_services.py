@@ -207,8 +207,8 @@ async def test_the_receiver_accepts_and_the_sender_hears_it(uow, clock) -> None:
     made = await refer_person(referral(), sender, uow, clock, FakeNotifier())
     notifier = FakeNotifier()
     with pytest.raises(AccessDenied):
-        await answer(made.referral.id, True, sender, uow, clock, notifier)
-    moved, _case = await answer(made.referral.id, True, receiver, uow, clock, notifier)
+        await answer(made.referral.id or 0, True, sender, uow, clock, notifier)
+    moved, _case = await answer(made.referral.id or 0, True, receiver, uow, clock, notifier)
     assert moved.status is ReferralStatus.ACCEPTED and moved.accepted_at == clock.now()
     assert [r.status for r, _c in notifier.answered] == [ReferralStatus.ACCEPTED]
     assert [r.status for r in uow.store.reminders.values()] == [ReminderStatus.CANCELLED]
@@ -219,9 +219,15 @@ async def test_a_rejection_needs_a_reason(uow, clock) -> None:
     receiver = await linked(uow, clock, 502, org=RECEIVER)
     made = await refer_person(referral(), sender, uow, clock, FakeNotifier())
     with pytest.raises(DomainError, match="reason"):
-        await answer(made.referral.id, False, receiver, uow, clock, FakeNotifier())
+        await answer(made.referral.id or 0, False, receiver, uow, clock, FakeNotifier())
     moved, _ = await answer(
-        made.referral.id, False, receiver, uow, clock, FakeNotifier(), RejectionReason.NO_CAPACITY
+        made.referral.id or 0,
+        False,
+        receiver,
+        uow,
+        clock,
+        FakeNotifier(),
+        RejectionReason.NO_CAPACITY,
     )
     assert moved.rejection_reason is RejectionReason.NO_CAPACITY
 
@@ -230,7 +236,7 @@ async def test_a_follow_up_moves_notes_and_plans_in_one_go(uow, clock) -> None:
     sender = await linked(uow, clock, 501)
     receiver = await linked(uow, clock, 502, org=RECEIVER)
     made = await refer_person(referral(), sender, uow, clock, FakeNotifier())
-    await answer(made.referral.id, True, receiver, uow, clock, FakeNotifier())
+    await answer(made.referral.id or 0, True, receiver, uow, clock, FakeNotifier())
     clock.advance(timedelta(days=2))
     next_week = clock.now().date() + timedelta(days=7)
     notifier = FakeNotifier()
