@@ -33,7 +33,16 @@ from domain.emergency import DangerKind, EmergencyLine, lines_for_kinds
 
 _K = DangerKind
 
-__all__ = ["CrisisSignal", "DangerKind", "detect_crisis", "fold", "lines_for"]
+__all__ = [
+    "EVIDENCE_NAMES",
+    "CrisisSignal",
+    "DangerKind",
+    "RuleReading",
+    "detect_crisis",
+    "fold",
+    "lines_for",
+    "read_rules",
+]
 
 #: Telegram caps a message at 4096 characters; anything longer is cut before matching.
 MAX_CHARS = 4096
@@ -332,31 +341,82 @@ def _reading(rule: _Rule, match: re.Match[str], context: _Context) -> bool | Non
     return not (context.negated(match) or context.laughing())
 
 
-def detect_crisis(text: str) -> CrisisSignal | None:
-    """Read `text` for signs of danger; None when there are none.
+@dataclass(frozen=True, slots=True)
+class RuleReading:
+    """What the reviewed rules read in a message: their signal, and the evidence behind it."""
+
+    signal: CrisisSignal | None
+    #: Names from `EVIDENCE_NAMES`: each rule family that matched ("threat:maybe"), how its
+    #: first match read (":clear", ":joke"), and the context words present ("distant_past").
+    #: The statistical model weighs them with the words of the message.
+    evidence: frozenset[str]
+
+
+_CONTEXT_EVIDENCE = ("distant_past", "laughing", "play", "habitual", "urgent", "question")
+#: Every evidence name `read_rules` can report, in a fixed order (the model's feature list).
+EVIDENCE_NAMES: tuple[str, ...] = (
+    *dict.fromkeys(
+        f"{kind.value}:{tier.value}{suffix}"
+        for kind, tier, _ in phrases.RULE_TABLE
+        for suffix in ("", ":clear", ":joke")
+    ),
+    *_CONTEXT_EVIDENCE,
+)
+
+
+def _context_evidence(text: str, context: _Context) -> set[str]:
+    flags = {
+        "distant_past": context.distant_past(),
+        "laughing": context.laughing(),
+        "play": context.play(),
+        "habitual": context.habitual(),
+        "urgent": _URGENT.search(context.key) is not None,
+        "question": "?" in text[:MAX_CHARS],
+    }
+    return {name for name, present in flags.items() if present}
+
+
+def read_rules(text: str) -> RuleReading:
+    """Read `text` with the reviewed rules: the signal (None when there is none) and evidence.
 
     Fast (compiled rules, no I/O): meant to run on every message before NLU.
     """
     key = _MASKS.sub(" , ", _key(text))
     if not key.strip(" ,"):
-        return None
+        return RuleReading(None, frozenset())
     context = _Context(text, key)
     certain: set[DangerKind] = set()
     possible: set[DangerKind] = set()
+    evidence = _context_evidence(text, context)
     for rule in _RULES:
-        if rule.kind in certain:
-            continue
+        name = f"{rule.kind.value}:{rule.tier.value}"
         # A bounded number of matches per rule keeps a pathological 4,096-character message
         # (the same phrase repeated) as fast as an ordinary one.
-        for _, match in zip(range(_MAX_MATCHES_PER_RULE), rule.pattern.finditer(key), strict=False):
+        matches = zip(range(_MAX_MATCHES_PER_RULE), rule.pattern.finditer(key), strict=False)
+        for count, match in matches:
             reading = _reading(rule, match, context)
+            if count == 0:
+                evidence.add(name)
+                if reading:
+                    evidence.add(name + ":clear")
+                elif reading is None:
+                    evidence.add(name + ":joke")
+            if rule.kind in certain:
+                break  # the evidence needs only the first match
             if reading:
                 certain.add(rule.kind)
                 break
             if reading is not None:
                 possible.add(rule.kind)
     if certain:
-        return CrisisSignal(frozenset(certain), uncertain=False)
-    if possible:
-        return CrisisSignal(frozenset(possible), uncertain=True)
-    return None
+        signal: CrisisSignal | None = CrisisSignal(frozenset(certain), uncertain=False)
+    elif possible:
+        signal = CrisisSignal(frozenset(possible), uncertain=True)
+    else:
+        signal = None
+    return RuleReading(signal, frozenset(evidence))
+
+
+def detect_crisis(text: str) -> CrisisSignal | None:
+    """Read `text` with the reviewed rules alone; None when they see no sign of danger."""
+    return read_rules(text).signal
