@@ -128,12 +128,13 @@ def lines_shown(
     certain = np.array([r is not None and not r.uncertain for r in rules])
     uncertain = np.array([r is not None and r.uncertain for r in rules])
     none = ~(certain | uncertain)
-    return (
+    shown: Array = (
         certain
         | (p >= thresholds.danger)
         | (uncertain & (p >= thresholds.keep))
         | (none & (p >= thresholds.show))
     )
+    return shown
 
 
 def choose_thresholds(

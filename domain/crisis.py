@@ -166,7 +166,7 @@ _WORD_MACROS = {
     ),
     "{WEAPON}": (
         "(?:cuchillo|cuchiyo|navaja|pistola|arma|fusca|cuerno|machete|bate|tubo|fierro|escopeta"
-        "|rifle|revolver|metralleta|cutter|picahielo|gun|knife)"
+        "|rifle|revolver|metralleta|cutter|picahielo|gun|knife|cuete|filero|desarmador)"
     ),
     "{HIT}": (
         "(?:pega|pegan|golpea|golpean|maltrata|maltratan|patea|patean|ahorca|ahorcan|lastima"
@@ -181,7 +181,8 @@ _WORD_MACROS = {
     "{PEGAR}": "(?:pega|pego|pegu)\\w*",  # any form of "pegar"
     "{RELATIVE}": (
         "(?:hermano|hermana|hijo|hija|papa|mama|primo|prima|amigo|amiga|novio|novia|esposo"
-        "|esposa|tio|tia|sobrino|sobrina|abuelo|abuela|hermanito|hermanita)s?"
+        "|esposa|tio|tia|sobrino|sobrina|abuelo|abuela|hermanito|hermanita|jefa|jefe|apa|ama"
+        "|carnal|carnala|familia)s?"
     ),
     "{CHILD}": "(?:hermanit|hermano|hermana|hijo|hija|bebe|sobrin|primit)\\w*",
     "{SOCIAL}": (
@@ -246,6 +247,8 @@ _PLAY_SENSITIVE = frozenset({_K.SHOOTING, _K.THREAT, _K.KIDNAPPING})
 # for shootings named as events; "se oyen balazos" stays danger).
 _HABITUAL = _compile(phrases.HABITUAL)
 _HABITUAL_SENSITIVE = frozenset({_K.SHOOTING})
+# News and rumours about other people: uncertain (the model reads whether it is danger).
+_REPORTED = _compile(phrases.REPORTED)
 _NEGATED = re.compile(
     _START
     + _phrase_body(
@@ -285,6 +288,7 @@ class _Context:
         self._distant_past: bool | None = None
         self._play: bool | None = None
         self._habitual: bool | None = None
+        self._reported: bool | None = None
         self._urgent: list[tuple[int, int]] | None = None
 
     def distant_past(self) -> bool:
@@ -302,6 +306,11 @@ class _Context:
         if self._habitual is None:
             self._habitual = _HABITUAL.search(self.key) is not None
         return self._habitual
+
+    def reported(self) -> bool:
+        if self._reported is None:
+            self._reported = _REPORTED.search(self.key) is not None
+        return self._reported
 
     def play(self) -> bool:
         if self._play is None:
@@ -338,6 +347,8 @@ def _reading(rule: _Rule, match: re.Match[str], context: _Context) -> bool | Non
         return False
     if rule.kind not in _NOT_HYPOTHETICAL and context.hypothetical(match):
         return False
+    if rule.kind not in _NOT_HYPOTHETICAL and context.reported():
+        return False
     return not (context.negated(match) or context.laughing())
 
 
@@ -352,7 +363,15 @@ class RuleReading:
     evidence: frozenset[str]
 
 
-_CONTEXT_EVIDENCE = ("distant_past", "laughing", "play", "habitual", "urgent", "question")
+_CONTEXT_EVIDENCE = (
+    "distant_past",
+    "laughing",
+    "play",
+    "habitual",
+    "reported",
+    "urgent",
+    "question",
+)
 #: Every evidence name `read_rules` can report, in a fixed order (the model's feature list).
 EVIDENCE_NAMES: tuple[str, ...] = (
     *dict.fromkeys(
@@ -370,6 +389,7 @@ def _context_evidence(text: str, context: _Context) -> set[str]:
         "laughing": context.laughing(),
         "play": context.play(),
         "habitual": context.habitual(),
+        "reported": context.reported(),
         "urgent": _URGENT.search(context.key) is not None,
         "question": "?" in text[:MAX_CHARS],
     }
