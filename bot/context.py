@@ -10,6 +10,7 @@ from telegram.ext import CallbackContext, ExtBot
 
 from bot.i18n import Catalogs
 from domain.ports import Clock, Notifier, PlaceFinder, UnitOfWork
+from domain.services.crisis import CrisisScreen
 from nlu.client import Parse
 
 
@@ -27,6 +28,8 @@ class Services:
     nlu: TextParser | None
     notifier: Notifier
     catalogs: Catalogs
+    #: The crisis screen (rules and model, in process): every text a person writes.
+    crisis: CrisisScreen
 
 
 class BotData:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from enum import Enum
 
 from domain import crisis_phrases as phrases
 from domain.crisis_phrases import MAYBE, PAST, Tier
@@ -335,21 +336,31 @@ class _Context:
         return pattern.search(self.key, max(0, start - _CONTEXT_WINDOW), start) is not None
 
 
-def _reading(rule: _Rule, match: re.Match[str], context: _Context) -> bool | None:
-    """True for clear danger, False for possible danger, None for a joke."""
+class _Read(Enum):
+    CLEAR = "clear"  # danger
+    DOUBT = "doubt"  # possible danger
+    #: A clear phrase softened only by a negation or by laughter ("no me quiero morir", "me
+    #: quiero morir jaja"): possible danger the reviewers want shown, whatever else says no.
+    HELD = "held"
+    JOKE = "joke"  # an ambiguous phrase said laughing: nothing
+
+
+def _reading(rule: _Rule, match: re.Match[str], context: _Context) -> _Read:
     if rule.tier is MAYBE and not context.urgent_outside(match):
-        return None if context.laughing() else False
+        return _Read.JOKE if context.laughing() else _Read.DOUBT
     if rule.tier is PAST and context.distant_past():
-        return False
+        return _Read.DOUBT
     if rule.kind in _PLAY_SENSITIVE and context.play():
-        return False
+        return _Read.DOUBT
     if rule.tier is PAST and rule.kind in _HABITUAL_SENSITIVE and context.habitual():
-        return False
+        return _Read.DOUBT
     if rule.kind not in _NOT_HYPOTHETICAL and context.hypothetical(match):
-        return False
+        return _Read.DOUBT
     if rule.kind not in _NOT_HYPOTHETICAL and context.reported():
-        return False
-    return not (context.negated(match) or context.laughing())
+        return _Read.DOUBT
+    if context.negated(match) or context.laughing():
+        return _Read.HELD
+    return _Read.CLEAR
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,6 +372,9 @@ class RuleReading:
     #: first match read (":clear", ":joke"), and the context words present ("distant_past").
     #: The statistical model weighs them with the words of the message.
     evidence: frozenset[str]
+    #: The doubt comes from a clear phrase softened only by a negation or laughter: the
+    #: reviewers want the lines shown, so the model may not answer it with "no danger".
+    held: bool = False
 
 
 _CONTEXT_EVIDENCE = (
@@ -377,7 +391,7 @@ EVIDENCE_NAMES: tuple[str, ...] = (
     *dict.fromkeys(
         f"{kind.value}:{tier.value}{suffix}"
         for kind, tier, _ in phrases.RULE_TABLE
-        for suffix in ("", ":clear", ":joke")
+        for suffix in ("", ":clear", ":held", ":joke")
     ),
     *_CONTEXT_EVIDENCE,
 )
@@ -408,6 +422,7 @@ def read_rules(text: str) -> RuleReading:
     certain: set[DangerKind] = set()
     possible: set[DangerKind] = set()
     evidence = _context_evidence(text, context)
+    held = False
     for rule in _RULES:
         name = f"{rule.kind.value}:{rule.tier.value}"
         # A bounded number of matches per rule keeps a pathological 4,096-character message
@@ -417,24 +432,23 @@ def read_rules(text: str) -> RuleReading:
             reading = _reading(rule, match, context)
             if count == 0:
                 evidence.add(name)
-                if reading:
-                    evidence.add(name + ":clear")
-                elif reading is None:
-                    evidence.add(name + ":joke")
+                if reading is not _Read.DOUBT:
+                    evidence.add(f"{name}:{reading.value}")
             if rule.kind in certain:
                 break  # the evidence needs only the first match
-            if reading:
+            if reading is _Read.CLEAR:
                 certain.add(rule.kind)
                 break
-            if reading is not None:
+            if reading is not _Read.JOKE:
                 possible.add(rule.kind)
+                held = held or reading is _Read.HELD
     if certain:
         signal: CrisisSignal | None = CrisisSignal(frozenset(certain), uncertain=False)
     elif possible:
         signal = CrisisSignal(frozenset(possible), uncertain=True)
     else:
         signal = None
-    return RuleReading(signal, frozenset(evidence))
+    return RuleReading(signal, frozenset(evidence), held=held and not certain)
 
 
 def detect_crisis(text: str) -> CrisisSignal | None:

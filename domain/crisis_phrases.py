@@ -52,8 +52,8 @@ RULE_TABLE: tuple[tuple[DangerKind, Tier, tuple[str, ...]], ...] = (
             "(?! ?(?:con|en|aqui|alla|aca|ahi|cerca|lejos|junto|asi|solo|sola|de)(?![a-z]))",
             "no (?:quiero|kiero) estar viv",
             "no (?:quiero|kiero) estar en este mundo",
-            "ganas de (?:morir|morirme|suicidarme|no existir|dejar de vivir|desaparecer|aventarme|tirarme"
-            "|cortarme|no despertar)",
+            "ganas de (?:morir|morirme|suicidarme|no existir|dejar de vivir|desaparecer"
+            "|aventarme|tirarme|cortarme|no despertar)",
             "cansad\\w* de vivir",
             "hart\\w* de vivir",
             "no tiene sentido vivir",
@@ -272,7 +272,8 @@ RULE_TABLE: tuple[tuple[DangerKind, Tier, tuple[str, ...]], ...] = (
             "derecho de piso",
             "si no (?:pago|pagamos|le pago|les pago|hago|le mando){GAP} (?:me|nos) (?:matan|mata"
             "|va a matar|van a matar|levantan|desaparecen)",
-            "si (?:(?:lo|la|los|las|le|les) )?(?:hablo|digo algo|le digo|les digo|cuento|denuncio|me voy|lo dejo|la dejo)"
+            "si (?:(?:lo|la|los|las|le|les) )?(?:hablo|digo algo|le digo|les digo|cuento"
+            "|denuncio|me voy|lo dejo|la dejo)"
             "{GAP} (?:me|nos) (?:matan|mata|va a matar|van a matar|levantan|desaparecen)",
             "amenaz\\w* a (?:mi|mis) \\w+",
             "(?:me|nos) (?:mandan|mandaron|llegan|llegaron) amenazas",
@@ -677,7 +678,7 @@ RULE_TABLE += (
             "(?:video|mensaje|carta) de despedida",
             "goodbye (?:video|message|letter|note)",
             "no es (?:tu|su) culpa",
-            "perdon(?:en|ame)? por (?:todo|ser)",
+            "perdon(?:en|ame|enme)? por (?:todo|ser)",
             "hoy (?:es el dia|se acaba|lo acabo|lo termino)",
             "esta noche (?:lo acabo|se acaba|lo termino|me voy)",
             "lo voy a terminar",
@@ -824,8 +825,7 @@ RULE_TABLE += (
         _K.KIDNAPPING,
         NOW,
         (
-            "(?:meterme|subirme|llevarme) a (?:una|un|su|la) (?:van|camioneta|carro|troca"
-            "|coche)",
+            "(?:meterme|subirme|llevarme) a (?:una|un|su|la) (?:van|camioneta|carro|troca|coche)",
             "(?:me|nos) (?:obliga|obligan|obligaron|{ESTAN} obligando) a (?:trabajar|pedir"
             " dinero|hacer videos|ser halcon|vigilar|vender|prostituirme|estar con)",
             "(?:took|taken) (?:my|our) (?:passport|passports|papers)",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from juntos.commands import bot as bot_command
+from juntos.commands import crisis as crisis_command
 from juntos.commands import db, demo, directory, place
 from juntos.commands import run as run_command
 from juntos.commands import sandbox as sandbox_command
@@ -21,6 +22,7 @@ app.add_typer(directory.app, name="directory")
 app.add_typer(demo.app, name="demo")
 app.add_typer(place.app, name="place")
 app.add_typer(nlu_commands.app, name="nlu")
+app.add_typer(crisis_command.app, name="crisis")
 app.command("sandbox")(sandbox_command.run)
 app.command("bot")(bot_command.run)
 app.command("run")(run_command.run)

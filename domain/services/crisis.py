@@ -3,13 +3,16 @@
 Two signals, both in process: the reviewed rules (`domain.crisis`) and a statistical model
 behind the `DangerModel` port. The rules are the floor: what they read as clear danger is
 danger whatever the model says. The model adds what the rules cannot phrase, and answers the
-rules' doubts:
+rules' doubts, except the ones the reviewers decided must always show the lines ("held": a
+clear phrase softened only by a negation or laughter, "no me quiero morir", "me quiero morir
+jaja"):
 
 | rules read       | model probability p            | the screen says                  |
 |------------------|--------------------------------|----------------------------------|
 | clear danger     | any                            | danger (the rules' kinds)        |
 | anything         | p >= thresholds.danger         | danger                           |
 | uncertain        | thresholds.keep <= p           | uncertain (the rules' kinds)     |
+| uncertain, held  | any                            | uncertain (the rules' kinds)     |
 | uncertain        | p < thresholds.keep            | nothing                          |
 | nothing          | thresholds.show <= p           | uncertain (unspecified danger)   |
 | nothing          | p < thresholds.show            | nothing                          |
@@ -23,8 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from domain.crisis import CrisisSignal, DangerKind, read_rules
-from domain.ports import DangerModel
+from domain.crisis import CrisisSignal, DangerKind, RuleReading, read_rules
+from domain.ports import DangerModel, DangerThresholds
 
 #: The kind the model reports when the rules name none: 911 and the Línea de la Vida.
 UNSPECIFIED = frozenset({DangerKind.EMERGENCY})
@@ -63,17 +66,24 @@ class CrisisScreen:
         self.model = model
 
     def screen(self, text: str) -> Screening:
+        """Read `text` with both signals; never raises, whatever the text."""
         rules = read_rules(text)
         probability = self.model.danger_probability(text, rules.evidence)
-        return Screening(self._decide(rules.signal, probability), rules.signal, probability)
+        return Screening(
+            decide(rules, probability, self.model.thresholds), rules.signal, probability
+        )
 
-    def _decide(self, rules: CrisisSignal | None, probability: float) -> CrisisSignal | None:
-        thresholds = self.model.thresholds
-        kinds = rules.kinds if rules is not None else UNSPECIFIED
-        if (rules is not None and not rules.uncertain) or probability >= thresholds.danger:
-            return CrisisSignal(kinds, uncertain=False)
-        if rules is not None:
-            return rules if probability >= thresholds.keep else None
-        if probability >= thresholds.show:
-            return CrisisSignal(UNSPECIFIED, uncertain=True)
-        return None
+
+def decide(
+    reading: RuleReading, probability: float, thresholds: DangerThresholds
+) -> CrisisSignal | None:
+    """The table above: the rules' reading and the model's probability, one answer."""
+    rules = reading.signal
+    kinds = rules.kinds if rules is not None else UNSPECIFIED
+    if (rules is not None and not rules.uncertain) or probability >= thresholds.danger:
+        return CrisisSignal(kinds, uncertain=False)
+    if rules is not None:
+        return rules if reading.held or probability >= thresholds.keep else None
+    if probability >= thresholds.show:
+        return CrisisSignal(UNSPECIFIED, uncertain=True)
+    return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from crisis_model import ModelFileError, default_model
 from juntos.bootstrap import run_bot
 from juntos.logs import configure_logging
 from juntos.settings import load_settings
@@ -22,5 +23,11 @@ def run(
             "TELEGRAM_BOT_TOKEN is not set (use `make run` for the local sandbox).", err=True
         )
         raise typer.Exit(2)
+    try:
+        # Before anything starts: without its crisis model the bot does not run at all.
+        default_model()
+    except ModelFileError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from None
     configure_logging()
     run_bot(settings, token)
