@@ -21,6 +21,7 @@ help:
 	@echo "make test   set everything up and run the whole test suite"
 	@echo "make lint   ruff, mypy and the import contracts"
 	@echo "make bench  benchmarks (prints figures)"
+	@echo "make crisis-model  (re)train the in-process crisis model when its inputs changed"
 
 $(STAMP): pyproject.toml constraints.txt
 	@echo "==> Python environment ($(VENV))"

@@ -48,10 +48,11 @@ def test_what_the_rules_read_as_clear_danger_is_danger_whatever_the_model_says(
 
 
 def test_the_model_alone_can_make_a_message_uncertain_or_danger() -> None:
-    text = "ya regale mis cosas a mis primos"  # nothing the rules read as danger
-    assert read_rules("hoy estuvo bonito el dia").signal is None
-    assert CrisisScreen(FixedModel(0.5)).screen("hoy estuvo bonito el dia").signal is None
-    uncertain = CrisisScreen(FixedModel(0.7)).screen("hoy estuvo bonito el dia")
+    text = "ya regale mis cosas a mis primos, cuidenlos"
+    quiet = "hoy estuvo bonito el dia"  # nothing the rules read as danger
+    assert read_rules(quiet).signal is None
+    assert CrisisScreen(FixedModel(0.5)).screen(quiet).signal is None
+    uncertain = CrisisScreen(FixedModel(0.7)).screen(quiet)
     assert uncertain.signal is not None and uncertain.signal.uncertain
     assert uncertain.signal.kinds == {DangerKind.EMERGENCY}
     assert uncertain.source is Source.MODEL
