@@ -78,10 +78,17 @@ def evaluate(
 ) -> Report:
     """Screen every example; `rasa_emergency[i]`: whether Rasa read example i as `emergencia`."""
     report = Report(with_rasa=rasa_emergency is not None)
-    for index, example in enumerate(examples):
-        start = time.perf_counter()
-        screening = screen.screen(example.text)
-        report.latency_ms.append((time.perf_counter() - start) * 1000)
+    screenings = [screen.screen(example.text) for example in examples]
+    # Timed in a second pass, warm (the first pays for caches), best of three per message so
+    # that another process taking the CPU on a shared machine is not counted as our cost.
+    for example in examples:
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            screen.screen(example.text)
+            best = min(best, time.perf_counter() - start)
+        report.latency_ms.append(best * 1000)
+    for index, (example, screening) in enumerate(zip(examples, screenings, strict=True)):
         down = screening.signal is not None
         up = down or (rasa_emergency is not None and rasa_emergency[index])
         tally = (report.danger if example.danger else report.negatives)[example.category]
@@ -94,10 +101,13 @@ def evaluate(
                 report.misses.append(example)
         elif down:
             report.false_alarms.append(example)
-    longest = "me quiero morir " * 256  # 4,096 characters, the most Telegram sends
-    start = time.perf_counter()
-    screen.screen(longest[:4096])
-    report.longest_ms = (time.perf_counter() - start) * 1000
+    longest = ("me quiero morir " * 256)[:4096]  # the most Telegram sends in one message
+    timings = []
+    for _ in range(3):
+        start = time.perf_counter()
+        screen.screen(longest)
+        timings.append((time.perf_counter() - start) * 1000)
+    report.longest_ms = min(timings)
     return report
 
 
@@ -135,7 +145,8 @@ def format_report(report: Report, title: str, *, errors: bool = False) -> str:
     lines += ["", f"danger messages by deciding signal (Rasa down): {caught}"]
     latency = report.latency_ms
     lines.append(
-        f"screen latency (rules + model): p50 {statistics.median(latency):.2f} ms, "
+        "screen latency per message (rules + model, best of 3): "
+        f"p50 {statistics.median(latency):.2f} ms, "
         f"p95 {_percentile(latency, 95):.2f} ms, max {max(latency):.2f} ms; "
         f"a 4,096-character message {report.longest_ms:.2f} ms"
     )
