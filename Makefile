@@ -13,13 +13,15 @@ export no_proxy := 127.0.0.1,localhost
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup private-var catalogs catalogs-update pot migrate demo run test test-fast lint bench clean
+.PHONY: help setup private-var catalogs catalogs-update pot migrate demo run test test-fast lint bench clean \
+	crisis-model
 
 help:
 	@echo "make run    set everything up and start Juntos (sandbox without TELEGRAM_BOT_TOKEN)"
 	@echo "make test   set everything up and run the whole test suite"
 	@echo "make lint   ruff, mypy and the import contracts"
 	@echo "make bench  benchmarks (prints figures)"
+	@echo "make crisis-model  (re)train the in-process crisis model when its inputs changed"
 
 $(STAMP): pyproject.toml constraints.txt
 	@echo "==> Python environment ($(VENV))"
@@ -63,19 +65,33 @@ migrate: setup
 demo: migrate
 	@$(BIN)/juntos demo load
 
+# The in-process crisis model: trained (seeded, ~15 s) from the development half of the blind
+# corpus, the NLU data, the rules and the feature code; `juntos crisis train` retrains only when
+# the hash of those inputs (and of the library versions) changed. Git-ignored, built here.
+CRISIS_MODEL := crisis_model/trained/crisis-model.npz
+CRISIS_INPUTS := $(wildcard data/crisis_corpus/development/*.jsonl) $(wildcard nlu/data/nlu/*.yml) \
+	crisis_model/features.py crisis_model/training.py crisis_model/nlu_examples.py \
+	domain/crisis.py domain/crisis_phrases.py constraints.txt
+
+$(CRISIS_MODEL): $(CRISIS_INPUTS) | $(STAMP)
+	@$(BIN)/juntos crisis train
+	@touch $@
+
+crisis-model: $(CRISIS_MODEL)
+
 include nlu/nlu.mk
 include sandbox/sandbox.mk
 
 # Sandbox on 127.0.0.1:8080 without TELEGRAM_BOT_TOKEN (`make run PORT=N` for another port).
-run: setup migrate demo nlu-model
+run: setup migrate demo crisis-model nlu-model
 	@$(BIN)/juntos run --port $(or $(PORT),8080)
 
 # The whole suite: unit, integration (SQLite and PostgreSQL), bot, e2e, browser, NLU eval.
-test: setup nlu-model browser-deps
+test: setup crisis-model nlu-model browser-deps
 	@$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 	@$(MAKE) --no-print-directory nlu-check
 
-test-fast: setup
+test-fast: setup crisis-model
 	@$(BIN)/python -m pytest -q -m "not rasa and not browser" $(PYTEST_ARGS)
 
 lint: setup
@@ -84,10 +100,11 @@ lint: setup
 	@$(BIN)/mypy .
 	@$(BIN)/lint-imports
 
-bench: setup nlu-model
+bench: setup crisis-model nlu-model
 	@$(BIN)/python bench/nearest.py
 	@$(MAKE) --no-print-directory nlu-bench
 	@$(BIN)/python bench/crisis.py
+	@$(BIN)/python bench/crisis_eval.py
 	@$(BIN)/python bench/gazetteer.py
 
 # Rebuild the committed gazetteer data and NLU lookup (needs npm; sources in NOTICE).

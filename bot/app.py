@@ -92,7 +92,10 @@ async def note_incoming(update: Update, context: JuntosContext) -> None:
 
 
 async def answer_unsupported(update: Update, context: JuntosContext) -> None:
-    """Stickers, voice notes, photos...: say kindly what works, show the menu."""
+    """Stickers, voice notes, photos...: say kindly what works (and the lines), show the menu.
+
+    Their content cannot be read, so the reply always carries 911 and the Línea de la Vida.
+    """
     t = translator(update, context)
     await show_menu(update, t, texts.unsupported_message(t))
 
@@ -123,9 +126,16 @@ def register_handlers(app: JuntosApplication) -> None:
     # Group -2: note message ids for quick exit (every update, before anything answers).
     app.add_handler(TypeHandler(Update, note_incoming), group=-2)
     # Group -1: crisis first. Runs before commands, NLU and the database; a clear signal stops
-    # every later handler (ApplicationHandlerStop).
+    # every later handler (ApplicationHandlerStop). Text and captions, new and edited messages
+    # (forwarded ones are messages too).
     app.add_handler(
-        MessageHandler(private & filters.TEXT & ~filters.COMMAND, crisis.screen_for_crisis),
+        MessageHandler(
+            private
+            & filters.UpdateType.MESSAGES
+            & (filters.TEXT | filters.CAPTION)
+            & ~filters.COMMAND,
+            crisis.screen_for_crisis,
+        ),
         group=-1,
     )
     handlers = {

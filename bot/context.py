@@ -13,6 +13,7 @@ from bot.i18n import Catalogs
 from bot.points import RecentPoints
 from bot.staff.cache import StaffCache
 from domain.ports import Clock, ConversationStates, Notifier, PlaceFinder, UnitOfWork
+from domain.services.crisis import CrisisScreen
 from domain.services.retention import DEFAULT_RETENTION
 from nlu.client import Parse
 
@@ -31,6 +32,8 @@ class Services:
     nlu: TextParser | None
     notifier: Notifier
     catalogs: Catalogs
+    #: The crisis screen (rules and model, in process): every text a person writes.
+    crisis: CrisisScreen
     #: The saved conversation state, and how long it is kept without activity.
     states: ConversationStates | None = None
     state_retention: timedelta = DEFAULT_RETENTION

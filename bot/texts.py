@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from domain.cases import ReferralStatus
-from domain.emergency import EmergencyLine
+from domain.emergency import LINE_911, LINE_LIFE, EmergencyLine
 from domain.nearby import ConfidentialOffer, NearbyService
 from domain.services.members import CaseStatus
 from domain.taxonomy import Category
@@ -100,7 +100,15 @@ def stale_button(t: Translator) -> str:
 
 
 def unsupported_message(t: Translator) -> str:
-    return t.gettext("I can only read text and locations. You can choose an option:")
+    """Voice notes, stickers, photos without text: what works, and the lines in one line."""
+    _ = t.gettext
+    return _(
+        "I can only read text and locations, not voice notes, stickers or photos without "
+        "text.\n"
+        "If you are in danger: {emergency} (emergencies) or Línea de la Vida {life_line} "
+        "(free, 24 h).\n"
+        "You can choose an option:"
+    ).format(emergency=LINE_911.number, life_line=LINE_LIFE.number)
 
 
 def greeting(t: Translator) -> str:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from enum import Enum
 
 from domain import crisis_phrases as phrases
 from domain.crisis_phrases import MAYBE, PAST, Tier
@@ -33,7 +34,16 @@ from domain.emergency import DangerKind, EmergencyLine, lines_for_kinds
 
 _K = DangerKind
 
-__all__ = ["CrisisSignal", "DangerKind", "detect_crisis", "fold", "lines_for"]
+__all__ = [
+    "EVIDENCE_NAMES",
+    "CrisisSignal",
+    "DangerKind",
+    "RuleReading",
+    "detect_crisis",
+    "fold",
+    "lines_for",
+    "read_rules",
+]
 
 #: Telegram caps a message at 4096 characters; anything longer is cut before matching.
 MAX_CHARS = 4096
@@ -157,7 +167,7 @@ _WORD_MACROS = {
     ),
     "{WEAPON}": (
         "(?:cuchillo|cuchiyo|navaja|pistola|arma|fusca|cuerno|machete|bate|tubo|fierro|escopeta"
-        "|rifle|revolver|metralleta|cutter|picahielo|gun|knife)"
+        "|rifle|revolver|metralleta|cutter|picahielo|gun|knife|cuete|filero|desarmador)"
     ),
     "{HIT}": (
         "(?:pega|pegan|golpea|golpean|maltrata|maltratan|patea|patean|ahorca|ahorcan|lastima"
@@ -172,7 +182,8 @@ _WORD_MACROS = {
     "{PEGAR}": "(?:pega|pego|pegu)\\w*",  # any form of "pegar"
     "{RELATIVE}": (
         "(?:hermano|hermana|hijo|hija|papa|mama|primo|prima|amigo|amiga|novio|novia|esposo"
-        "|esposa|tio|tia|sobrino|sobrina|abuelo|abuela|hermanito|hermanita)s?"
+        "|esposa|tio|tia|sobrino|sobrina|abuelo|abuela|hermanito|hermanita|jefa|jefe|apa|ama"
+        "|carnal|carnala|familia)s?"
     ),
     "{CHILD}": "(?:hermanit|hermano|hermana|hijo|hija|bebe|sobrin|primit)\\w*",
     "{SOCIAL}": (
@@ -237,6 +248,8 @@ _PLAY_SENSITIVE = frozenset({_K.SHOOTING, _K.THREAT, _K.KIDNAPPING})
 # for shootings named as events; "se oyen balazos" stays danger).
 _HABITUAL = _compile(phrases.HABITUAL)
 _HABITUAL_SENSITIVE = frozenset({_K.SHOOTING})
+# News and rumours about other people: uncertain (the model reads whether it is danger).
+_REPORTED = _compile(phrases.REPORTED)
 _NEGATED = re.compile(
     _START
     + _phrase_body(
@@ -276,6 +289,7 @@ class _Context:
         self._distant_past: bool | None = None
         self._play: bool | None = None
         self._habitual: bool | None = None
+        self._reported: bool | None = None
         self._urgent: list[tuple[int, int]] | None = None
 
     def distant_past(self) -> bool:
@@ -293,6 +307,11 @@ class _Context:
         if self._habitual is None:
             self._habitual = _HABITUAL.search(self.key) is not None
         return self._habitual
+
+    def reported(self) -> bool:
+        if self._reported is None:
+            self._reported = _REPORTED.search(self.key) is not None
+        return self._reported
 
     def play(self) -> bool:
         if self._play is None:
@@ -317,46 +336,121 @@ class _Context:
         return pattern.search(self.key, max(0, start - _CONTEXT_WINDOW), start) is not None
 
 
-def _reading(rule: _Rule, match: re.Match[str], context: _Context) -> bool | None:
-    """True for clear danger, False for possible danger, None for a joke."""
+class _Read(Enum):
+    CLEAR = "clear"  # danger
+    DOUBT = "doubt"  # possible danger
+    #: A clear phrase softened only by a negation or by laughter ("no me quiero morir", "me
+    #: quiero morir jaja"): possible danger the reviewers want shown, whatever else says no.
+    HELD = "held"
+    JOKE = "joke"  # an ambiguous phrase said laughing: nothing
+
+
+def _reading(rule: _Rule, match: re.Match[str], context: _Context) -> _Read:
     if rule.tier is MAYBE and not context.urgent_outside(match):
-        return None if context.laughing() else False
+        return _Read.JOKE if context.laughing() else _Read.DOUBT
     if rule.tier is PAST and context.distant_past():
-        return False
+        return _Read.DOUBT
     if rule.kind in _PLAY_SENSITIVE and context.play():
-        return False
+        return _Read.DOUBT
     if rule.tier is PAST and rule.kind in _HABITUAL_SENSITIVE and context.habitual():
-        return False
+        return _Read.DOUBT
     if rule.kind not in _NOT_HYPOTHETICAL and context.hypothetical(match):
-        return False
-    return not (context.negated(match) or context.laughing())
+        return _Read.DOUBT
+    if rule.kind not in _NOT_HYPOTHETICAL and context.reported():
+        return _Read.DOUBT
+    if context.negated(match) or context.laughing():
+        return _Read.HELD
+    return _Read.CLEAR
 
 
-def detect_crisis(text: str) -> CrisisSignal | None:
-    """Read `text` for signs of danger; None when there are none.
+@dataclass(frozen=True, slots=True)
+class RuleReading:
+    """What the reviewed rules read in a message: their signal, and the evidence behind it."""
+
+    signal: CrisisSignal | None
+    #: Names from `EVIDENCE_NAMES`: each rule family that matched ("threat:maybe"), how its
+    #: first match read (":clear", ":joke"), and the context words present ("distant_past").
+    #: The statistical model weighs them with the words of the message.
+    evidence: frozenset[str]
+    #: The doubt comes from a clear phrase softened only by a negation or laughter: the
+    #: reviewers want the lines shown, so the model may not answer it with "no danger".
+    held: bool = False
+
+
+_CONTEXT_EVIDENCE = (
+    "distant_past",
+    "laughing",
+    "play",
+    "habitual",
+    "reported",
+    "urgent",
+    "question",
+)
+#: Every evidence name `read_rules` can report, in a fixed order (the model's feature list).
+EVIDENCE_NAMES: tuple[str, ...] = (
+    *dict.fromkeys(
+        f"{kind.value}:{tier.value}{suffix}"
+        for kind, tier, _ in phrases.RULE_TABLE
+        for suffix in ("", ":clear", ":held", ":joke")
+    ),
+    *_CONTEXT_EVIDENCE,
+)
+
+
+def _context_evidence(text: str, context: _Context) -> set[str]:
+    flags = {
+        "distant_past": context.distant_past(),
+        "laughing": context.laughing(),
+        "play": context.play(),
+        "habitual": context.habitual(),
+        "reported": context.reported(),
+        "urgent": _URGENT.search(context.key) is not None,
+        "question": "?" in text[:MAX_CHARS],
+    }
+    return {name for name, present in flags.items() if present}
+
+
+def read_rules(text: str) -> RuleReading:
+    """Read `text` with the reviewed rules: the signal (None when there is none) and evidence.
 
     Fast (compiled rules, no I/O): meant to run on every message before NLU.
     """
     key = _MASKS.sub(" , ", _key(text))
     if not key.strip(" ,"):
-        return None
+        return RuleReading(None, frozenset())
     context = _Context(text, key)
     certain: set[DangerKind] = set()
     possible: set[DangerKind] = set()
+    evidence = _context_evidence(text, context)
+    held = False
     for rule in _RULES:
-        if rule.kind in certain:
-            continue
+        name = f"{rule.kind.value}:{rule.tier.value}"
         # A bounded number of matches per rule keeps a pathological 4,096-character message
         # (the same phrase repeated) as fast as an ordinary one.
-        for _, match in zip(range(_MAX_MATCHES_PER_RULE), rule.pattern.finditer(key), strict=False):
+        matches = zip(range(_MAX_MATCHES_PER_RULE), rule.pattern.finditer(key), strict=False)
+        for count, match in matches:
             reading = _reading(rule, match, context)
-            if reading:
+            if count == 0:
+                evidence.add(name)
+                if reading is not _Read.DOUBT:
+                    evidence.add(f"{name}:{reading.value}")
+            if rule.kind in certain:
+                break  # the evidence needs only the first match
+            if reading is _Read.CLEAR:
                 certain.add(rule.kind)
                 break
-            if reading is not None:
+            if reading is not _Read.JOKE:
                 possible.add(rule.kind)
+                held = held or reading is _Read.HELD
     if certain:
-        return CrisisSignal(frozenset(certain), uncertain=False)
-    if possible:
-        return CrisisSignal(frozenset(possible), uncertain=True)
-    return None
+        signal: CrisisSignal | None = CrisisSignal(frozenset(certain), uncertain=False)
+    elif possible:
+        signal = CrisisSignal(frozenset(possible), uncertain=True)
+    else:
+        signal = None
+    return RuleReading(signal, frozenset(evidence), held=held and not certain)
+
+
+def detect_crisis(text: str) -> CrisisSignal | None:
+    """Read `text` with the reviewed rules alone; None when they see no sign of danger."""
+    return read_rules(text).signal

@@ -218,4 +218,31 @@ class ConversationStates(Protocol):
 
     async def forget_idle_since(self, cutoff: datetime) -> list[ForgottenState]:
         """Delete the state nobody touched since `cutoff`; say whose it was."""
+
+
+@dataclass(frozen=True, slots=True)
+class DangerThresholds:
+    """Where a danger model's probability starts to count (chosen when it is trained)."""
+
+    #: A message the rules do not read: show the lines (uncertain) from this probability.
+    show: float
+    #: A message the rules read as uncertain: keep showing the lines from this probability;
+    #: below it the model answers the rules' doubt with "no danger".
+    keep: float
+    #: From this probability the message is danger: the lines, and nothing else after them.
+    danger: float
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.keep <= self.show <= self.danger <= 1.0:
+            raise ValueError(f"thresholds out of order: {self}")
+
+
+class DangerModel(Protocol):
+    """A statistical reading of a message, in process: no server, no database, no network."""
+
+    @property
+    def thresholds(self) -> DangerThresholds: ...
+
+    def danger_probability(self, text: str, evidence: frozenset[str]) -> float:
+        """The probability that `text` speaks of danger now, given the rules' `evidence`."""
         ...

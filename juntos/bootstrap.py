@@ -14,7 +14,9 @@ from bot.app import BotConfig, JuntosApplication, build_application
 from bot.context import Services
 from bot.i18n import Catalogs
 from bot.notifier import TelegramNotifier
-from domain.ports import Clock, PlaceFinder, SystemClock
+from crisis_model import default_model
+from domain.ports import Clock, DangerModel, PlaceFinder, SystemClock
+from domain.services.crisis import CrisisScreen
 from juntos.database import Database, open_database
 from juntos.logs import cap_third_party_loggers
 from juntos.settings import Settings
@@ -36,8 +38,12 @@ class AppResources:
         clock: Clock | None = None,
         places: PlaceFinder | None = None,
         nlu_timeout: float = 1.5,
+        danger_model: DangerModel | None = None,
     ) -> None:
         self.settings = settings
+        # Loaded here, before anything starts: a missing, stale or corrupt crisis model stops
+        # the start with crisis_model.ModelFileError (the rules alone are no silent fallback).
+        self.crisis = CrisisScreen(danger_model or default_model())
         self.clock = clock or SystemClock()
         self._places = places
         self._nlu_timeout = nlu_timeout
@@ -63,6 +69,7 @@ class AppResources:
             catalogs=catalogs,
             states=self.persistence,
             state_retention=self.settings.state_retention,
+            crisis=self.crisis,
         )
 
     def nlu_ready(self) -> None:

@@ -8,6 +8,7 @@ import typer
 
 from juntos.commands import audit, db, demo, directory, keys, place, staff
 from juntos.commands import bot as bot_command
+from juntos.commands import crisis as crisis_command
 from juntos.commands import run as run_command
 from juntos.commands import sandbox as sandbox_command
 from juntos.settings import SettingsError
@@ -27,6 +28,7 @@ app.add_typer(staff.app, name="staff")
 app.add_typer(audit.app, name="audit")
 app.add_typer(keys.app, name="keys")
 app.add_typer(nlu_commands.app, name="nlu")
+app.add_typer(crisis_command.app, name="crisis")
 app.command("sandbox")(sandbox_command.run)
 app.command("bot")(bot_command.run)
 app.command("run")(run_command.run)

@@ -1,23 +1,52 @@
-"""Crisis first: every text is screened before anything else, with no database and no NLU."""
+"""Crisis first: every text is screened before anything else, with no database and no NLU.
+
+"Every text" is what a person can write: a message, the caption of a photo, video or document,
+a forwarded message, and an edit of any of these (an edit that adds danger gets the reply).
+The screen itself (`domain.services.crisis.CrisisScreen`, in `Services.crisis`) is the one the
+staff relay calls for the text it carries: `screen_text(context, text)`.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot import keyboards, texts
-from bot.context import JuntosContext
+from bot.context import JuntosContext, services_of
 from bot.handlers.common import say, translator
 from bot.staff import handlers as staff
-from domain.crisis import CrisisSignal, detect_crisis, lines_for
+from domain.crisis import CrisisSignal, lines_for
 from domain.emergency import DangerKind
 
 log = logging.getLogger(__name__)
 
 #: What the menu's "I'm in danger" button and Rasa's `emergencia` intent mean.
 UNSPECIFIED_DANGER = CrisisSignal(kinds=frozenset({DangerKind.EMERGENCY}), uncertain=False)
+
+
+def written_text(message: Message) -> str | None:
+    """What the person wrote in `message`: its text or its caption (None for neither)."""
+    return message.text or message.caption or None
+
+
+def screen_text(context: JuntosContext, text: str) -> CrisisSignal | None:
+    """The crisis screen's reading of `text` (rules and model, in process, no I/O).
+
+    For any text that reaches the bot, including the staff relay's. Logs the kinds only.
+    """
+    screening = services_of(context).crisis.screen(text)
+    signal = screening.signal
+    if signal is not None:
+        # Kinds and the deciding signal only: never the text.
+        log.info(
+            "crisis signal: kinds=%s uncertain=%s source=%s",
+            ",".join(sorted(signal.kinds)),
+            signal.uncertain,
+            screening.source,
+        )
+    return signal
 
 
 async def send_crisis_reply(update: Update, context: JuntosContext, signal: CrisisSignal) -> None:
@@ -33,15 +62,12 @@ async def screen_for_crisis(update: Update, context: JuntosContext) -> None:
     lets the normal flow answer too.
     """
     message = update.effective_message
-    if message is None or not message.text:
+    text = written_text(message) if message is not None else None
+    if not text:
         return
-    signal = detect_crisis(message.text)
+    signal = screen_text(context, text)
     if signal is None:
         return
-    # Kinds only: never the text.
-    log.info(
-        "crisis signal: kinds=%s uncertain=%s", ",".join(sorted(signal.kinds)), signal.uncertain
-    )
     if await staff.crisis_for_staff(update, context, signal):
         return  # staff describing someone else's danger: one line, and their flow goes on
     await send_crisis_reply(update, context, signal)

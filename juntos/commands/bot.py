@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from crisis_model import ModelFileError, default_model
 from juntos.bootstrap import run_bot
 from juntos.commands.common import install_keys
 from juntos.logs import configure_logging
@@ -24,5 +25,11 @@ def run(
         )
         raise typer.Exit(2)
     install_keys(settings)
+    try:
+        # Before anything starts: without its crisis model the bot does not run at all.
+        default_model()
+    except ModelFileError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from None
     configure_logging()
     run_bot(settings, token)

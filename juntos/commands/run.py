@@ -27,6 +27,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from telegram.error import TelegramError
 
 from bot.app import JuntosApplication
+from crisis_model import ModelFileError, default_model
 from juntos.bootstrap import AppResources, build_bot
 from juntos.commands.common import install_keys
 from juntos.settings import VAR, Settings, load_settings
@@ -84,6 +85,12 @@ def run(
     # A bad key stops here, before anything starts (the persistence encrypts with it too).
     install_keys(settings)
     plan = Plan(settings, settings.telegram_bot_token or None, port, nlu)
+    try:
+        # Before anything starts: without its crisis model the bot does not run at all.
+        default_model()
+    except ModelFileError as error:
+        console.print(f"[red]{error}[/red]", soft_wrap=True)
+        raise typer.Exit(1) from None
     try:
         asyncio.run(_run(plan, console))
     except StartError as error:

@@ -72,15 +72,6 @@ async def test_a_colloquial_death_word_gets_the_normal_flow_not_the_lines(
     assert "Buscar ayuda cerca" in reply.button_texts  # the menu (Rasa is down here)
 
 
-async def test_an_uncertain_signal_shows_the_lines_and_then_the_normal_flow(
-    bot: BotUnderTest,
-) -> None:
-    chat = bot.chat()
-    lines, menu = await say(chat, "ya no aguanto mas", replies=2)
-    assert "800 911 2000" in (lines.text or "")
-    assert "Buscar ayuda cerca" in menu.button_texts
-
-
 async def test_crisis_replies_in_english_to_english_speakers(
     bot_with_nothing: BotUnderTest,
 ) -> None:

@@ -1,0 +1,98 @@
+"""What the crisis model reads in a message: character and word n-grams, and the rules' evidence.
+
+Shared by training and loading, so both build the same features. The n-grams are read on the
+folded text (`domain.crisis.fold`: no accents, case or punctuation), the evidence is the list
+of rule families and context words the reviewed rules found (`domain.crisis.read_rules`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from domain.crisis import EVIDENCE_NAMES, MAX_CHARS, fold
+
+#: The model reads at most this many characters: the start and the end of a longer message
+#: (the rules read all of it). Keeps a 4,096-character message under a few milliseconds.
+MAX_MODEL_CHARS = 1200
+#: Weight of one piece of rule evidence next to the (L2-normalised) n-gram vectors.
+EVIDENCE_WEIGHT = 0.5
+
+_EVIDENCE_INDEX = {name: i for i, name in enumerate(EVIDENCE_NAMES)}
+
+
+def clip(text: str) -> str:
+    """The part of `text` the model reads: all of it, or its start and its end."""
+    text = text[:MAX_CHARS]
+    if len(text) <= MAX_MODEL_CHARS:
+        return text
+    half = MAX_MODEL_CHARS // 2
+    return text[:half] + " " + text[-half:]
+
+
+def _preprocess(text: str) -> str:
+    return fold(clip(text))
+
+
+def char_vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
+    return TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=(2, 5),
+        preprocessor=_preprocess,
+        lowercase=False,
+        sublinear_tf=True,
+        dtype=np.float64,
+        vocabulary=vocabulary,
+    )
+
+
+def word_vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
+    return TfidfVectorizer(
+        analyzer="word",
+        ngram_range=(1, 2),
+        preprocessor=_preprocess,
+        lowercase=False,
+        token_pattern=r"(?u)\b\w+\b",  # noqa: S106 (a regex, not a password)
+        sublinear_tf=True,
+        dtype=np.float64,
+        vocabulary=vocabulary,
+    )
+
+
+def evidence_matrix(evidence: Sequence[frozenset[str]]) -> csr_matrix:
+    rows, cols = [], []
+    for row, names in enumerate(evidence):
+        for name in names:
+            if (col := _EVIDENCE_INDEX.get(name)) is not None:
+                rows.append(row)
+                cols.append(col)
+    data = np.full(len(rows), EVIDENCE_WEIGHT)
+    return csr_matrix((data, (rows, cols)), shape=(len(evidence), len(EVIDENCE_NAMES)))
+
+
+class Featurizer:
+    """The n-gram vectorizers (fitted or restored) and the evidence columns, side by side."""
+
+    def __init__(self, chars: TfidfVectorizer, words: TfidfVectorizer) -> None:
+        self.chars = chars
+        self.words = words
+
+    @classmethod
+    def fit(cls, texts: Sequence[str]) -> Featurizer:
+        chars, words = char_vectorizer(), word_vectorizer()
+        chars.fit(texts)
+        words.fit(texts)
+        return cls(chars, words)
+
+    @property
+    def size(self) -> int:
+        return len(self.chars.vocabulary_) + len(self.words.vocabulary_) + len(EVIDENCE_NAMES)
+
+    def transform(self, texts: Sequence[str], evidence: Sequence[frozenset[str]]) -> csr_matrix:
+        return hstack(
+            [self.chars.transform(texts), self.words.transform(texts), evidence_matrix(evidence)],
+            format="csr",
+        )

@@ -1,0 +1,89 @@
+"""The crisis screen: every text a person writes goes through `CrisisScreen.screen` first.
+
+Two signals, both in process: the reviewed rules (`domain.crisis`) and a statistical model
+behind the `DangerModel` port. The rules are the floor: what they read as clear danger is
+danger whatever the model says. The model adds what the rules cannot phrase, and answers the
+rules' doubts, except the ones the reviewers decided must always show the lines ("held": a
+clear phrase softened only by a negation or laughter, "no me quiero morir", "me quiero morir
+jaja"):
+
+| rules read       | model probability p            | the screen says                  |
+|------------------|--------------------------------|----------------------------------|
+| clear danger     | any                            | danger (the rules' kinds)        |
+| anything         | p >= thresholds.danger         | danger                           |
+| uncertain        | thresholds.keep <= p           | uncertain (the rules' kinds)     |
+| uncertain, held  | any                            | uncertain (the rules' kinds)     |
+| uncertain        | p < thresholds.keep            | nothing                          |
+| nothing          | thresholds.show <= p           | uncertain (unspecified danger)   |
+| nothing          | p < thresholds.show            | nothing                          |
+
+"Uncertain" means "when in doubt, show the lines": the lines, then the normal answer. Message
+text, captions, edits, forwarded text and (later) the staff relay all call the same screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from domain.crisis import CrisisSignal, DangerKind, RuleReading, read_rules
+from domain.ports import DangerModel, DangerThresholds
+
+#: The kind the model reports when the rules name none: 911 and the Línea de la Vida.
+UNSPECIFIED = frozenset({DangerKind.EMERGENCY})
+
+
+class Source(StrEnum):
+    RULES = "rules"
+    MODEL = "model"
+    BOTH = "both"
+
+
+@dataclass(frozen=True, slots=True)
+class Screening:
+    """The screen's answer, with what each signal said (for evaluation and logs)."""
+
+    signal: CrisisSignal | None
+    rules: CrisisSignal | None
+    probability: float
+
+    @property
+    def source(self) -> Source | None:
+        """Which signal made the lines show (None when they do not)."""
+        if self.signal is None:
+            return None
+        if self.rules is None:
+            return Source.MODEL
+        if not self.rules.uncertain:
+            return Source.RULES
+        return Source.BOTH  # the rules' doubt, confirmed (or made danger) by the model
+
+
+class CrisisScreen:
+    """The rules and the model together; cheap enough to run on every message."""
+
+    def __init__(self, model: DangerModel) -> None:
+        self.model = model
+
+    def screen(self, text: str) -> Screening:
+        """Read `text` with both signals; never raises, whatever the text."""
+        rules = read_rules(text)
+        probability = self.model.danger_probability(text, rules.evidence)
+        return Screening(
+            decide(rules, probability, self.model.thresholds), rules.signal, probability
+        )
+
+
+def decide(
+    reading: RuleReading, probability: float, thresholds: DangerThresholds
+) -> CrisisSignal | None:
+    """The table above: the rules' reading and the model's probability, one answer."""
+    rules = reading.signal
+    kinds = rules.kinds if rules is not None else UNSPECIFIED
+    if (rules is not None and not rules.uncertain) or probability >= thresholds.danger:
+        return CrisisSignal(kinds, uncertain=False)
+    if rules is not None:
+        return rules if reading.held or probability >= thresholds.keep else None
+    if probability >= thresholds.show:
+        return CrisisSignal(UNSPECIFIED, uncertain=True)
+    return None

@@ -1,0 +1,189 @@
+"""Every way a person can write goes through the crisis screen, and the reply policy holds.
+
+Through the real bot polling the sandbox emulator over HTTP, Rasa down. Messages for the reply
+policy come from the development half of the blind corpus, chosen by how the screen reads them.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from typing import Any
+
+import pytest
+
+from crisis_model import corpus, default_model
+from crisis_model.corpus import Half
+from domain.services.crisis import CrisisScreen
+from sandbox import PrivateChat
+from tests.bot_harness import BotUnderTest, say
+
+PHOTO = [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]
+VOICE = {"file_id": "v1", "file_unique_id": "u2", "duration": 4, "mime_type": "audio/ogg"}
+STICKER = {
+    "file_id": "s1",
+    "file_unique_id": "u3",
+    "type": "regular",
+    "width": 512,
+    "height": 512,
+    "is_animated": False,
+    "is_video": False,
+}
+DOCUMENT = {"file_id": "d1", "file_unique_id": "u4", "file_name": "nota.txt"}
+DANGER = "ya no quiero vivir, hoy me voy a matar"
+
+
+def shows_lines(text: str | None) -> bool:
+    return "911" in (text or "") and "800 911 2000" in (text or "")
+
+
+def danger_line_in_one_line(text: str | None, lead: str) -> bool:
+    return any(
+        line.startswith(lead) and "911" in line and "800 911 2000" in line
+        for line in (text or "").splitlines()
+    )
+
+
+def reading_of(screen: CrisisScreen, text: str) -> str:
+    signal = screen.screen(text).signal
+    return "none" if signal is None else "uncertain" if signal.uncertain else "danger"
+
+
+def pick(reading: str) -> str:
+    """A message the screen reads as `reading` (danger, uncertain, none), from the corpus.
+
+    The model was trained on the development half and reads its danger messages as clear
+    danger, so an uncertain reading comes from the documented doubts ("me quiero morir jaja":
+    a clear phrase said laughing always shows the lines, then the normal answer).
+    """
+    screen = CrisisScreen(default_model())
+    candidates = [e.text for e in corpus.load(Half.DEVELOPMENT) if e.danger == (reading != "none")]
+    if reading == "uncertain":
+        candidates = ["me quiero morir jaja", "me corté", "quiero desaparecer", *candidates]
+    for text in candidates:
+        if reading_of(screen, text) == reading:
+            return text
+    raise AssertionError(f"no message reads as {reading}")
+
+
+async def edit(bot: BotUnderTest, chat: PrivateChat, message: Any, text: str) -> None:
+    """The person edits `message` to `text`: an `edited_message` update, as Telegram sends."""
+    raw = copy.deepcopy(message.raw)
+    raw["text"] = text
+    raw["edit_date"] = int(time.time())
+    bot.emulator.push_update({"edited_message": raw})
+
+
+# -- the reply policy ------------------------------------------------------------------------
+
+
+async def test_a_danger_message_gets_the_lines_and_nothing_else(bot: BotUnderTest) -> None:
+    chat = bot.chat()
+    [reply] = await say(chat, pick("danger"))
+    assert shows_lines(reply.text)
+    assert reply.button_texts == ["Quiero que me contacten", "Buscar ayuda cerca"]
+    assert chat.unread_bot_messages() == []
+
+
+async def test_an_uncertain_message_gets_the_lines_then_the_normal_answer(
+    bot: BotUnderTest,
+) -> None:
+    chat = bot.chat()
+    lines, normal = await say(chat, pick("uncertain"), replies=2)
+    assert shows_lines(lines.text)
+    assert not shows_lines(normal.text)
+    assert "Buscar ayuda cerca" in normal.button_texts  # the menu: Rasa is down here
+
+
+async def test_a_hard_negative_gets_no_lines(bot: BotUnderTest) -> None:
+    chat = bot.chat()
+    [reply] = await say(chat, pick("none"))
+    assert "800 911 2000" not in (reply.text or "")
+
+
+# -- every way to write ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("media", ["photo", "video", "document"])
+async def test_a_caption_is_screened_like_a_message(bot: BotUnderTest, media: str) -> None:
+    chat = bot.chat()
+    contents: dict[str, dict[str, Any]] = {
+        "photo": {"photo": PHOTO},
+        "video": {"video": {**DOCUMENT, "width": 1, "height": 1, "duration": 1}},
+        "document": {"document": DOCUMENT},
+    }
+    await chat.send_message(**contents[media], caption=DANGER)
+    [reply] = await chat.wait_for_bot_messages(count=1, timeout=10)
+    assert shows_lines(reply.text)
+    assert reply.button_texts == ["Quiero que me contacten", "Buscar ayuda cerca"]
+
+
+async def test_an_edit_that_adds_danger_gets_the_reply(bot: BotUnderTest) -> None:
+    chat = bot.chat()
+    sent = await chat.send_text("hola")
+    [menu] = await chat.wait_for_bot_messages(count=1, timeout=10)
+    assert not shows_lines(menu.text)
+    await edit(bot, chat, sent, "hola, " + DANGER)
+    [reply] = await chat.wait_for_bot_messages(count=1, timeout=10)
+    assert shows_lines(reply.text)
+
+
+async def test_an_edit_without_danger_gets_no_reply(bot: BotUnderTest) -> None:
+    chat = bot.chat()
+    sent = await chat.send_text("hola")
+    await chat.wait_for_bot_messages(count=1, timeout=10)
+    await edit(bot, chat, sent, "hola buenas tardes")
+    with pytest.raises(TimeoutError):
+        await chat.wait_for_bot_messages(count=1, timeout=1.5)
+
+
+async def test_forwarded_text_is_screened(bot: BotUnderTest) -> None:
+    chat = bot.chat()
+    origin = {"type": "hidden_user", "sender_user_name": "Mi prima", "date": 1}
+    await chat.send_message(text=DANGER, forward_origin=origin)
+    [reply] = await chat.wait_for_bot_messages(count=1, timeout=10)
+    assert shows_lines(reply.text)
+
+
+@pytest.mark.parametrize(
+    ("content", "language", "lead"),
+    [
+        ({"voice": VOICE}, "es", "Si estás en peligro:"),
+        ({"sticker": STICKER}, "es", "Si estás en peligro:"),
+        ({"photo": PHOTO}, "es", "Si estás en peligro:"),
+        ({"voice": VOICE}, "en", "If you are in danger:"),
+        ({"photo": PHOTO}, "en", "If you are in danger:"),
+    ],
+)
+async def test_what_cannot_be_read_gets_911_and_the_linea_de_la_vida_in_one_line(
+    bot: BotUnderTest, content: dict[str, Any], language: str, lead: str
+) -> None:
+    chat = bot.chat(user_id=4004, language_code=language)
+    await chat.send_message(**content)
+    [reply] = await chat.wait_for_bot_messages(count=1, timeout=10)
+    assert danger_line_in_one_line(reply.text, lead), reply.text
+    assert reply.button_texts  # and the menu
+
+
+# -- bad input ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "😭😭😭🙏🙏",
+        "x" * 4096,
+        ("me quiero morir " * 300)[:4096],
+        "\x07\x1b[31m hola \u202e\u200b",
+        "Я хочу умереть 死にたい me kiero morir",
+    ],
+)
+async def test_odd_messages_are_answered_quickly(bot: BotUnderTest, text: str) -> None:
+    chat = bot.chat()
+    started = time.perf_counter()
+    await chat.send_text(text)
+    [reply] = await chat.wait_for_bot_messages(count=1, timeout=10)
+    assert reply.text
+    assert time.perf_counter() - started < 5.0
+    if "morir" in text:
+        assert shows_lines(reply.text)

@@ -1,0 +1,53 @@
+"""The held-out half of the blind corpus, through the real bot (the one test that reads it).
+
+Every held-out message is sent by its own member to the bot polling the sandbox emulator over
+HTTP, with Rasa down. The bot must show the emergency lines exactly where the crisis screen
+does, so the figures of `juntos crisis eval --heldout` (and `make bench`) are the bot's own;
+they are printed here too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from crisis_model import corpus, default_model
+from crisis_model.corpus import Half
+from crisis_model.evaluation import evaluate, format_report
+from domain.services.crisis import CrisisScreen
+from sandbox import PrivateChat
+from tests.bot_harness import BotUnderTest
+
+FIRST_USER = 500_000
+
+
+def shows_lines(chat: PrivateChat) -> bool:
+    return any((m.text or "").startswith("☎️") for m in chat.bot_messages())
+
+
+async def test_the_bot_shows_the_lines_exactly_where_the_screen_does_on_the_heldout_half(
+    bot: BotUnderTest,
+) -> None:
+    examples = corpus.load(Half.HELDOUT)
+    screen = CrisisScreen(default_model())
+    expected = [screen.screen(e.text).signal for e in examples]
+    chats = [bot.chat(user_id=FIRST_USER + i) for i in range(len(examples))]
+    for chat, example in zip(chats, examples, strict=True):
+        await chat.send_text(example.text)
+    # A clear signal gets one reply; an uncertain one the lines and the menu (Rasa is down);
+    # anything else the menu.
+    await asyncio.gather(
+        *(
+            chat.wait_for_bot_messages(
+                count=2 if signal is not None and signal.uncertain else 1, timeout=120
+            )
+            for chat, signal in zip(chats, expected, strict=True)
+        )
+    )
+    mismatches = [
+        (example.category, example.text)
+        for chat, example, signal in zip(chats, examples, expected, strict=True)
+        if shows_lines(chat) != (signal is not None)
+    ]
+    assert mismatches == []
+    print()
+    print(format_report(evaluate(examples, screen), "held-out half, through the bot (Rasa down)"))
