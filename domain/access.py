@@ -75,17 +75,24 @@ RECEIVER_MOVES = frozenset(
 )
 
 
+#: Statuses a coordinator of the case's municipality may move a referral to.
+COORDINATOR_MOVES = frozenset({ReferralStatus.CANCELLED, ReferralStatus.FAILED})
+
+
 def check_can_move_referral(
     actor: Actor, case: Case, referral: Referral, target: ReferralStatus
 ) -> None:
-    """Receivers run the referral; senders and the member may cancel it; coordinators oversee."""
+    """Receivers run the referral; senders and the member may cancel it; coordinators may
+    close it; admins may do anything."""
     allowed = False
     if isinstance(actor, Member):
         allowed = target is ReferralStatus.CANCELLED and case.member_id == actor.id
     elif actor.active and actor.role is Role.ADMIN:
         allowed = True
     elif actor.active and actor.role is Role.COORDINATOR:
-        allowed = case.municipality_code in actor.municipality_codes
+        # Coordinators oversee: they may close a referral nobody runs any more, never answer
+        # it for an organisation.
+        allowed = case.municipality_code in actor.municipality_codes and target in COORDINATOR_MOVES
     elif actor.active and actor.role is Role.STAFF:
         org = actor.organization_id
         if org is not None and org == referral.to_organization_id:

@@ -10,7 +10,7 @@ from enum import StrEnum
 from domain.errors import DomainError, IllegalTransition, InvalidValue
 from domain.taxonomy import Category
 
-CASE_CODE_RE = re.compile(r"^CASO-(\d{4,})$")
+CASE_CODE_RE = re.compile(r"^CASO-(\d{1,9})$")
 
 
 def format_case_code(number: int) -> str:

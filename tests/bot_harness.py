@@ -25,6 +25,7 @@ import pytest
 
 from juntos.bootstrap import AppResources, build_bot
 from juntos.commands.demo import DEMO_DIRECTORY
+from juntos.database import Database
 from juntos.settings import Settings
 from nlu.process import RasaServer
 from sandbox import BotApiEmulator, PrivateChat, StoredMessage
@@ -112,6 +113,16 @@ class BotUnderTest:
             juntos_secret_key=self.secret_keys,
             juntos_state_retention_days=self.state_retention_days,
         )
+
+    @contextlib.asynccontextmanager
+    async def database(self) -> AsyncIterator[Database]:
+        """The bot's own database, opened beside it (to set up or check what the bot stored)."""
+        engine = create_engine(self.database_url)
+        db = Database(engine=engine, sessions=session_factory(engine))
+        try:
+            yield db
+        finally:
+            await db.close()
 
     async def start(self) -> None:
         settings = self.settings()

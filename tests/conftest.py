@@ -11,7 +11,7 @@ import asyncio
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Coroutine, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,7 +19,9 @@ from typing import Any, TypeVar
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from typer.testing import CliRunner, Result
 
+from juntos.cli import app as juntos_cli
 from juntos.database import Database
 from nlu.process import RASA_VENV, RasaServer, running_server
 from storage import crypto, migrate
@@ -169,3 +171,22 @@ def rasa_server() -> Iterator[RasaServer]:
         pytest.skip(".venv-rasa is absent (`make nlu-model` builds it; `make test` always does)")
     with running_server() as server:
         yield server
+
+
+Juntos = Callable[..., Result]
+
+
+@pytest.fixture
+def juntos(tmp_path: Path) -> Juntos:
+    """Run `juntos ARGS...` as an operator would, against a fresh, migrated SQLite database."""
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'juntos.db'}",
+        "JUNTOS_SECRET_KEY": TEST_SECRET,
+    }
+    runner = CliRunner()
+
+    def run(*args: str) -> Result:
+        return runner.invoke(juntos_cli, list(args), env=env)
+
+    assert run("db", "upgrade").exit_code == 0
+    return run

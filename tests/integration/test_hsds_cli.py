@@ -2,36 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-from typer.testing import CliRunner, Result
-
-from juntos.cli import app
 from storage.hsds import TABLES
-from tests.conftest import TEST_SECRET
+from tests.conftest import Juntos
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "data" / "demo_directory"
 OFFICIAL = ROOT / "tests" / "data" / "hsds-3.1-examples"
-Juntos = Callable[..., Result]
-
-
-@pytest.fixture
-def juntos(tmp_path: Path) -> Juntos:
-    """Run `juntos ARGS...` against a fresh, migrated SQLite database."""
-    env = {
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'juntos.db'}",
-        "JUNTOS_SECRET_KEY": TEST_SECRET,
-    }
-    runner = CliRunner()
-
-    def run(*args: str) -> Result:
-        return runner.invoke(app, list(args), env=env)
-
-    assert run("db", "upgrade").exit_code == 0
-    return run
 
 
 def test_import_prints_every_problem_and_exits_non_zero(juntos: Juntos, tmp_path: Path) -> None:
