@@ -6,7 +6,7 @@ shows whatever is listed. Names, ages and places are fictional.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 
@@ -17,14 +17,24 @@ class Persona:
     age: int
     city: str
     language_code: str = "es"
-    role: str = "member"  # member | staff | coordinator (see ARCHITECTURE.md)
+    role: str = "member"  # member | staff | coordinator (see docs/architecture.md)
     last_name: str | None = None
     username: str | None = None
     shown: bool = True  # open as a chat when the page loads
+    #: Staff and coordinators: the (fictional) organisation they work for, by its name.
+    organization: str | None = None
+    #: Coordinators: the municipalities they cover (INEGI codes).
+    municipalities: tuple[str, ...] = ()
+    #: A one-time invitation code issued by `juntos demo load` (the page offers to open it,
+    #: as a deep link would): staff are linked through the same invitations as on Telegram.
+    invite_code: str | None = None
 
     @property
     def label(self) -> str:
-        return f"{self.first_name}, {self.age}, {self.city}"
+        if self.role == "member":
+            return f"{self.first_name}, {self.age}, {self.city}"
+        role = "coordinación" if self.role == "coordinator" else "personal"
+        return f"{self.first_name}, {role}, {self.organization or self.city}"
 
     def telegram_user(self) -> dict[str, Any]:
         user: dict[str, Any] = {
@@ -46,7 +56,39 @@ class Persona:
 PERSONAS: list[Persona] = [
     Persona(user_id=1001, first_name="Ana", age=16, city="Juárez"),
     Persona(user_id=1002, first_name="Luis", age=22, city="Tijuana"),
+    # Partner staff of two demo organisations in Juárez, and the municipality's coordinator:
+    # a trainer can run a whole referral story on one screen.
+    Persona(
+        user_id=2001,
+        first_name="Rosa",
+        age=34,
+        city="Juárez",
+        role="staff",
+        organization="Oficina Municipal Ficticia de Prevención Juárez (demo)",
+    ),
+    Persona(
+        user_id=2002,
+        first_name="Tere",
+        age=29,
+        city="Juárez",
+        role="staff",
+        organization="Clínica Universitaria Imaginaria Juárez (demo)",
+    ),
+    Persona(
+        user_id=2003,
+        first_name="Marco",
+        age=41,
+        city="Juárez",
+        role="coordinator",
+        organization="Oficina Municipal Ficticia de Prevención Juárez (demo)",
+        municipalities=("08037",),
+    ),
 ]
+
+
+def with_invites(personas: list[Persona], codes: dict[int, str]) -> list[Persona]:
+    """The personas, each staff persona carrying its invitation code when there is one."""
+    return [replace(p, invite_code=codes.get(p.user_id)) for p in personas]
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,12 @@ from pathlib import Path
 
 import typer
 
+from domain.ports import SystemClock
+from juntos.commands.common import with_database
 from juntos.commands.directory import run_import
+from juntos.database import Database
+from juntos.sandbox_invites import invites_path, issue_persona_invites, save_codes
+from juntos.settings import load_settings
 
 app = typer.Typer(help="Fictional demo data.", no_args_is_help=True)
 
@@ -20,7 +25,20 @@ def load(
         DEMO_DIRECTORY, "--from", file_okay=False, help="Folder of the demo HSDS tables."
     ),
 ) -> None:
-    """Load the fictional demo directory (safe to run again: it updates in place)."""
+    """Load the fictional demo directory (safe to run again: it updates in place), and invite
+    the sandbox's staff personas that are not linked yet."""
     if not source.is_dir():
         raise typer.BadParameter(f"{source} is not a folder", param_hint="--from")
     run_import(source)
+
+    async def invite(database: Database) -> dict[int, str]:
+        return await issue_persona_invites(database, SystemClock())
+
+    codes = with_database(invite)
+    if codes:
+        path = invites_path(load_settings())
+        save_codes(codes, path)
+        typer.echo(
+            f"Invited {len(codes)} sandbox staff persona(s): open their chats on the sandbox "
+            f"page to join (one-time codes in {path})."
+        )

@@ -30,6 +30,7 @@ from bot.app import JuntosApplication
 from crisis_model import ModelFileError, default_model
 from juntos.bootstrap import AppResources, build_bot
 from juntos.commands.common import install_keys
+from juntos.sandbox_invites import invites_path, load_codes
 from juntos.settings import VAR, Settings, load_settings
 from nlu.process import (
     RasaServer,
@@ -40,6 +41,7 @@ from nlu.process import (
     trained_model_path,
 )
 from sandbox.emulator import BotApiEmulator
+from sandbox.personas import PERSONAS, with_invites
 from sandbox.ptb import polling
 
 log = logging.getLogger("juntos.run")
@@ -114,7 +116,7 @@ async def _run(plan: Plan, console: Console) -> None:
     rasa = _rasa_server(plan, console)
     async with contextlib.AsyncExitStack() as stack:
         if plan.sandbox:
-            emulator = await stack.enter_async_context(_emulator(plan.port))
+            emulator = await stack.enter_async_context(_emulator(plan.port, plan.settings))
             api_url, token = emulator.base_url, emulator.token
         else:
             assert plan.token is not None
@@ -150,9 +152,12 @@ def _announce_sandbox(console: Console, url: str) -> None:
 
 
 @contextlib.asynccontextmanager
-async def _emulator(port: int) -> AsyncIterator[BotApiEmulator]:
-    # A fresh random token, handed to the bot in this process and never printed.
-    emulator = BotApiEmulator(port=port)
+async def _emulator(port: int, settings: Settings) -> AsyncIterator[BotApiEmulator]:
+    # A fresh random token, handed to the bot in this process and never printed. Staff
+    # personas carry the invitations `juntos demo load` issued (the page offers to open them).
+    emulator = BotApiEmulator(
+        port=port, personas=with_invites(PERSONAS, load_codes(invites_path(settings)))
+    )
     try:
         await emulator.start()
     except OSError as error:

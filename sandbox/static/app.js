@@ -8,6 +8,7 @@
   const TOAST_MS = 4000;
   const chats = new Map(); // chat_id -> ChatView
   let places = [];
+  let botUsername = "";
   let botName = "Juntos";
 
   // -- small helpers ----------------------------------------------------------------------
@@ -198,9 +199,13 @@
       this.root.dataset.chatId = String(this.id);
       this.root.setAttribute("aria-label", `Chat de ${persona.label}`);
       this.q(".chat-title").textContent = persona.label;
-      this.q(".chat-subtitle").textContent = persona.role === "member"
-        ? `Persona usuaria · idioma ${persona.language_code}`
-        : `${persona.role} · idioma ${persona.language_code}`;
+      const roles = {
+        member: "Persona usuaria",
+        staff: "Personal de una organización aliada",
+        coordinator: "Coordinación municipal",
+      };
+      this.q(".chat-subtitle").textContent =
+        `${roles[persona.role] || persona.role} · idioma ${persona.language_code}`;
       this.q(".messages").setAttribute("aria-label", `Mensajes con ${persona.first_name}`);
       this.q(".reply-keyboard").setAttribute("aria-label", `Teclado de respuestas para ${persona.first_name}`);
       this.labelFor(".text-label", ".text-input", "text");
@@ -246,6 +251,16 @@
         this.sendText(text);
       });
       this.q(".start").addEventListener("click", () => this.sendText("/start"));
+      const code = this.persona.invite_code;
+      if (code) {
+        // What tapping a t.me/<bot>?start=<code> link does: the app sends "/start <code>".
+        this.q(".invite").hidden = false;
+        this.q(".invite-role").textContent =
+          this.persona.role === "coordinator" ? "coordinación del municipio" : "personal de tu organización";
+        this.q(".invite-link").textContent = `t.me/${botUsername}?start=${code}`;
+        this.q(".join").hidden = false;
+        this.q(".join").addEventListener("click", () => this.sendText(`/start ${code}`));
+      }
       this.q(".reset").addEventListener("click", () => this.act("/reset"));
       this.q(".menu-button").addEventListener("click", () => this.togglePanel(".commands-panel", ".menu-button"));
       this.q(".location-button").addEventListener("click", () => this.openLocation(null));
@@ -533,6 +548,7 @@
     const setup = await getJSON("/setup");
     places = setup.places;
     botName = setup.bot.first_name;
+    botUsername = setup.bot.username || "";
     document.title = `${botName} · sandbox local`;
     setStatus(setup.bot_connected);
     const tabs = document.querySelector(".tabs");

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from storage.private import overwrite_private
 
 #: The HSDS 3.1 tables Juntos reads and writes, in dependency order (referenced before referrers).
 TABLES = (
@@ -129,15 +130,4 @@ def write_table(path: Path, columns: Sequence[str], rows: Iterable[Sequence[str]
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     writer.writerows(rows)
-    write_private(path, buffer.getvalue().encode("utf-8"))
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Write `data` to a file only its owner can read (0600), whatever the umask.
-
-    Exports hold names, phones and (with --include-confidential) confidential places.
-    """
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        os.fchmod(handle.fileno(), 0o600)  # an existing file keeps its mode otherwise
-        handle.write(data)
+    overwrite_private(path, buffer.getvalue().encode("utf-8"))

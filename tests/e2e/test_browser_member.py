@@ -67,7 +67,7 @@ async def test_ana_finds_help_and_sees_the_crisis_lines_in_the_browser(
     await expect(results).to_contain_text("Apoyo psicológico", timeout=WAIT_MS)
     text = await results.inner_text()
     names = re.findall(r"^\d\. (.+?) — ", text, flags=re.MULTILINE)
-    assert len(names) >= 2 and all(name.endswith("(demo)") for name in names), text
+    assert len(names) >= 1 and all(name.endswith("(demo)") for name in names), text
     assert len(re.findall(r"[\d.,]+ km", text)) == len(names)
     await expect(location_button).to_be_hidden()
 
