@@ -26,9 +26,10 @@ async def start(update: Update, context: JuntosContext) -> None:
 
 
 async def show_help(update: Update, context: JuntosContext) -> None:
-    """List what the bot can do."""
+    """List what the bot can do (and, for partner staff, what they can do too)."""
     t = translator(update, context)
     await say(update, texts.help_text(t), keyboards.main_menu(t))
+    await staff.explain_staff_commands(update, context)
 
 
 async def cancel(update: Update, context: JuntosContext) -> None:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from telegram import Update
-from telegram.error import BadRequest
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import filters
 
 from bot import texts
 from bot.context import JuntosContext, services_of
 from bot.handlers.common import say, show_menu, translator
+from bot.i18n import Translator
 from bot.staff import callbacks as scb
 from bot.staff import cases, follow_up, referral
 from bot.staff import texts as stexts
@@ -60,6 +61,7 @@ async def join_with_code(update: Update, context: JuntosContext, code: str) -> N
     if result.outcome is InviteOutcome.LINKED and result.staff is not None:
         log.info("staff linked: %s", result.staff.actor)
         await say(update, stexts.linked(t, result.organization_name or "", result.staff.role))
+        await _show_staff_commands(context, chat.id, t)
         return
     messages = {
         InviteOutcome.UNKNOWN: stexts.invite_unknown,
@@ -69,6 +71,24 @@ async def join_with_code(update: Update, context: JuntosContext, code: str) -> N
     }
     log.info("invite refused: %s", result.outcome.value)
     await say(update, messages[result.outcome](t))
+
+
+async def _show_staff_commands(context: JuntosContext, chat_id: int, t: Translator) -> None:
+    """This chat's command menu gains the staff commands (members keep the default menu)."""
+    commands = [
+        BotCommand(name, description)
+        for name, description in [*texts.command_descriptions(t), *stexts.command_descriptions(t)]
+    ]
+    try:
+        await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
+    except TelegramError as exc:
+        log.warning("setMyCommands for a staff chat failed: %s", type(exc).__name__)
+
+
+async def explain_staff_commands(update: Update, context: JuntosContext) -> None:
+    """/ayuda from a linked staff member: the staff commands too."""
+    if await current_staff(update, context) is not None:
+        await say(update, stexts.staff_help(translator(update, context)))
 
 
 # --- commands ------------------------------------------------------------------------------------

@@ -131,6 +131,17 @@ def staff_help(t: Translator) -> str:
     )
 
 
+def command_descriptions(t: Translator) -> list[tuple[str, str]]:
+    """The staff commands, for the command menu of a linked staff member's chat."""
+    _ = t.gettext
+    return [
+        ("casos", _("Open cases of your organisation")),
+        ("caso", _("A case and its history: /caso CASO-0042")),
+        ("referir", _("Refer a person to another organisation")),
+        ("seguimiento", _("Log a follow-up: /seguimiento CASO-0042")),
+    ]
+
+
 def staff_only(t: Translator) -> str:
     _ = t.gettext
     return _(

@@ -165,9 +165,19 @@ async def test_members_revoked_staff_and_bad_codes_are_refused_kindly(bot: BotUn
     assert "vinculada a" in (welcome.text or "")
     [used] = await say(bot.chat(user_id=3101), f"/start {good}")
     assert used.text == "Ese código de invitación ya se usó. Pida uno nuevo."
-    # Staff are members too: the member menu and search work unchanged.
+    # Staff are members too: the member menu and search work unchanged; /ayuda adds theirs,
+    # and their chat's command menu lists the staff commands.
     [_start, menu] = await say(member, "/start", replies=2)
     assert "Buscar ayuda cerca" in menu.button_texts
+    [_member_help, staff_help] = await say(member, "/ayuda", replies=2)
+    assert "/referir – referir a una persona (paso a paso)" in (staff_help.text or "")
+    [call] = [
+        c
+        for c in bot.emulator.calls("setMyCommands")
+        if "scope" in c.params and "chat" in str(c.params["scope"])
+    ]
+    names = [c["command"] for c in call.params["commands"]]
+    assert {"casos", "referir", "seguimiento", "start", "salir"} <= set(names)
 
 
 async def test_a_case_of_another_organisation_reads_as_not_found(bot: BotUnderTest) -> None:
