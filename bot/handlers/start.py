@@ -6,13 +6,14 @@ from telegram import Update
 
 from bot import keyboards, texts
 from bot.context import JuntosContext, services_of
+from bot.flows import conversation
 from bot.handlers.common import say, show_menu, translator, user_data
-from bot.state import LOCALE_KEY, Flow, save_flow
+from bot.state import LOCALE_KEY
 
 
 async def start(update: Update, context: JuntosContext) -> None:
     """Welcome the member, say one line about privacy, and show the menu."""
-    save_flow(user_data(context), Flow())
+    conversation.reset(context)
     t = translator(update, context)
     await say(update, texts.welcome(t))
     await show_menu(update, t)
@@ -25,8 +26,8 @@ async def show_help(update: Update, context: JuntosContext) -> None:
 
 
 async def cancel(update: Update, context: JuntosContext) -> None:
-    """Drop the current step (keeping the language) and show the menu."""
-    save_flow(user_data(context), Flow())
+    """Leave the current flow (keeping the language) and show the menu."""
+    conversation.reset(context)
     t = translator(update, context)
     await show_menu(update, t, texts.cancelled(t))
 
