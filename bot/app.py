@@ -27,7 +27,7 @@ from telegram.request import HTTPXRequest
 
 from bot import jobs, messagelog, texts
 from bot.context import BotData, JuntosContext, Services
-from bot.handlers import buttons, contact, crisis, errors, privacy, search, start, text
+from bot.handlers import buttons, crisis, errors, location, privacy, requests, start, text
 from bot.handlers.common import chat_data, say, show_menu, translator
 from bot.messagelog import LoggingBot
 from bot.processor import PerChatUpdateProcessor
@@ -144,7 +144,7 @@ def register_handlers(app: JuntosApplication) -> None:
         "idioma": start.ask_language,
         "privacidad": privacy.explain_privacy,
         "mis_datos": privacy.show_my_data,
-        "estado": contact.show_status,
+        "estado": requests.show_status,
         "borrar": privacy.ask_delete,
         "salir": privacy.quick_exit,
         "cancelar": start.cancel,
@@ -178,7 +178,7 @@ def register_handlers(app: JuntosApplication) -> None:
     )
     # Locations also arrive as edited messages (live location): the handler reads
     # update.effective_message.
-    app.add_handler(MessageHandler(private & filters.LOCATION, search.receive_location))
+    app.add_handler(MessageHandler(private & filters.LOCATION, location.receive_location))
     app.add_handler(
         MessageHandler(
             private & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND,

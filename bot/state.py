@@ -8,7 +8,6 @@ member shared (that stays in memory only: bot/points.py).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from bot.i18n import normalize_locale
@@ -17,22 +16,10 @@ from domain.taxonomy import Category, parse_category
 
 LOCALE_KEY = "locale"
 FLOW_KEY = "flow"
+#: The state between flows (the menu).
+IDLE = "idle"
 #: ~100 m: enough to find the nearest services, not enough to pin a home.
 COORD_DECIMALS = 3
-
-
-class Step(StrEnum):
-    IDLE = "idle"
-    NEED = "need"  # choosing the kind of help
-    PLACE = "place"  # asked where they are
-    RESULTS = "results"
-    CONSENT = "consent"  # asked to agree to be contacted
-    DELETE = "delete"  # asked to confirm /borrar
-
-
-class Purpose(StrEnum):
-    SEARCH = "search"
-    CONTACT = "contact"
 
 
 @dataclass
@@ -66,9 +53,9 @@ class Candidate:
 
 
 @dataclass
-class Flow:
-    step: Step = Step.IDLE
-    purpose: Purpose = Purpose.SEARCH
+class FlowData:
+    """What the member's flows know so far (the flows' state lives in `Conversation`)."""
+
     category: Category | None = None
     #: A typed place's point (the gazetteer's, public). A shared location is never kept here.
     latitude: float | None = None
@@ -117,40 +104,85 @@ class Flow:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data["step"] = self.step.value
-        data["purpose"] = self.purpose.value
         data["category"] = self.category.value if self.category else None
         return data
 
     @classmethod
-    def from_dict(cls, data: object) -> Flow:
-        """Rebuild from persisted data; anything unreadable starts a fresh flow."""
-        if not isinstance(data, dict):
+    def from_dict(cls, data: dict[Any, Any]) -> FlowData:
+        """Rebuild from persisted data (TypeError, ValueError or KeyError when unreadable)."""
+        approximate = bool(data.get("approximate", False))
+        return cls(
+            category=parse_category(data["category"]) if data.get("category") else None,
+            # Only a typed place's point is ever kept (older states may hold a shared one).
+            latitude=_float(data.get("latitude")) if approximate else None,
+            longitude=_float(data.get("longitude")) if approximate else None,
+            approximate=approximate,
+            place_label=_str(data.get("place_label")),
+            municipality=_str(data.get("municipality")),
+            inegi_code=_str(data.get("inegi_code")),
+            age=int(data["age"]) if data.get("age") is not None else None,
+            page=int(data.get("page", 0)),
+            wide=bool(data.get("wide", False)),
+            results=[Venue(**v) for v in data.get("results", [])],
+            offers=[Offer(**o) for o in data.get("offers", [])],
+            candidates=[Candidate(**c) for c in data.get("candidates", [])],
+            contact_service_id=_str(data.get("contact_service_id")),
+            contact_organization=_str(data.get("contact_organization")),
+        )
+
+
+@dataclass
+class Conversation:
+    """Where the member is in their conversation, and what the flows know so far.
+
+    `state` is the value of one flow state (`search.place`, ...; "idle" between flows), read
+    and written only by `bot/flows/conversation.py`. `back` is the state a flow that was
+    entered from the search results returns to when it ends.
+    """
+
+    state: str = IDLE
+    back: str | None = None
+    data: FlowData = field(default_factory=FlowData)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.data.to_dict(), "state": self.state, "back": self.back}
+
+    @classmethod
+    def from_dict(cls, stored: object) -> Conversation:
+        """Rebuild from persisted data; anything unreadable starts afresh.
+
+        Reads the format written before the flows had tables (`step` and `purpose`).
+        """
+        if not isinstance(stored, dict):
             return cls()
         try:
-            approximate = bool(data.get("approximate", False))
-            return cls(
-                step=Step(data.get("step", "idle")),
-                purpose=Purpose(data.get("purpose", "search")),
-                category=parse_category(data["category"]) if data.get("category") else None,
-                # Only a typed place's point is ever kept (older states may hold a shared one).
-                latitude=_float(data.get("latitude")) if approximate else None,
-                longitude=_float(data.get("longitude")) if approximate else None,
-                approximate=approximate,
-                place_label=_str(data.get("place_label")),
-                municipality=_str(data.get("municipality")),
-                inegi_code=_str(data.get("inegi_code")),
-                age=int(data["age"]) if data.get("age") is not None else None,
-                page=int(data.get("page", 0)),
-                wide=bool(data.get("wide", False)),
-                results=[Venue(**v) for v in data.get("results", [])],
-                offers=[Offer(**o) for o in data.get("offers", [])],
-                candidates=[Candidate(**c) for c in data.get("candidates", [])],
-                contact_service_id=_str(data.get("contact_service_id")),
-                contact_organization=_str(data.get("contact_organization")),
-            )
+            data = FlowData.from_dict(stored)
         except (TypeError, ValueError, KeyError):
             return cls()
+        state = stored.get("state")
+        if state is None and "step" in stored:
+            state = _BEFORE_TABLES.get((stored.get("step"), stored.get("purpose", "search")))
+        back = stored.get("back")
+        if not isinstance(state, str):
+            return cls()
+        return cls(state=state, back=back if isinstance(back, str) else None, data=data)
+
+
+#: Persisted (step, purpose) of the version before the flow tables -> the state it meant.
+_BEFORE_TABLES: dict[tuple[object, object], str] = {
+    ("idle", "search"): IDLE,
+    ("idle", "contact"): IDLE,
+    ("need", "search"): "search.need",
+    ("place", "search"): "search.place",
+    ("results", "search"): "search.results",
+    ("results", "contact"): "search.results",
+    ("need", "contact"): "contact.need",
+    ("place", "contact"): "contact.place",
+    ("consent", "search"): "contact.consent",
+    ("consent", "contact"): "contact.consent",
+    ("delete", "search"): "forget.confirm",
+    ("delete", "contact"): "forget.confirm",
+}
 
 
 def _float(value: object) -> float | None:
@@ -161,12 +193,12 @@ def _str(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def load_flow(user_data: dict[Any, Any]) -> Flow:
-    return Flow.from_dict(user_data.get(FLOW_KEY))
+def load_conversation(user_data: dict[Any, Any]) -> Conversation:
+    return Conversation.from_dict(user_data.get(FLOW_KEY))
 
 
-def save_flow(user_data: dict[Any, Any], flow: Flow) -> None:
-    user_data[FLOW_KEY] = flow.to_dict()
+def save_conversation(user_data: dict[Any, Any], conversation: Conversation) -> None:
+    user_data[FLOW_KEY] = conversation.to_dict()
 
 
 def member_locale(user_data: dict[Any, Any], language_code: str | None, default: str) -> str:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from juntos.bootstrap import AppResources, build_bot
 from juntos.commands.demo import DEMO_DIRECTORY
@@ -33,6 +34,7 @@ from sandbox.ptb import polling
 from storage.engine import create_engine, session_factory
 from storage.gazetteer import load_gazetteer
 from storage.hsds.transfer import import_directory
+from storage.tables import metadata
 from storage.uow import SqlUnitOfWork
 from tests.conftest import (
     TEST_SECRET,
@@ -217,3 +219,35 @@ async def say(chat: PrivateChat, text: str, replies: int = 1) -> list[StoredMess
 async def press(chat: PrivateChat, data: str, replies: int = 1) -> list[StoredMessage]:
     await chat.press(data)
     return await chat.wait_for_bot_messages(count=replies, timeout=10.0)
+
+
+async def _empty_postgres(url: str) -> None:
+    engine = create_engine(url, pool=False)
+    try:
+        names = ", ".join(f'"{t.name}"' for t in reversed(metadata.sorted_tables))
+        async with engine.begin() as conn:
+            await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def bot_on_each_database(
+    request: pytest.FixtureRequest, emulator: BotApiEmulator, demo_template: Path, tmp_path: Path
+) -> AsyncIterator[BotUnderTest]:
+    """The bot started on the demo directory (Rasa down), once on SQLite, once on PostgreSQL:
+    its persistence, the directory and the cases all in that database."""
+    if request.param == "sqlite":
+        path = tmp_path / "juntos.db"
+        shutil.copy(demo_template, path)
+        url = f"sqlite:///{path}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+        await _empty_postgres(url)
+        await _load_demo(url)
+    under_test = BotUnderTest(emulator, url)
+    await under_test.start()
+    try:
+        yield under_test
+    finally:
+        await under_test.stop()

@@ -8,8 +8,11 @@ from telegram import Update
 from telegram.error import BadRequest
 
 from bot import callbacks as cb
+from bot import texts
 from bot.context import JuntosContext
-from bot.handlers import contact, crisis, privacy, search, start
+from bot.flows import conversation, inputs
+from bot.handlers import crisis, start
+from bot.handlers.common import show_menu, translator
 
 
 async def press_button(update: Update, context: JuntosContext) -> None:
@@ -19,10 +22,13 @@ async def press_button(update: Update, context: JuntosContext) -> None:
         return
     with contextlib.suppress(BadRequest):  # too old to answer: still act on it
         await query.answer()
+    if update.effective_chat is None:  # a button of an inline message: no chat to answer in
+        return
     action = cb.parse(query.data)
     match action:
-        case cb.MenuChoice(cb.Menu.SEARCH):
-            await search.begin_search(update, context)
+        case None:  # not data this bot makes (forged, or from an older version)
+            t = translator(update, context)
+            await show_menu(update, t, texts.stale_button(t))
         case cb.MenuChoice(cb.Menu.DANGER):
             await crisis.send_crisis_reply(update, context, crisis.UNSPECIFIED_DANGER)
         case cb.MenuChoice(cb.Menu.ABOUT):
@@ -31,23 +37,12 @@ async def press_button(update: Update, context: JuntosContext) -> None:
             await start.ask_language(update, context)
         case cb.MenuChoice(cb.Menu.HOME):
             await start.cancel(update, context)
-        case cb.PickCategory(category, for_contact):
-            await search.pick_category(update, context, category, for_contact)
-        case cb.PickPlace(index):
-            await search.pick_place(update, context, index)
-        case cb.ShowMap(index):
-            await search.show_map(update, context, index)
-        case cb.AskContact(index):
-            await contact.ask_contact(update, context, index)
-        case cb.ResultsAction(result_action):
-            await search.results_action(update, context, result_action)
-        case cb.PickAge(bracket):
-            await search.pick_age(update, context, bracket)
         case cb.PickLanguage(locale):
             await start.set_language(update, context, locale)
-        case cb.Confirm("consent", yes):
-            await contact.answer_consent(update, context, yes)
-        case cb.Confirm("delete", yes):
-            await privacy.answer_delete(update, context, yes)
         case _:
-            await contact.stale(update, context)
+            given = inputs.from_button(action)
+            if given is None:  # a typed action no flow takes (none today)
+                t = translator(update, context)
+                await show_menu(update, t, texts.stale_button(t))
+                return
+            await conversation.handle(update, context, given)

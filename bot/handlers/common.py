@@ -15,7 +15,7 @@ from telegram import (
 from bot import keyboards, texts
 from bot.context import JuntosContext, services_of
 from bot.i18n import DEFAULT_LOCALE, Translator
-from bot.state import Flow, member_locale
+from bot.state import FlowData, member_locale
 from domain.geo import Point
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
@@ -58,7 +58,7 @@ async def hide_reply_keyboard(update: Update, text: str) -> None:
     await say(update, text, ReplyKeyboardRemove())
 
 
-def search_point(update: Update, context: JuntosContext, flow: Flow) -> Point | None:
+def search_point(update: Update, context: JuntosContext, flow: FlowData) -> Point | None:
     """Where to search from: the typed place, or the location the member shared recently."""
     typed = flow.typed_point
     if typed is not None:

@@ -8,19 +8,19 @@ import time
 from telegram import ReplyKeyboardRemove, Update
 from telegram.error import TelegramError
 
-from bot import keyboards, messagelog, texts
+from bot import messagelog, texts
 from bot.context import JuntosContext, services_of
+from bot.flows import conversation, inputs
 from bot.handlers.common import (
     chat_data,
     forget_shared_point,
     say,
     search_point,
-    show_menu,
     translator,
     user_data,
 )
-from bot.state import LOCALE_KEY, Flow, Step, load_flow, save_flow
-from domain.services.members import CONSENT_CONTACT, forget_member, member_data
+from bot.state import LOCALE_KEY
+from domain.services.members import CONSENT_CONTACT, member_data
 
 log = logging.getLogger(__name__)
 #: Telegram's deleteMessages takes at most 100 ids per call.
@@ -40,7 +40,7 @@ async def show_my_data(update: Update, context: JuntosContext) -> None:
     t = translator(update, context)
     services = services_of(context)
     data = await member_data(chat.id, services.uow(), services.clock)
-    flow = load_flow(user_data(context))
+    _state, flow = conversation.current(context)
     consent = data.consents.get(CONSENT_CONTACT)
     lines = [
         texts.my_data(
@@ -56,35 +56,8 @@ async def show_my_data(update: Update, context: JuntosContext) -> None:
 
 
 async def ask_delete(update: Update, context: JuntosContext) -> None:
-    flow = load_flow(user_data(context))
-    flow.step = Step.DELETE
-    save_flow(user_data(context), flow)
-    t = translator(update, context)
-    await say(update, texts.delete_prompt(t), keyboards.confirm(t, "delete"))
-
-
-async def answer_delete(update: Update, context: JuntosContext, yes: bool) -> None:
-    flow = load_flow(user_data(context))
-    t = translator(update, context)
-    if flow.step is not Step.DELETE:
-        await show_menu(update, t, texts.stale_button(t))
-        return
-    if not yes:
-        flow.step = Step.IDLE
-        save_flow(user_data(context), flow)
-        await show_menu(update, t, texts.delete_kept(t))
-        return
-    chat, user = update.effective_chat, update.effective_user
-    assert chat is not None
-    services = services_of(context)
-    await forget_member(chat.id, services.uow(), services.clock)
-    forget_shared_point(update, context)
-    user_data(context).clear()
-    chat_data(context).clear()
-    if user is not None:
-        context.application.drop_user_data(user.id)
-    context.application.drop_chat_data(chat.id)
-    await say(update, texts.deleted(t))
+    """Start the forget-me flow (it asks to confirm)."""
+    await conversation.handle(update, context, inputs.Input(inputs.Kind.DELETE_ME))
 
 
 async def quick_exit(update: Update, context: JuntosContext) -> None:
@@ -118,6 +91,6 @@ async def quick_exit(update: Update, context: JuntosContext) -> None:
     user_data(context).clear()
     if locale:
         user_data(context)[LOCALE_KEY] = locale
-    save_flow(user_data(context), Flow())
+    conversation.reset(context)
     # Also takes away a "share my location" keyboard left on screen.
     await say(update, texts.quick_exit_line(t), ReplyKeyboardRemove())

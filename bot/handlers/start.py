@@ -6,9 +6,10 @@ from telegram import Update
 
 from bot import keyboards, texts
 from bot.context import JuntosContext, services_of
+from bot.flows import conversation
 from bot.handlers.common import say, show_menu, translator, user_data
 from bot.staff import handlers as staff
-from bot.state import LOCALE_KEY, Flow, save_flow
+from bot.state import LOCALE_KEY
 
 
 async def start(update: Update, context: JuntosContext) -> None:
@@ -19,7 +20,7 @@ async def start(update: Update, context: JuntosContext) -> None:
     if context.args:
         await staff.join_with_code(update, context, context.args[0])
         return
-    save_flow(user_data(context), Flow())
+    conversation.reset(context)
     t = translator(update, context)
     await say(update, texts.welcome(t))
     await show_menu(update, t)
@@ -33,8 +34,8 @@ async def show_help(update: Update, context: JuntosContext) -> None:
 
 
 async def cancel(update: Update, context: JuntosContext) -> None:
-    """Drop the current step (keeping the language) and show the menu."""
-    save_flow(user_data(context), Flow())
+    """Leave the current flow (keeping the language) and show the menu."""
+    conversation.reset(context)
     t = translator(update, context)
     await show_menu(update, t, texts.cancelled(t))
 
