@@ -31,6 +31,8 @@ from bot.handlers import buttons, crisis, errors, location, privacy, requests, s
 from bot.handlers.common import chat_data, say, show_menu, translator
 from bot.messagelog import LoggingBot
 from bot.processor import PerChatUpdateProcessor
+from bot.relay import callbacks as relay_callbacks
+from bot.relay import handlers as relay
 from bot.staff import callbacks as staff_callbacks
 from bot.staff import handlers as staff
 
@@ -168,6 +170,7 @@ def register_handlers(app: JuntosApplication) -> None:
         app.add_handler(CommandHandler(COMMANDS[key], callback, filters=private))
     # Staff buttons (sr:, sc:, rf:, ff:) before the member's, which answer anything else.
     app.add_handler(CallbackQueryHandler(staff.press_staff_button, pattern=staff_callbacks.PATTERN))
+    app.add_handler(CallbackQueryHandler(relay.press_relay_button, pattern=relay_callbacks.PATTERN))
     app.add_handler(CallbackQueryHandler(buttons.press_button))
     # Text while a staff member writes a referral or follow-up goes to that flow.
     app.add_handler(
@@ -210,6 +213,12 @@ def build_application(
                 interval=config.forget_seconds,
                 first=config.forget_first_seconds,
                 name="forget-idle-state",
+            )
+            app.job_queue.run_repeating(
+                jobs.purge_relay,
+                interval=config.forget_seconds,
+                first=config.forget_first_seconds,
+                name="purge-relay",
             )
 
     async def post_shutdown(app: JuntosApplication) -> None:

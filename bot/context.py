@@ -12,7 +12,15 @@ from telegram.ext import CallbackContext, ExtBot
 from bot.i18n import Catalogs
 from bot.points import RecentPoints
 from bot.staff.cache import StaffCache
-from domain.ports import Clock, ConversationStates, Notifier, PlaceFinder, UnitOfWork
+from domain.ports import (
+    Clock,
+    ConversationStates,
+    Notifier,
+    PlaceFinder,
+    RelayMessenger,
+    UnitOfWork,
+)
+from domain.relay import DEFAULT_RETENTION as RELAY_RETENTION
 from domain.services.crisis import CrisisScreen
 from domain.services.retention import DEFAULT_RETENTION
 from nlu.client import Parse
@@ -31,12 +39,16 @@ class Services:
     places: PlaceFinder
     nlu: TextParser | None
     notifier: Notifier
+    #: Relay messages (the same Telegram adapter as the notifier).
+    relay: RelayMessenger
     catalogs: Catalogs
     #: The crisis screen (rules and model, in process): every text a person writes.
     crisis: CrisisScreen
     #: The saved conversation state, and how long it is kept without activity.
     states: ConversationStates | None = None
     state_retention: timedelta = DEFAULT_RETENTION
+    #: Relayed messages are deleted after this long.
+    relay_retention: timedelta = RELAY_RETENTION
 
 
 class BotData:

@@ -10,6 +10,7 @@ from telegram.ext import Application
 
 from bot.context import JuntosContext, services_of
 from domain.ports import ForgottenState, StateScope
+from domain.services.relay import purge_relay_messages
 from domain.services.reminders import claim_due_reminders, release_failed_reminder
 from domain.services.retention import forget_idle_conversations
 
@@ -48,6 +49,14 @@ async def forget_idle_state(context: JuntosContext) -> None:
         drop_from_memory(application, state)
     if forgotten:
         log.info("forgot %d idle conversation state(s)", len(forgotten))
+
+
+async def purge_relay(context: JuntosContext) -> None:
+    """Delete relayed messages older than the retention period (daily, like idle state)."""
+    services = services_of(context)
+    deleted = await purge_relay_messages(services.uow(), services.clock, services.relay_retention)
+    if deleted:
+        log.info("purged %d relayed message(s) past retention", deleted)
 
 
 def drop_from_memory(

@@ -1,8 +1,10 @@
-"""The domain's Notifier port, delivered on Telegram to the staff of the organisations involved.
+"""The domain's Notifier and RelayMessenger ports, delivered on Telegram.
 
-Each staff member reads notices in their own language (`StaffMember.locale`), with the case
-code and the one-tap actions. A person who cannot be reached (blocked the bot, left) is
-skipped with a warning that names nobody.
+Staff read notices in their own language (`StaffMember.locale`), with the case code and the
+one-tap actions; members, in theirs (`Member.locale`), with a neutral first line. Relay
+messages are sent by the bot itself (never forwarded: no account is ever shown). A person who
+cannot be reached (blocked the bot) is skipped with a warning that names nobody, or reported
+to the domain as Unreachable.
 """
 
 from __future__ import annotations
@@ -10,20 +12,26 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from telegram import Bot, InlineKeyboardMarkup
-from telegram.error import TelegramError
+from telegram import Bot, ForceReply, InlineKeyboardMarkup
+from telegram.error import Forbidden, TelegramError
 
 from bot import texts
 from bot.i18n import Catalogs, Translator
+from bot.relay import keyboards as rkb
+from bot.relay import texts as rtexts
 from bot.staff import keyboards as skb
 from bot.staff import texts as stexts
-from domain.cases import Case, Referral, Reminder
-from domain.people import StaffMember
-from domain.ports import PlaceFinder, UnitOfWork
+from domain.cases import Case, Referral, ReferralStatus, Reminder
+from domain.geo import Point
+from domain.people import Member, StaffMember
+from domain.ports import PlaceFinder, UnitOfWork, Unreachable
+from domain.relay import RelayThread
+from domain.services.members import next_option
 
 log = logging.getLogger(__name__)
 
 Render = Callable[[Translator], tuple[str, InlineKeyboardMarkup | None]]
+ReplyMarkup = InlineKeyboardMarkup | ForceReply
 
 
 class TelegramNotifier:
@@ -111,6 +119,108 @@ class TelegramNotifier:
             return text, skb.open_case(t, case_id)
 
         await self._tell(await self._staff_of(referral.from_organization_id), case.code, render)
+
+    # --- members ------------------------------------------------------------------------------
+
+    async def _to_member(self, member: Member, text: str, markup: ReplyMarkup | None = None) -> int:
+        try:
+            sent = await self._bot.send_message(member.chat_id, text, reply_markup=markup)
+        except Forbidden as exc:
+            raise Unreachable(member.actor) from exc
+        return sent.message_id
+
+    async def request_answered(self, member: Member, referral: Referral, case: Case) -> None:
+        """The member hears what happened to their request: accepted, rejected (with the next
+        option, one tap away), finished (¿te sirvió?), or closed by the organisation."""
+        t = self._catalogs.get(member.locale)
+        name = await self._organization_name(referral.to_organization_id) or ""
+        assert referral.id is not None
+        assert case.id is not None
+        text: str | None = None
+        markup: ReplyMarkup | None = None
+        status = referral.status
+        if status is ReferralStatus.ACCEPTED:
+            text = rtexts.request_accepted(t, name, case.code)
+        elif status is ReferralStatus.REJECTED:
+            option = await next_option(case, self._municipality_point(case), self._uow())
+            text = rtexts.request_rejected(t, name, option.organization_name if option else None)
+            if option is not None:
+                markup = rkb.next_option(t, case.id, option.service_id)
+        elif status is ReferralStatus.COMPLETED:
+            text = rtexts.request_completed(t, name)
+            markup = rkb.outcome(t, referral.id)
+        elif status in (ReferralStatus.CANCELLED, ReferralStatus.FAILED):
+            text = rtexts.request_cancelled(t, name)
+        if text is None:
+            return
+        try:
+            await self._to_member(member, text, markup)
+        except (Unreachable, TelegramError) as exc:
+            log.warning(
+                "could not tell member %s about %s: %s", member.id, case.code, type(exc).__name__
+            )
+
+    async def request_withdrawn(self, referral: Referral, case: Case) -> None:
+        def render(t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
+            return rtexts.withdrawn(t, case.code), None
+
+        await self._tell(await self._staff_of(referral.to_organization_id), case.code, render)
+
+    def _municipality_point(self, case: Case) -> Point | None:
+        if self._places is None or case.municipality_code is None:
+            return None
+        found = self._places.municipality(case.municipality_code)
+        if found is None or found.latitude is None or found.longitude is None:
+            return None
+        return Point(found.latitude, found.longitude)
+
+    # --- the relay (RelayMessenger) ----------------------------------------------------------
+
+    async def to_member(
+        self, member: Member, organization_name: str, text: str, thread: RelayThread
+    ) -> int:
+        t = self._catalogs.get(member.locale)
+        assert thread.id is not None
+        return await self._to_member(
+            member,
+            rtexts.relayed_to_member(t, organization_name, text),
+            rkb.to_member(t, thread.id, organization_name),
+        )
+
+    async def to_staff(
+        self, staff: StaffMember, case: Case, text: str, thread: RelayThread, crisis: bool
+    ) -> int:
+        t = self._catalogs.get(staff.locale)
+        assert thread.id is not None
+        assert staff.chat_id is not None
+        try:
+            sent = await self._bot.send_message(
+                staff.chat_id,
+                rtexts.relayed_to_staff(t, case.code, case.alias, text, crisis),
+                reply_markup=rkb.to_staff(t, thread.id),
+            )
+        except Forbidden as exc:
+            raise Unreachable(staff.actor) from exc
+        return sent.message_id
+
+    async def thread_closed(
+        self, recipient: Member | StaffMember, case: Case, organization_name: str, reason: str
+    ) -> None:
+        if isinstance(recipient, Member):
+            t = self._catalogs.get(recipient.locale)
+            await self._to_member(recipient, rtexts.member_closed_by_staff(t, organization_name))
+            return
+        if recipient.chat_id is None:
+            return
+        t = self._catalogs.get(recipient.locale)
+        try:
+            await self._bot.send_message(
+                recipient.chat_id, rtexts.thread_ended(t, case.code, reason)
+            )
+        except Forbidden as exc:
+            raise Unreachable(recipient.actor) from exc
+
+    # --- reminders ----------------------------------------------------------------------------
 
     async def reminder_due(
         self, reminder: Reminder, referral: Referral | None, case: Case | None

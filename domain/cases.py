@@ -45,6 +45,14 @@ class ReferralStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class MemberOutcome(StrEnum):
+    """The member's answer to "¿te sirvió?" once a referral is completed."""
+
+    USEFUL = "useful"
+    PARTLY = "partly"
+    NOT_USEFUL = "not_useful"
+
+
 class RejectionReason(StrEnum):
     NOT_ELIGIBLE = "not_eligible"
     NO_CAPACITY = "no_capacity"
@@ -118,6 +126,9 @@ class Referral:
     #: The sender saw signs of danger (or said so): shown first, everywhere.
     urgent: bool = False
     created_by: str = "system"
+    #: What the member said of it once completed (member requests only).
+    outcome: MemberOutcome | None = None
+    outcome_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:

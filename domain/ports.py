@@ -14,6 +14,7 @@ from domain.cases import AuditEntry, Case, CaseSummary, FollowUp, Note, Referral
 from domain.directory import Directory, Municipality, Organization, Service
 from domain.nearby import ConfidentialOffer, NearbyQuery, ServicePoint
 from domain.people import Invite, Member, StaffMember
+from domain.relay import Direction, RelayDelivery, RelayMessage, RelayThread
 from domain.taxonomy import Category
 
 
@@ -42,6 +43,11 @@ class DirectoryRepository(Protocol):
         ...
 
     async def services_of(self, organization_id: str) -> list[Service]: ...
+
+    async def confidential_addresses(self) -> list[str]:
+        """Street addresses of every confidential place (what a relayed message must not carry
+        unless staff confirm it)."""
+        ...
 
     async def organization_municipalities(self, organization_id: str) -> list[str]:
         """INEGI codes of the municipalities where the organisation has places."""
@@ -94,6 +100,26 @@ class NoteRepository(Protocol):
     async def for_case(self, case_id: int) -> list[Note]: ...
 
 
+class RelayRepository(Protocol):
+    async def add_thread(self, thread: RelayThread) -> RelayThread: ...
+    async def get_thread(self, thread_id: int) -> RelayThread | None: ...
+    async def thread_for_referral(self, referral_id: int) -> RelayThread | None: ...
+    async def threads_of_case(self, case_id: int) -> list[RelayThread]: ...
+    async def add_message(self, message: RelayMessage) -> RelayMessage: ...
+    async def count_since(self, thread_id: int, direction: Direction, since: datetime) -> int: ...
+    async def add_delivery(self, delivery: RelayDelivery) -> None: ...
+
+    async def thread_of_delivery(self, recipient: str, message_id: int) -> RelayThread | None:
+        """The thread a message in this recipient's chat belongs to (a reply goes there)."""
+        ...
+
+    async def purge_messages(self, before: datetime) -> int:
+        """Delete relayed messages older than `before`; how many were deleted."""
+        ...
+
+    async def delete_messages_of_case(self, case_id: int) -> int: ...
+
+
 class ReminderRepository(Protocol):
     async def add(self, reminder: Reminder) -> Reminder: ...
     async def get(self, reminder_id: int) -> Reminder | None: ...
@@ -134,6 +160,7 @@ class UnitOfWork(Protocol):
     referrals: ReferralRepository
     follow_ups: FollowUpRepository
     notes: NoteRepository
+    relay: RelayRepository
     reminders: ReminderRepository
     people: PeopleRepository
     audit: AuditLog
@@ -187,10 +214,45 @@ class Notifier(Protocol):
         """The sending organisation's staff hear that it was accepted, rejected or moved."""
         ...
 
+    async def request_answered(self, member: Member, referral: Referral, case: Case) -> None:
+        """The member who asked hears, in their language, what happened to their request."""
+        ...
+
+    async def request_withdrawn(self, referral: Referral, case: Case) -> None:
+        """The receiving organisation hears that the person withdrew (deleted their data)."""
+        ...
+
     async def reminder_due(
         self, reminder: Reminder, referral: Referral | None, case: Case | None
     ) -> bool:
         """Deliver a due reminder; False when delivery failed and is worth retrying."""
+        ...
+
+
+class Unreachable(Exception):
+    """The person blocked the bot (or left Telegram): messages to them cannot be delivered."""
+
+
+class RelayMessenger(Protocol):
+    """Sends relay messages as the bot itself (never forwarding: no account is ever shown).
+
+    Each method returns the Telegram message id of what it sent (a reply to it belongs to the
+    thread) and raises Unreachable when the recipient blocked the bot.
+    """
+
+    async def to_member(
+        self, member: Member, organization_name: str, text: str, thread: RelayThread
+    ) -> int: ...
+
+    async def to_staff(
+        self, staff: StaffMember, case: Case, text: str, thread: RelayThread, crisis: bool
+    ) -> int: ...
+
+    async def thread_closed(
+        self, recipient: Member | StaffMember, case: Case, organization_name: str, reason: str
+    ) -> None:
+        """Tell the other side, without content, that the conversation ended (and why:
+        "closed", "blocked", "left", "withdrew", "unreachable")."""
         ...
 
 

@@ -60,15 +60,18 @@ class AppResources:
         catalogs = Catalogs(default=self.settings.juntos_default_locale)
         uow = self.database.uow
         places = self._places or load_gazetteer()
+        notifier = TelegramNotifier(bot, uow, catalogs, places)
         return Services(
             uow=uow,
             clock=self.clock,
             places=places,
             nlu=self.nlu,
-            notifier=TelegramNotifier(bot, uow, catalogs, places),
+            notifier=notifier,
+            relay=notifier,
             catalogs=catalogs,
             states=self.persistence,
             state_retention=self.settings.state_retention,
+            relay_retention=self.settings.relay_retention,
             crisis=self.crisis,
         )
 

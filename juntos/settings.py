@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     juntos_secrets_dir: Path = SECRETS
     #: Conversation state idle for this many days is deleted.
     juntos_state_retention_days: int = Field(default=30, ge=1)
+    #: Relayed messages between members and staff are kept this long, then deleted.
+    juntos_relay_retention_days: int = Field(default=30, ge=1)
     juntos_default_locale: str = "es_MX"
 
     def secret_keys(self) -> list[str]:
@@ -54,6 +56,10 @@ class Settings(BaseSettings):
     @property
     def state_retention(self) -> timedelta:
         return timedelta(days=self.juntos_state_retention_days)
+
+    @property
+    def relay_retention(self) -> timedelta:
+        return timedelta(days=self.juntos_relay_retention_days)
 
 
 def local_key_file(folder: Path, legacy: Path = LEGACY_KEY_FILE) -> Path:

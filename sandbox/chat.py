@@ -35,11 +35,17 @@ class PrivateChat:
 
     # -- what the user does -----------------------------------------------------------
 
-    async def send_text(self, text: str) -> StoredMessage:
-        """Send a text message (a leading /command gets its bot_command entity, as in Telegram)."""
+    async def send_text(self, text: str, *, reply_to: StoredMessage | None = None) -> StoredMessage:
+        """Send a text message (a leading /command gets its bot_command entity, as in Telegram),
+        optionally as a reply to one of the chat's messages (what a "force reply" prompt asks)."""
         if not text.strip():
             raise ValueError("Telegram does not send empty messages")
-        return self._user_message({"text": text})
+        fields: JSON = {"text": text}
+        if reply_to is not None:
+            fields["reply_to_message"] = {
+                k: v for k, v in reply_to.raw.items() if k != "reply_to_message"
+            }
+        return self._user_message(fields)
 
     async def send_location(
         self,

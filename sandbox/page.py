@@ -156,7 +156,11 @@ class PageApi:
             "text": raw.get("text") or raw.get("caption"),
             "entities": message.entities,
             "inline_keyboard": message.inline_keyboard,
+            "force_reply": message.force_reply,
         }
+        replied = raw.get("reply_to_message")
+        if isinstance(replied, dict):
+            view["reply_to"] = replied.get("message_id")
         if message.venue:
             view["venue"] = message.venue
         elif message.location:
@@ -215,7 +219,13 @@ class PageApi:
         text = str(body.get("text") or "").strip()
         if not text:
             raise _bad("text is empty")
-        await chat.send_text(text[:4096])
+        reply_to = None
+        if body.get("reply_to") is not None:
+            replied = body["reply_to"]
+            reply_to = chat.state.messages.get(replied) if isinstance(replied, int) else None
+            if reply_to is None:
+                raise _bad("reply_to is not a message of this chat")
+        await chat.send_text(text[:4096], reply_to=reply_to)
         return web.json_response({"ok": True})
 
     async def send_location(self, request: web.Request) -> web.Response:

@@ -72,7 +72,7 @@ PERSONAS: list[Persona] = [
         age=29,
         city="Juárez",
         role="staff",
-        organization="Clínica Universitaria Imaginaria Juárez (demo)",
+        organization="Colectivo Vecinal Puentes de Paz Juárez (demo)",
     ),
     Persona(
         user_id=2003,

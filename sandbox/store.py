@@ -76,6 +76,11 @@ class StoredMessage:
         return [str(b["callback_data"]) for b in self.buttons if "callback_data" in b]
 
     @property
+    def force_reply(self) -> bool:
+        """The bot asked for an answer to this message (the app opens a reply to it)."""
+        return bool((self.reply_markup_sent or {}).get("force_reply"))
+
+    @property
     def reply_keyboard(self) -> list[list[JSON]]:
         """The reply keyboard sent with this message (buttons as dicts), if any."""
         rows = (self.reply_markup_sent or {}).get("keyboard") or []

@@ -10,6 +10,7 @@ from sqlalchemy.orm import registry
 from domain.cases import AuditEntry, Case, FollowUp, Note, Referral, Reminder
 from domain.directory import Address, Location, Organization, Phone, Service, ServiceAtLocation
 from domain.people import Invite, Member, StaffMember
+from domain.relay import RelayDelivery, RelayMessage, RelayThread
 from domain.schedule import Schedule
 from storage import tables
 from storage.repositories.people import chat_hash
@@ -52,6 +53,9 @@ def start_mappers() -> None:
     m(Referral, tables.referrals)
     m(FollowUp, tables.follow_ups)
     m(Note, tables.notes)
+    m(RelayThread, tables.relay_threads)
+    m(RelayMessage, tables.relay_messages)
+    m(RelayDelivery, tables.relay_deliveries)
     m(Invite, tables.invites)
     m(Reminder, tables.reminders)
     m(AuditEntry, tables.audit_entries)

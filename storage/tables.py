@@ -18,8 +18,16 @@ from sqlalchemy import (
     false,
 )
 
-from domain.cases import Gender, ReferralStatus, RejectionReason, ReminderKind, ReminderStatus
+from domain.cases import (
+    Gender,
+    MemberOutcome,
+    ReferralStatus,
+    RejectionReason,
+    ReminderKind,
+    ReminderStatus,
+)
 from domain.people import Role
+from domain.relay import Direction, ThreadStatus
 from domain.taxonomy import Sector
 from storage.types import (
     CategorySet,
@@ -302,6 +310,8 @@ referrals = Table(
     Column("closed_at", UTCDateTime),
     Column("urgent", Boolean, nullable=False, default=False, server_default=false()),
     Column("created_by", String(40), nullable=False, default="system", server_default="system"),
+    Column("outcome", EnumText(MemberOutcome, 20)),
+    Column("outcome_at", UTCDateTime),
 )
 
 follow_ups = Table(
@@ -324,6 +334,46 @@ notes = Table(
     Column("at", UTCDateTime, nullable=False),
     Column("author", String(80), nullable=False),
     Column("text", EncryptedText, nullable=False),
+)
+
+# --- the anonymous relay (domain/relay.py) ------------------------------------------------------
+
+relay_threads = Table(
+    "relay_threads",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("referral_id", Integer, ForeignKey("referrals.id"), nullable=False, unique=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False, index=True),
+    Column("organization_id", String(UUID_LEN), ForeignKey("organizations.id"), nullable=False),
+    Column("opened_at", UTCDateTime, nullable=False),
+    Column("status", EnumText(ThreadStatus, 20), nullable=False),
+    Column("last_staff_id", Integer, ForeignKey("staff_members.id")),
+    Column("closed_at", UTCDateTime),
+    Column("closed_by", String(40)),
+)
+
+relay_messages = Table(
+    "relay_messages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("thread_id", Integer, ForeignKey("relay_threads.id"), nullable=False),
+    Column("direction", EnumText(Direction, 20), nullable=False),
+    Column("sender", String(40), nullable=False),
+    Column("at", UTCDateTime, nullable=False, index=True),
+    Column("text", EncryptedText, nullable=False),
+    Column("crisis", Boolean, nullable=False, default=False),
+    Index("ix_relay_messages_thread_direction_at", "thread_id", "direction", "at"),
+)
+
+# Which Telegram message in whose chat (an actor string, never a chat id) belongs to a thread.
+relay_deliveries = Table(
+    "relay_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("thread_id", Integer, ForeignKey("relay_threads.id"), nullable=False, index=True),
+    Column("recipient", String(40), nullable=False),
+    Column("message_id", Integer, nullable=False),
+    Index("ix_relay_deliveries_recipient_message", "recipient", "message_id"),
 )
 
 reminders = Table(

@@ -15,6 +15,7 @@ from domain.ports import (
     NoteRepository,
     PeopleRepository,
     ReferralRepository,
+    RelayRepository,
     ReminderRepository,
 )
 from storage.repositories.audit import SqlAuditLog
@@ -27,6 +28,7 @@ from storage.repositories.cases import (
 )
 from storage.repositories.directory import SqlDirectoryRepository
 from storage.repositories.people import SqlPeopleRepository
+from storage.repositories.relay import SqlRelayRepository
 
 
 class SqlUnitOfWork:
@@ -36,6 +38,7 @@ class SqlUnitOfWork:
     referrals: ReferralRepository
     follow_ups: FollowUpRepository
     notes: NoteRepository
+    relay: RelayRepository
     reminders: ReminderRepository
     people: PeopleRepository
     audit: AuditLog
@@ -60,6 +63,7 @@ class SqlUnitOfWork:
         self.referrals = SqlReferralRepository(session)
         self.follow_ups = SqlFollowUpRepository(session)
         self.notes = SqlNoteRepository(session)
+        self.relay = SqlRelayRepository(session)
         self.reminders = SqlReminderRepository(session)
         self.people = SqlPeopleRepository(session)
         self.audit = SqlAuditLog(session)

@@ -17,6 +17,7 @@ from domain.cases import (
     FollowUp,
     Note,
     Referral,
+    ReferralStatus,
     Reminder,
     ReminderStatus,
     format_case_code,
@@ -35,8 +36,10 @@ from domain.ports import (
     NoteRepository,
     PeopleRepository,
     ReferralRepository,
+    RelayRepository,
     ReminderRepository,
 )
+from domain.relay import Direction, RelayDelivery, RelayMessage, RelayThread
 from domain.taxonomy import Category
 
 
@@ -62,8 +65,17 @@ class FakeNotifier:
     async def referral_requested(self, referral: Referral, case: Case) -> None:
         self.requested.append((referral, case))
 
+    told_members: list[tuple[int | None, ReferralStatus]] = field(default_factory=list)
+    withdrawn: list[tuple[Referral, Case]] = field(default_factory=list)
+
     async def referral_answered(self, referral: Referral, case: Case) -> None:
         self.answered.append((copy.copy(referral), case))
+
+    async def request_answered(self, member: Member, referral: Referral, case: Case) -> None:
+        self.told_members.append((member.id, referral.status))
+
+    async def request_withdrawn(self, referral: Referral, case: Case) -> None:
+        self.withdrawn.append((referral, case))
 
     async def reminder_due(
         self, reminder: Reminder, referral: Referral | None, case: Case | None
@@ -87,6 +99,9 @@ class _Store:
         self.members: dict[int, Member] = {}
         self.audit: list[AuditEntry] = []
         self.notes: dict[int, Note] = {}
+        self.threads: dict[int, RelayThread] = {}
+        self.relayed: dict[int, RelayMessage] = {}
+        self.deliveries: list[RelayDelivery] = []
         self.invites: dict[int, Invite] = {}
         self.wrong_codes: list[tuple[int, datetime]] = []
 
@@ -120,6 +135,11 @@ class FakeDirectory:
         return next(
             (o.name for o in self.store.directory.organizations if o.id == organization_id), None
         )
+
+    async def confidential_addresses(self) -> list[str]:
+        d = self.store.directory
+        hidden = confidential_location_ids(d.locations, d.services, d.services_at_location)
+        return [a.address_1 for a in d.addresses if a.location_id in hidden]
 
     async def get_organization(self, organization_id: str) -> Organization | None:
         return next(
@@ -331,6 +351,60 @@ class FakeNotes:
         return [n for n in self.store.notes.values() if n.case_id == case_id]
 
 
+class FakeRelay:
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+
+    async def add_thread(self, thread: RelayThread) -> RelayThread:
+        thread.id = _Ids(self.store.threads).next()  # type: ignore[arg-type]
+        self.store.threads[thread.id] = thread
+        return thread
+
+    async def get_thread(self, thread_id: int) -> RelayThread | None:
+        return self.store.threads.get(thread_id)
+
+    async def thread_for_referral(self, referral_id: int) -> RelayThread | None:
+        return next((t for t in self.store.threads.values() if t.referral_id == referral_id), None)
+
+    async def threads_of_case(self, case_id: int) -> list[RelayThread]:
+        return [t for t in self.store.threads.values() if t.case_id == case_id]
+
+    async def add_message(self, message: RelayMessage) -> RelayMessage:
+        message.id = _Ids(self.store.relayed).next()  # type: ignore[arg-type]
+        self.store.relayed[message.id] = message
+        return message
+
+    async def count_since(self, thread_id: int, direction: Direction, since: datetime) -> int:
+        return sum(
+            1
+            for m in self.store.relayed.values()
+            if m.thread_id == thread_id and m.direction is direction and m.at >= since
+        )
+
+    async def add_delivery(self, delivery: RelayDelivery) -> None:
+        self.store.deliveries.append(delivery)
+
+    async def thread_of_delivery(self, recipient: str, message_id: int) -> RelayThread | None:
+        for delivery in reversed(self.store.deliveries):
+            if delivery.recipient == recipient and delivery.message_id == message_id:
+                return self.store.threads.get(delivery.thread_id)
+        return None
+
+    async def purge_messages(self, before: datetime) -> int:
+        old = [k for k, m in self.store.relayed.items() if m.at < before]
+        for key in old:
+            del self.store.relayed[key]
+        return len(old)
+
+    async def delete_messages_of_case(self, case_id: int) -> int:
+        threads = {t.id for t in self.store.threads.values() if t.case_id == case_id}
+        old = [k for k, m in self.store.relayed.items() if m.thread_id in threads]
+        for key in old:
+            del self.store.relayed[key]
+        self.store.deliveries = [d for d in self.store.deliveries if d.thread_id not in threads]
+        return len(old)
+
+
 class FakeReminders:
     def __init__(self, store: _Store) -> None:
         self.store = store
@@ -444,6 +518,7 @@ class FakeUnitOfWork:
     referrals: ReferralRepository
     follow_ups: FollowUpRepository
     notes: NoteRepository
+    relay: RelayRepository
     reminders: ReminderRepository
     people: PeopleRepository
     audit: AuditLog
@@ -460,6 +535,7 @@ class FakeUnitOfWork:
         self.referrals = FakeReferrals(self.store)
         self.follow_ups = FakeFollowUps(self.store)
         self.notes = FakeNotes(self.store)
+        self.relay = FakeRelay(self.store)
         self.reminders = FakeReminders(self.store)
         self.people = FakePeople(self.store)
         self.audit = FakeAudit(self.store)

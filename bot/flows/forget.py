@@ -41,7 +41,7 @@ async def forget_everything(turn: Turn) -> StrEnum:
     chat_id = turn.chat_id
     assert chat_id is not None
     services = turn.services
-    await forget_member(chat_id, services.uow(), services.clock)
+    await forget_member(chat_id, services.uow(), services.clock, services.notifier, services.relay)
     turn.forget_shared_point()
     context = turn.context
     user_data(context).clear()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import (
+    ForceReply,
     InlineKeyboardMarkup,
     Message,
     ReplyKeyboardMarkup,
@@ -18,7 +19,7 @@ from bot.i18n import DEFAULT_LOCALE, Translator
 from bot.state import FlowData, member_locale
 from domain.geo import Point
 
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
 
 
 def user_data(context: JuntosContext) -> dict[Any, Any]:

@@ -16,6 +16,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot import keyboards, texts
 from bot.context import JuntosContext, services_of
 from bot.handlers.common import say, translator
+from bot.relay import handlers as relay
 from bot.staff import handlers as staff
 from domain.crisis import CrisisSignal, lines_for
 from domain.emergency import DangerKind
@@ -71,5 +72,7 @@ async def screen_for_crisis(update: Update, context: JuntosContext) -> None:
     if await staff.crisis_for_staff(update, context, signal):
         return  # staff describing someone else's danger: one line, and their flow goes on
     await send_crisis_reply(update, context, signal)
+    # An answer in a relay thread still reaches the organisation, marked "posible crisis".
+    await relay.relay_reply(update, context, crisis=True)
     if not signal.uncertain:
         raise ApplicationHandlerStop

@@ -21,6 +21,7 @@ from bot.handlers.common import (
 )
 from bot.state import LOCALE_KEY
 from domain.services.members import CONSENT_CONTACT, member_data
+from domain.services.relay import member_left
 
 log = logging.getLogger(__name__)
 #: Telegram's deleteMessages takes at most 100 ids per call.
@@ -94,3 +95,10 @@ async def quick_exit(update: Update, context: JuntosContext) -> None:
     conversation.reset(context)
     # Also takes away a "share my location" keyboard left on screen.
     await say(update, texts.quick_exit_line(t), ReplyKeyboardRemove())
+    # Then, not before: conversations with organisations close, and they are told (without
+    # content) that the person left. The messages are already gone whatever happens here.
+    services = services_of(context)
+    try:
+        await member_left(chat.id, services.uow(), services.clock, services.relay)
+    except Exception:
+        log.exception("quick exit: could not close the member's conversations")

@@ -14,6 +14,7 @@ from bot.flows import conversation, inputs
 from bot.handlers import requests, start
 from bot.handlers.common import say, show_menu, translator
 from bot.handlers.crisis import UNSPECIFIED_DANGER, send_crisis_reply
+from bot.relay import handlers as relay
 from bot.staff import handlers as staff
 from nlu.client import Parse
 
@@ -24,6 +25,8 @@ async def handle_text(update: Update, context: JuntosContext) -> None:
     """Answer small talk in place; hand anything else to the conversation."""
     message = update.effective_message
     if message is None or not message.text:
+        return
+    if await relay.relay_reply(update, context):  # an answer in a relay thread
         return
     text = message.text.strip()
     services = services_of(context)

@@ -23,6 +23,7 @@ from domain.services.referrals import (
     list_cases,
     read_case,
 )
+from domain.services.relay import WRITABLE
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +109,13 @@ async def show_case(update: Update, context: JuntosContext, staff: StaffMember, 
     can_follow = current is not None and (
         bool(allowed_moves(staff, record.case, current)) or current.is_open
     )
-    markup = skb.case_actions(t, record.case.id or 0, answerable, can_follow)
+    can_write = (
+        current is not None
+        and current.to_organization_id == staff.organization_id
+        and current.status in WRITABLE
+        and record.case.member_id is not None
+    )
+    markup = skb.case_actions(t, record.case.id or 0, answerable, can_follow, can_write)
     await say(update, _card_text(context, t, record), markup)
 
 

@@ -19,6 +19,7 @@ from bot import texts
 from bot.context import JuntosContext, services_of
 from bot.handlers.common import say, show_menu, translator
 from bot.i18n import Translator
+from bot.relay import handlers as relay
 from bot.staff import callbacks as scb
 from bot.staff import cases, follow_up, referral
 from bot.staff import texts as stexts
@@ -218,6 +219,8 @@ async def flow_text(update: Update, context: JuntosContext) -> None:
     """Text while a staff flow waits for an answer: it goes to that flow."""
     message = update.effective_message
     if message is None or message.text is None:
+        return
+    if await relay.relay_reply(update, context):  # a reply in a relay thread, not the flow
         return
     staff = await current_staff(update, context)
     if staff is None:  # revoked meanwhile

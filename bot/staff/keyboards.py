@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
 from bot.i18n import Translator
+from bot.relay import keyboards as relay_keyboards
 from bot.staff import callbacks as scb
 from bot.staff import texts as stexts
 from domain.cases import Gender, ReferralStatus, RejectionReason
@@ -144,10 +145,12 @@ def open_case(t: Translator, case_id: int) -> InlineKeyboardMarkup:
 
 
 def case_actions(
-    t: Translator, case_id: int, answerable: int | None, can_follow: bool
+    t: Translator, case_id: int, answerable: int | None, can_follow: bool, can_write: bool = False
 ) -> InlineKeyboardMarkup | None:
     labels = stexts.button_labels(t)
     rows = []
+    if can_write:
+        rows.append([relay_keyboards.write(t, case_id)])
     if answerable is not None:
         rows.append(
             [

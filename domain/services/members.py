@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.cases import Case, Referral, ReferralStatus
+from domain.cases import Case, MemberOutcome, Referral, ReferralStatus
+from domain.errors import DomainError, NotFound
 from domain.geo import Point
 from domain.nearby import NearbyQuery
 from domain.people import Member
-from domain.ports import Clock, Notifier, UnitOfWork
+from domain.ports import Clock, Notifier, RelayMessenger, UnitOfWork
 from domain.services.cases import create_referral, record_audit
+from domain.services.relay import member_left
 from domain.taxonomy import Category
 
 #: How far an organisation may be from the member to be asked to contact them.
@@ -201,16 +203,138 @@ async def member_data(chat_id: int, uow: UnitOfWork, clock: Clock) -> MemberData
         )
 
 
-async def forget_member(chat_id: int, uow: UnitOfWork, clock: Clock) -> bool:
-    """Delete the member row (and so their chat id). Their cases keep only pseudonymous data."""
+async def forget_member(
+    chat_id: int,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier | None = None,
+    messenger: RelayMessenger | None = None,
+) -> bool:
+    """/borrar: the member row (and so their chat id) is deleted; their open requests are
+    cancelled (the organisations are told the person withdrew), their conversations closed and
+    their messages deleted, reminders about them cancelled. Cases keep only pseudonymous data.
+    """
+    if messenger is not None:
+        await member_left(chat_id, uow, clock, messenger, reason="withdrew")
+    now = clock.now()
+    withdrawn: list[tuple[Referral, Case]] = []
     async with uow:
         member = await uow.people.member_by_chat(chat_id)
         if member is None:
             return False
         actor = member.actor
         for case in await uow.cases.for_member(member.id):  # type: ignore[arg-type]
+            for referral in await uow.referrals.for_case(case.id):  # type: ignore[arg-type]
+                if referral.is_open:
+                    referral.cancel(now)
+                    for reminder in await uow.reminders.pending_for_referral(referral.id):  # type: ignore[arg-type]
+                        reminder.cancel()
+                    await record_audit(
+                        uow,
+                        clock,
+                        actor,
+                        "referral.status",
+                        case.code,
+                        referral=str(referral.id),
+                        after=ReferralStatus.CANCELLED.value,
+                    )
+                    withdrawn.append((referral, case))
+            await uow.relay.delete_messages_of_case(case.id)  # type: ignore[arg-type]
             case.member_id = None
             await record_audit(uow, clock, actor, "member.forget", case.code)
         await uow.people.delete_member(member)
         await uow.commit()
+    if notifier is not None:
+        for referral, case in withdrawn:
+            await notifier.request_withdrawn(referral, case)
     return True
+
+
+async def record_outcome(
+    chat_id: int, referral_id: int, outcome: MemberOutcome, uow: UnitOfWork, clock: Clock
+) -> Referral:
+    """The member's "¿te sirvió?" on their completed request (for the indicators)."""
+    async with uow:
+        member = await uow.people.member_by_chat(chat_id)
+        referral = await uow.referrals.get(referral_id)
+        case = await uow.cases.get(referral.case_id) if referral is not None else None
+        if member is None or referral is None or case is None or case.member_id != member.id:
+            raise NotFound("referral", referral_id)
+        if referral.status is not ReferralStatus.COMPLETED:
+            raise DomainError(f"referral {referral_id} is {referral.status.value}, not completed")
+        referral.outcome = outcome
+        referral.outcome_at = clock.now()
+        await record_audit(
+            uow, clock, member.actor, "referral.outcome", case.code, outcome=outcome.value
+        )
+        await uow.commit()
+    return referral
+
+
+async def next_option(
+    case: Case, point: Point | None, uow: UnitOfWork, limit: int = 10
+) -> ContactTarget | None:
+    """After a rejection: the next suitable organisation for the same need, near the
+    municipality's main place (the member's own point is never kept), that was not asked yet."""
+    async with uow:
+        tried = {r.to_organization_id for r in await uow.referrals.for_case(case.id)}  # type: ignore[arg-type]
+        for category in sorted(case.needs):
+            request = ContactRequest(0, "es_MX", category, case.municipality_code, point, case.age)
+            if point is not None:
+                nearby = await uow.directory.nearest(
+                    NearbyQuery(point, category, case.age, limit, max_radius_km=CONTACT_RADIUS_KM)
+                )
+                for found in nearby:
+                    if found.organization.id not in tried:
+                        return ContactTarget(
+                            found.organization.id,
+                            found.organization.name,
+                            found.service.id,
+                            frozenset({category}),
+                        )
+            if request.municipality_code is not None:
+                for offer in await uow.directory.confidential_offers(
+                    request.municipality_code, category, case.age
+                ):
+                    if offer.organization_id not in tried:
+                        return ContactTarget(
+                            offer.organization_id,
+                            offer.organization_name,
+                            offer.service_id,
+                            frozenset({category}),
+                        )
+    return None
+
+
+async def ask_next_option(
+    chat_id: int,
+    case_code: str,
+    service_id: str,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+) -> ContactResult:
+    """One tap after a rejection: the same request, to the option the member was offered."""
+    now = clock.now()
+    async with uow:
+        member = await uow.people.member_by_chat(chat_id)
+        case = await uow.cases.get_by_code(case_code)
+        if member is None or case is None or case.member_id != member.id:
+            raise NotFound("case", case_code)
+        referrals = await uow.referrals.for_case(case.id)  # type: ignore[arg-type]
+        if any(r.is_open for r in referrals):
+            raise DomainError(f"{case.code} already has an open request")
+        service = await uow.directory.get_service(service_id)
+        if service is None or not service.active or not (service.categories & case.needs):
+            raise NotFound("service", service_id)
+        if service.organization_id in {r.to_organization_id for r in referrals}:
+            raise DomainError(f"{case.code} was already sent to that organisation")
+        name = await uow.directory.organization_name(service.organization_id) or ""
+        referral = await create_referral(
+            uow, clock, case, service.organization_id, member.actor, None, service.id
+        )
+        member.consents = {**member.consents, CONSENT_CONTACT: now}
+        await uow.commit()
+    await notifier.referral_requested(referral, case)
+    assert referral.id is not None
+    return ContactResult(case.code, referral.id, service.organization_id, name)

@@ -401,8 +401,20 @@ async def answer_referral(
     if not accept and reason is None:
         raise DomainError("a rejection needs a reason")
     referral, case = await _move(referral_id, target, actor, uow, clock, reason)
-    await notifier.referral_answered(referral, case)
+    await announce(uow, notifier, referral, case)
     return referral, case
+
+
+async def announce(uow: UnitOfWork, notifier: Notifier, referral: Referral, case: Case) -> None:
+    """A referral changed status: the sending organisation hears it, and so does the member
+    whose own request it is (their chat id is read here, for this message only)."""
+    await notifier.referral_answered(referral, case)
+    if case.member_id is None:
+        return
+    async with uow:
+        member = await uow.people.get_member(case.member_id)
+    if member is not None:
+        await notifier.request_answered(member, referral, case)
 
 
 async def _move(
@@ -575,5 +587,5 @@ async def log_follow_up(
             )
         await uow.commit()
     if moved:
-        await notifier.referral_answered(referral, case)
+        await announce(uow, notifier, referral, case)
     return FollowUpLogged(case, referral, moved)

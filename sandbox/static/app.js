@@ -191,6 +191,8 @@
       this.seenAnswers = null;
       this.lastLocation = null;
       this.pendingLocationButton = null;
+      this.replyTo = null; // the prompt the next message answers (force reply)
+      this.answered = null;
       this.typingTimer = null;
       this.toastTimer = null;
       const fragment = document.getElementById("chat-template").content.cloneNode(true);
@@ -251,6 +253,7 @@
         this.sendText(text);
       });
       this.q(".start").addEventListener("click", () => this.sendText("/start"));
+      this.q(".cancel-reply").addEventListener("click", () => { this.replyTo = null; this.renderReplyBar(); });
       const code = this.persona.invite_code;
       if (code) {
         // What tapping a t.me/<bot>?start=<code> link does: the app sends "/start <code>".
@@ -288,7 +291,24 @@
       }
     }
 
-    sendText(text) { return this.act("/text", { text }); }
+    sendText(text) {
+      // A prompt that asked for an answer ("force reply"): the message answers it, as the
+      // Telegram app does after such a prompt.
+      const body = { text };
+      if (this.replyTo !== null && !text.startsWith("/")) body.reply_to = this.replyTo;
+      this.replyTo = null;
+      this.renderReplyBar();
+      return this.act("/text", body);
+    }
+
+    renderReplyBar() {
+      const bar = this.q(".reply-bar");
+      bar.hidden = this.replyTo === null;
+      if (this.replyTo !== null) {
+        const prompt = this.q(`[data-message-id="${this.replyTo}"] .body`);
+        this.q(".reply-to").textContent = prompt ? prompt.textContent.slice(0, 80) : "";
+      }
+    }
 
     togglePanel(panelSelector, buttonSelector) {
       const panel = this.q(panelSelector);
@@ -330,6 +350,12 @@
         ? { lat: state.last_location[0], lon: state.last_location[1] }
         : null;
       this.renderMessages(state.messages);
+      const asking = [...state.messages].reverse().find((m) => m.from_bot);
+      if (asking && asking.force_reply && asking.id !== this.answered) {
+        this.answered = asking.id;
+        this.replyTo = asking.id;
+      }
+      this.renderReplyBar();
       this.renderReplyKeyboard(state.reply_keyboard, state.keyboard_placeholder);
       this.renderCommands(state.commands);
       this.renderTyping(state.action);

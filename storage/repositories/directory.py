@@ -8,7 +8,7 @@ from collections.abc import Collection, Sequence
 from typing import Any, TypeVar
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import Table, delete, func, select, union
+from sqlalchemy import String, Table, delete, func, select, type_coerce, union
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
@@ -232,6 +232,40 @@ class SqlDirectoryRepository:
             .order_by(tables.services.c.name, tables.services.c.id)
         )
         return list(rows)
+
+    async def confidential_addresses(self) -> list[str]:
+        sal, svc, loc, addr = (
+            tables.services_at_location,
+            tables.services,
+            tables.locations,
+            tables.addresses,
+        )
+        # Categories are stored as sorted comma-separated codes: a textual match finds the
+        # shelters; `confidential_locations` then applies the domain's rule exactly.
+        shelter = f"%{Category.SHELTER.value}%"
+        candidates = set(
+            await self.session.scalars(
+                union(
+                    select(loc.c.id).where(loc.c.marked_confidential.is_(True)),
+                    select(sal.c.location_id)
+                    .join(svc, svc.c.id == sal.c.service_id)
+                    .where(
+                        svc.c.marked_confidential.is_(True)
+                        | type_coerce(svc.c.categories, String()).like(shelter)
+                    ),
+                )
+            )
+        )
+        hidden = await self.confidential_locations(candidates)
+        lines: list[str] = []
+        for chunk in chunks(sorted(hidden), CHUNK):
+            for a1, a2 in await self.session.execute(
+                select(addr.c.address_1, addr.c.address_2).where(addr.c.location_id.in_(chunk))
+            ):
+                lines.append(a1)
+                if a2:
+                    lines.append(f"{a1} {a2}")
+        return lines
 
     async def organization_municipalities(self, organization_id: str) -> list[str]:
         loc, sal, svc = tables.locations, tables.services_at_location, tables.services

@@ -37,7 +37,7 @@ async def test_staff_personas_join_by_invitation_and_refer(
     [joined] = await rosa.say(f"/start {codes[ROSA.user_id]}")
     assert "como personal" in joined["text"]
     [joined] = await tere.say(f"/start {again[TERE.user_id]}")  # the newest code works too
-    assert "Clínica Universitaria Imaginaria Juárez (demo) como personal" in joined["text"]
+    assert "Colectivo Vecinal Puentes de Paz Juárez (demo) como personal" in joined["text"]
     [joined] = await marco.say(f"/start {codes[MARCO.user_id]}")
     assert "como coordinación" in joined["text"]
     async with bot.database() as db:
@@ -48,15 +48,15 @@ async def test_staff_personas_join_by_invitation_and_refer(
     await rosa.say("16")
     await rosa.press("Mujer")
     await rosa.press("Juárez")
-    [where] = await rosa.press("Asesoría legal")
-    clinic = next(b for b in buttons(where) if b.startswith("Clínica Universitaria"))
-    await rosa.press(clinic)
+    [where] = await rosa.press("Apoyo psicológico")
+    colectivo = next(b for b in buttons(where) if b.startswith("Colectivo Vecinal"))
+    await rosa.press(colectivo)
     await rosa.press("No urgente")
     await rosa.press("Sí, aceptó")
     [card] = await rosa.press("Sin nota")
     assert "Revise la referencia" in card["text"]
     [sent] = await rosa.press("Confirmar")
-    assert sent["text"].startswith("Listo: CASO-0001 se envió a Clínica Universitaria")
+    assert sent["text"].startswith("Listo: CASO-0001 se envió a Colectivo Vecinal")
 
     [new] = await tere.replies(1)
     assert new["text"].startswith("Nueva referencia CASO-0001")

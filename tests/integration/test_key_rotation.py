@@ -10,6 +10,7 @@ from sqlalchemy import Text, select, type_coerce
 from domain.cases import Case, FollowUp, Note, Referral, ReferralStatus
 from domain.directory import Directory
 from domain.people import Member, Role, StaffMember
+from domain.relay import Direction, RelayMessage, RelayThread
 from domain.taxonomy import Category
 from juntos.database import Database
 from storage import crypto
@@ -98,6 +99,15 @@ async def populate(database: Database) -> dict[int, str]:
             await uow.notes.add(
                 Note(None, case.id, NOW, "staff:1", f"Nota del caso {chat_id}", referral.id)
             )
+            thread = await uow.relay.add_thread(
+                RelayThread(None, referral.id, case.id, service.organization_id, NOW)
+            )
+            assert thread.id is not None
+            await uow.relay.add_message(
+                RelayMessage(
+                    None, thread.id, Direction.TO_MEMBER, "staff:1", NOW, f"Hola {chat_id}"
+                )
+            )
             codes[chat_id] = case.code
         await uow.commit()
     persistence = SqlPersistence(url_of(database))
@@ -161,6 +171,7 @@ async def test_rotation_moves_every_value_and_hash_to_the_new_key(database: Data
         "cases": 7,
         "follow_ups": 7,
         "notes": 7,
+        "relay_messages": 7,
         "bot_state": 15,
     }
     keyring = crypto.configure([NEW, OLD])
@@ -178,7 +189,7 @@ async def test_rotation_moves_every_value_and_hash_to_the_new_key(database: Data
     assert await verify_primary(database.engine, keyring) == []
     # Nothing reads with the old key any more; everything with the new one alone.
     tokens = await raw_tokens(database)
-    assert len(tokens) == 2 + 1 + 7 + 7 + 7 + 7 + 15  # ... + notes
+    assert len(tokens) == 2 + 1 + 7 + 7 + 7 + 7 + 7 + 15  # ... + notes + relayed messages
     assert not any(crypto.Keyring([OLD]).is_primary(t) for t in tokens)
     crypto.configure([NEW])
     await assert_everyone_is_found(database, codes)
