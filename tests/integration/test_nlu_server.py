@@ -104,6 +104,82 @@ async def test_a_referral_carries_age_and_organisation(nlu: NluClient) -> None:
     assert result.entity("organizacion") == "centro comunitario"
 
 
+def values(result: Parse, name: str) -> list[str]:
+    return [e.value for e in result.entities if e.entity == name]
+
+
+async def test_a_one_message_referral_gives_age_destination_and_need(nlu: NluClient) -> None:
+    result = await parse(
+        nlu, "referí a un joven de 16 años al Centro Comunitario Riberas por consumo"
+    )
+    assert result.intent == "registrar_referencia"
+    assert result.entity("edad") == "16"
+    assert result.entity("organizacion") == "Centro Comunitario Riberas"
+    assert result.entity("tipo_servicio") == "addiction_treatment"
+
+
+async def test_a_follow_up_with_a_status_is_not_a_question_about_the_case(
+    nlu: NluClient,
+) -> None:
+    result = await parse(nlu, "seguimiento CASO-0042: ya asistió a su primera sesión")
+    assert result.intent == "registrar_seguimiento"
+    assert values(result, "caso_id") == ["CASO-0042"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("CASO-0517 ya fue a su cita", "registrar_seguimiento"),
+        ("CASO-0517 ya fue a su cita?", "consultar_caso"),
+        ("caso 88 sigue sin contestar", "registrar_seguimiento"),
+        ("¿caso 88 sigue sin contestar?", "consultar_caso"),
+        ("¿cómo va el CASO-0042?", "consultar_caso"),
+        ("historial del CASO-0042", "consultar_caso"),
+    ],
+)
+async def test_a_question_mark_turns_a_case_status_into_a_question(
+    nlu: NluClient, text: str, intent: str
+) -> None:
+    # Rasa's tokenizer drops "?": the pregunta/pregunta_caso regex features carry it.
+    result = await parse(nlu, text)
+    assert result.intent == intent
+    assert len(values(result, "caso_id")) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("CASO-0042 no llegó, se reagenda para el lunes", "el lunes"),
+        ("CASO-0042 volvemos a llamar en 3 días", "en 3 días"),
+        ("CASO-0042 cita el 15/12 a las 10", "15/12"),
+    ],
+)
+async def test_relative_dates_come_out_as_written(nlu: NluClient, text: str, date: str) -> None:
+    result = await parse(nlu, text)
+    assert result.intent == "registrar_seguimiento"
+    assert any(date in value for value in values(result, "fecha"))
+
+
+async def test_filters_in_one_sentence_are_normalised(nlu: NluClient) -> None:
+    result = await parse(nlu, "algo gratis para mujeres en Tonalá")
+    assert result.intent == "buscar_servicio"
+    assert sorted(values(result, "filtro")) == ["free", "women"]
+    assert result.entity("lugar") == "Tonalá"
+
+
+async def test_the_language_at_the_service_is_not_the_conversation_language(
+    nlu: NluClient,
+) -> None:
+    search = await parse(nlu, "busco un psicólogo que hable rarámuri en Chihuahua")
+    switch = await parse(nlu, "mejor háblame en inglés")
+    assert search.intent == "buscar_servicio"
+    assert values(search, "idioma_servicio") == ["tar"]
+    assert values(search, "idioma") == []
+    assert switch.intent == "cambiar_idioma"
+    assert values(switch, "idioma") == ["en"]
+    assert values(switch, "idioma_servicio") == []
+
+
 async def test_language_requests_are_normalised(nlu: NluClient) -> None:
     result = await parse(nlu, "can you speak english?")
     assert result.intent == "cambiar_idioma"
