@@ -69,6 +69,19 @@ class Parse:
                 return found.value
         return None
 
+    def span(self, name: str, text: str) -> str | None:
+        """The words the first entity called `name` covers in `text`, as written.
+
+        Rasa's synonyms apply to every entity: "Centro de Salud" typed as an organisation can
+        come back with the value `health`. Names (organisations, dates) are read from the text.
+        """
+        for found in self.entities:
+            if found.entity == name:
+                if found.start is not None and found.end is not None and found.end <= len(text):
+                    return text[found.start : found.end]
+                return found.value
+        return None
+
 
 class _Breaker:
     """Consecutive-failure circuit breaker: closed -> open -> half-open (one probe) -> ..."""

@@ -290,7 +290,7 @@ async def handle_staff_intent(
             if len(codes) == 1:
                 [(inegi, name)] = codes.items()
                 draft.municipality_code, draft.municipality_name = inegi, name
-        draft.hint = parse.entity("organizacion")
+        draft.hint = parse.span("organizacion", text)
         follow_up.drop(context)
         await referral.begin(update, context, staff, draft)
         return True
@@ -302,7 +302,7 @@ async def handle_staff_intent(
         await cases.show_case(update, context, staff, code)
         return True
     today = services.clock.now().date()
-    when = parse.entity("fecha")
+    when = parse.span("fecha", text)
     next_due = parse_date(when, today, translator(update, context).locale) if when else None
     note = _without_code(text, code)
     if when:

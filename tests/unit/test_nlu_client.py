@@ -339,3 +339,22 @@ async def test_the_token_is_masked_in_httpx_request_logs(
     logged = [r.getMessage() for r in caplog.records if r.name == "httpx"]
     assert any("/model/parse" in message for message in logged)
     assert not any(TOKEN in message for message in logged)
+
+
+def test_a_span_is_read_from_the_text_not_from_the_synonym() -> None:
+    from nlu.client import Entity, Parse
+
+    text = "referí a Lupita al Centro de Salud Norte el lunes"
+    parse = Parse(
+        "registrar_referencia",
+        0.9,
+        (
+            Entity("organizacion", "health", start=19, end=40),
+            Entity("fecha", "el lunes", start=41, end=49),
+        ),
+    )
+    assert parse.entity("organizacion") == "health"
+    assert parse.span("organizacion", text) == "Centro de Salud Norte"
+    assert parse.span("fecha", text) == "el lunes"
+    assert parse.span("lugar", text) is None
+    assert Parse("x", 1.0, (Entity("fecha", "mañana"),)).span("fecha", "") == "mañana"
