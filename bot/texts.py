@@ -488,8 +488,8 @@ ADULT_AGE = 18
 
 
 def consent_prompt(t: Translator, organization: str | None, age: int | None) -> str:
-    """What "que me contacten" means, concretely: what is shared and with whom, who writes,
-    how and roughly when, the limit of confidentiality for minors, how to take it back."""
+    """What "que me contacten" means, concretely: who writes (the organisation named), how and
+    roughly when, what is shared, the limit of confidentiality for minors, how to take it back."""
     _ = t.gettext
     who = organization or _("a nearby organisation")
     shared = (
@@ -498,16 +498,14 @@ def consent_prompt(t: Translator, organization: str | None, age: int | None) -> 
         else _("the kind of help you need, your municipality and a code")
     )
     parts = [
+        # Translators: who will write (the organisation), how (a Telegram message through the
+        # bot: not a call, they never see the member's account) and roughly when.
         _(
-            "If you agree, I'll share with {organization}: {shared}. Never your name or phone."
-        ).format(organization=who, shared=shared),
-        # Translators: how the organisation will reach the member: a Telegram message through
-        # the bot (not a call; they never see the member's account), usually within days.
-        _(
-            "Someone from {organization} will write to you here, in a message through Juntos, "
-            "usually within a few days. It is not a call, and they won't see your Telegram "
-            "account."
+            "If you agree, someone from {organization} will write to you here, in a message "
+            "through Juntos, usually within a few days. It is not a call, and they won't see "
+            "your Telegram account."
         ).format(organization=who),
+        _("I only share with them {shared}; never your name or phone.").format(shared=shared),
     ]
     if age is None or age < ADULT_AGE:
         # Translators: the limit of confidentiality for minors: never promise total secrecy.

@@ -54,7 +54,7 @@ async def test_asking_to_be_contacted_needs_consent_and_creates_a_pseudonymous_c
     chat, _results = await shelter_results(bot)
     [consent] = await press(chat, "k:0")
     assert "(demo)" in (consent.text or "")  # names the organisation
-    assert "Nunca tu nombre ni tu teléfono" in (consent.text or "")
+    assert "nunca tu nombre ni tu teléfono" in (consent.text or "")
     # Who writes, how and roughly when; the limit of confidentiality (no age given).
     assert "te escribirá aquí, con un mensaje a través de Juntos" in (consent.text or "")
     assert "No es una llamada" in (consent.text or "")
