@@ -87,9 +87,10 @@ def only_text(t: Translator) -> str:
 
 
 def too_long(t: Translator, length: int) -> str:
-    return t.gettext(
+    text = t.gettext(
         "That message has {length} characters; the limit is {limit}. Please send it in parts."
     ).format(length=length, limit=MAX_RELAY_CHARS)
+    return with_danger_line(t, text)
 
 
 def too_many(t: Translator) -> str:

@@ -225,6 +225,7 @@ def _cannot_help(t: Any) -> dict[str, str]:
         "conversation over": rtexts.conversation_over(t),
         "relay: only text": rtexts.only_text(t),
         "relay: too many messages": rtexts.too_many(t),
+        "relay: too long": rtexts.too_long(t, 5000),
         "relay: no longer possible": rtexts.cannot_now(t),
         "no more results": no_more_results(t),
         "no map for this place": venue_unavailable(t),
