@@ -555,7 +555,7 @@ def status_line(
     labels = {
         # Translators: where a member's request stands, after its code in /estado.
         ReferralStatus.REQUESTED: _("sent, waiting for an answer"),
-        ReferralStatus.ACCEPTED: _("accepted: they will contact you"),
+        ReferralStatus.ACCEPTED: _("accepted: they will write to you here"),
         ReferralStatus.REJECTED: _("they could not take it; you can ask again"),
         ReferralStatus.IN_PROGRESS: _("in progress"),
         ReferralStatus.COMPLETED: _("completed"),
