@@ -29,6 +29,7 @@ def member_buttons(t: Translator, organization: str) -> dict[str, str]:
     return {
         "reply": t.pgettext("button", "Reply to {organization}").format(organization=organization),
         "close": t.pgettext("button", "End the conversation"),
+        # Translators: blocks the organisation for good (a confirmation follows).
         "block": t.pgettext("button", "No more messages from them"),
     }
 
