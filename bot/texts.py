@@ -1,4 +1,4 @@
-"""Everything the bot says to members, as whole translatable sentences with named placeholders.
+"""What members read, as whole translatable sentences with named placeholders.
 
 Message ids are English; the Spanish (es_MX) catalog is the one most people read. Keep each
 message short (≤ 3 short lines before the buttons), warm, with tú for members, in plain words
