@@ -13,8 +13,8 @@ export no_proxy := 127.0.0.1,localhost
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup private-var catalogs catalogs-update pot migrate demo run test test-fast lint bench clean \
-	crisis-model
+.PHONY: help setup private-var catalogs catalogs-update pot textos migrate demo run test test-fast lint \
+	bench clean crisis-model
 
 help:
 	@echo "make run    set everything up and start Juntos (sandbox without TELEGRAM_BOT_TOKEN)"
@@ -22,6 +22,7 @@ help:
 	@echo "make lint   ruff, mypy and the import contracts"
 	@echo "make bench  benchmarks (prints figures)"
 	@echo "make crisis-model  (re)train the in-process crisis model when its inputs changed"
+	@echo "make textos  regenerate docs/textos.md (every member message, es and en) from the catalogs"
 
 $(STAMP): pyproject.toml constraints.txt
 	@echo "==> Python environment ($(VENV))"
@@ -58,6 +59,11 @@ pot: $(STAMP)
 catalogs-update: pot
 	@$(BIN)/pybabel -q update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching \
 		-w 100 --ignore-obsolete
+
+# The reviewers' page: every message a member can read, in Spanish and English, with when it is
+# shown (after changing texts or translations; tests/i18n checks it is current).
+textos: $(STAMP)
+	@$(BIN)/python -m bot.texts_doc --write
 
 migrate: setup
 	@$(BIN)/juntos db upgrade

@@ -58,7 +58,8 @@ async def one(emu: BotApiEmulator, user_id: int, text: str) -> float:
     await chat.send_text(text)
     [reply] = await chat.wait_for_bot_messages(count=1, timeout=10)
     elapsed = time.perf_counter() - start
-    assert "911" in (reply.text or ""), "the reply must carry the emergency lines"
+    # The crisis reply (911 on a line of its own), not a reply that only carries the danger line.
+    assert "\n911 — " in (reply.text or ""), "the reply must carry the emergency lines"
     return elapsed * 1000
 
 

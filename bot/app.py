@@ -28,7 +28,7 @@ from telegram.request import HTTPXRequest
 from bot import jobs, messagelog, texts
 from bot.context import BotData, JuntosContext, Services
 from bot.handlers import buttons, crisis, errors, location, privacy, requests, start, text
-from bot.handlers.common import chat_data, say, show_menu, translator
+from bot.handlers.common import chat_data, show_menu, translator
 from bot.messagelog import LoggingBot
 from bot.processor import PerChatUpdateProcessor
 from bot.relay import callbacks as relay_callbacks
@@ -103,8 +103,9 @@ async def answer_unsupported(update: Update, context: JuntosContext) -> None:
 
 
 async def answer_unknown_command(update: Update, context: JuntosContext) -> None:
+    """A command the bot does not have: say so (as a bot), with the danger line and the menu."""
     t = translator(update, context)
-    await say(update, texts.help_text(t))
+    await show_menu(update, t, texts.unknown_command(t))
 
 
 async def _set_commands(bot: Bot, services: Services) -> None:

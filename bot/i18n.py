@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_skeleton, format_time
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -79,6 +80,10 @@ class Translator:
         """Distance in km: one decimal under 10 km, none above (es_MX: 1,234.5)."""
         pattern = "#,##0.0" if value < 10 else "#,##0"
         return format_decimal(value, format=pattern, locale=self.locale)
+
+    def and_list(self, items: list[str]) -> str:
+        """'a, b y c' / 'a, b, and c': CLDR's list pattern for the locale."""
+        return format_list(items, locale=self.locale)
 
     def number(self, value: float) -> str:
         return format_decimal(value, locale=self.locale)

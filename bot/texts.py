@@ -1,8 +1,11 @@
-"""Everything the bot says, as whole translatable sentences with named placeholders.
+"""What members read, as whole translatable sentences with named placeholders.
 
 Message ids are English; the Spanish (es_MX) catalog is the one most people read. Keep each
-message short (≤ 3 short lines before the buttons), warm, with tú for members. Never echo back
-what a person disclosed.
+message short (≤ 3 short lines before the buttons), warm, with tú for members, in plain words
+("clave", "tu solicitud"; never "folio", "caso", "canalización", "rango de edad", "cifrado").
+Say it is a bot where it matters (welcome, crisis, not understood); never echo back what a
+person disclosed. A reply that cannot help ends with `danger_line` (no dead ends). The
+reviewers' page docs/textos.md is generated from these (`make textos`).
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from domain.cases import ReferralStatus
-from domain.emergency import LINE_911, LINE_LIFE, EmergencyLine
+from domain.crisis import CrisisSignal, lines_for
+from domain.emergency import HARM_BY_OTHERS, LINE_911, LINE_LIFE, DangerKind, EmergencyLine
 from domain.nearby import ConfidentialOffer, NearbyService
 from domain.services.members import CaseStatus
 from domain.taxonomy import Category
@@ -30,6 +34,7 @@ def category_label(t: Translator, category: Category) -> str:
         Category.MEDIATION: t.pgettext("category", "Mediation"),
         Category.HEALTH: t.pgettext("category", "Health"),
         Category.GENDER_VIOLENCE: t.pgettext("category", "Support for women"),
+        # Translators: Spanish "Protección a menores" (not "infantil": teenagers read it).
         Category.CHILD_PROTECTION: t.pgettext("category", "Child protection"),
     }
     return labels[category]
@@ -38,14 +43,32 @@ def category_label(t: Translator, category: Category) -> str:
 # --- start, menu, help ------------------------------------------------------------------------
 
 
+def danger_line(t: Translator) -> str:
+    """The one line every reply that cannot help carries: a number to call if in danger."""
+    # Translators: added under every reply that cannot help (not understood, nothing found,
+    # errors...). Invite, never order: "puedes llamar", not "llama".
+    return t.gettext(
+        "If you are in danger, you can call {emergency} or Línea de la Vida {life_line} ({facts})."
+    ).format(emergency=LINE_911.number, life_line=LINE_LIFE.number, facts=line_facts(t, LINE_LIFE))
+
+
+def with_danger_line(t: Translator, text: str) -> str:
+    """`text` (a reply that cannot help), then the danger line."""
+    return f"{text}\n{danger_line(t)}"
+
+
 def welcome(t: Translator) -> str:
     _ = t.gettext
+    # Translators: the first message after /start. Line 1 says plainly that Juntos is a bot;
+    # line 2 what /salir does (Telegram lets a bot delete only messages under 48 hours) and
+    # how to delete the whole chat in the Telegram app ("Eliminar chat" in its menu).
     return _(
-        "Hi, I'm Juntos. I help you find free support near you: someone to talk to, legal aid, "
-        "youth programs and more.\n"
-        "I don't keep what you write. Type /salir at any time to erase this chat.\n"
-        "Juntos is not an emergency line: if you are in danger, call 911."
-    )
+        "Hi, I'm Juntos, a bot (not a person). I help you find free support near you and, if "
+        "you want, ask an organisation to write to you.\n"
+        "I don't keep what you write. /salir deletes the messages of the last 48 hours; to "
+        "delete the whole chat, choose “Delete chat” in the chat's menu in Telegram.\n"
+        "Juntos is not an emergency line: if you are in danger, you can call {emergency}."
+    ).format(emergency=LINE_911.number)
 
 
 def menu_prompt(t: Translator) -> str:
@@ -55,6 +78,7 @@ def menu_prompt(t: Translator) -> str:
 def menu_buttons(t: Translator) -> dict[str, str]:
     return {
         "search": t.pgettext("button", "Find help near me"),
+        # Translators: opens the crisis reply with the emergency numbers.
         "danger": t.pgettext("button", "I'm in danger"),
         "about": t.pgettext("button", "What is Juntos?"),
         "lang": t.pgettext("button", "Idioma / Language"),
@@ -64,15 +88,16 @@ def menu_buttons(t: Translator) -> dict[str, str]:
 def about(t: Translator) -> str:
     _ = t.gettext
     return _(
-        "Juntos brings together community organisations, your municipality and partners "
-        "working to prevent violence. I show you their free services near you and, if you "
-        "want, ask one of them to contact you.\n"
-        "It does not replace emergency services: if you are in danger, call 911."
-    )
+        "Juntos is a bot, not a person. It brings together the free services of community "
+        "organisations, your municipality and partners working to prevent violence: I show you "
+        "the ones near you and, if you want, ask one of them to write to you.\n"
+        "It is not an emergency line: if you are in danger, you can call {emergency}."
+    ).format(emergency=LINE_911.number)
 
 
 def help_text(t: Translator) -> str:
     _ = t.gettext
+    # Translators: the command names (/start, /salir...) are the same in both languages.
     return _(
         "This is what I can do:\n"
         "/start – main menu\n"
@@ -81,7 +106,7 @@ def help_text(t: Translator) -> str:
         "/mis_datos – see what is saved about you\n"
         "/borrar – delete your data\n"
         "/estado – see your requests\n"
-        "/salir – quick exit: erase this chat\n"
+        "/salir – quick exit: delete recent messages\n"
         "/cancelar – stop what we were doing\n"
         "You can also just write what you need, for example “I need a psychologist in Juárez”."
     )
@@ -92,27 +117,38 @@ def cancelled(t: Translator) -> str:
 
 
 def not_understood(t: Translator) -> str:
-    return t.gettext("I didn't quite understand. You can choose an option:")
+    # Translators: free text the bot could not read where the member is; the menu follows.
+    text = t.gettext(
+        "I'm a bot and I didn't understand that. You can write it another way or use the buttons."
+    )
+    return with_danger_line(t, text)
+
+
+def unknown_command(t: Translator) -> str:
+    # Translators: a command the bot does not have (e.g. /hola); the menu follows.
+    text = t.gettext("I'm a bot and I don't know that command. /ayuda shows what I can do.")
+    return with_danger_line(t, text)
 
 
 def stale_button(t: Translator) -> str:
-    return t.gettext("That button is no longer active. Here is the menu:")
+    # Translators: an old button (from a question already answered) or one the bot did not
+    # make; the menu follows.
+    return with_danger_line(t, t.gettext("That button is no longer active."))
 
 
 def unsupported_message(t: Translator) -> str:
     """Voice notes, stickers, photos without text: what works, and the lines in one line."""
-    _ = t.gettext
-    return _(
-        "I can only read text and locations, not voice notes, stickers or photos without "
-        "text.\n"
-        "If you are in danger: {emergency} (emergencies) or Línea de la Vida {life_line} "
-        "(free, 24 h).\n"
-        "You can choose an option:"
-    ).format(emergency=LINE_911.number, life_line=LINE_LIFE.number)
+    # Translators: the member sent a voice note, sticker, photo without caption...; the menu
+    # follows. Their content cannot be read, so the danger line always follows too.
+    text = t.gettext(
+        "I'm a bot and I can only read text and locations: I can't listen to voice notes or see "
+        "stickers or photos without text."
+    )
+    return with_danger_line(t, text)
 
 
 def greeting(t: Translator) -> str:
-    return t.gettext("Hi! I'm here to help you find support near you.")
+    return t.gettext("Hi! I'm Juntos, a bot that helps you find support near you.")
 
 
 def thanks_reply(t: Translator) -> str:
@@ -120,23 +156,22 @@ def thanks_reply(t: Translator) -> str:
 
 
 def goodbye(t: Translator) -> str:
-    return t.gettext("Take care. Remember: /salir erases this chat.")
+    return t.gettext("Take care. Remember: /salir deletes recent messages.")
 
 
 def out_of_scope(t: Translator) -> str:
-    _ = t.gettext
-    return _(
-        "I can't help with that, sorry. I can find free support near you (someone to talk to, "
-        "legal aid, youth programs, health...) and ask an organisation to contact you."
+    # Translators: the member asked for something Juntos does not do; the menu follows.
+    text = t.gettext(
+        "I'm a bot and I can't help with that, sorry. I can find free support near you and ask "
+        "an organisation to write to you."
     )
+    return with_danger_line(t, text)
 
 
 def error_apology(t: Translator) -> str:
-    _ = t.gettext
-    return _(
-        "Sorry, something went wrong on my side. Please try again in a moment.\n"
-        "If you are in danger, call 911."
-    )
+    # Translators: something failed inside the bot (database down...); nothing was lost.
+    text = t.gettext("Sorry, something went wrong on my side. Please try again in a moment.")
+    return with_danger_line(t, text)
 
 
 # --- language -----------------------------------------------------------------------------------
@@ -153,30 +188,87 @@ def language_set(t: Translator) -> str:
 # --- crisis -------------------------------------------------------------------------------------
 
 
-def _line_description(t: Translator, line: EmergencyLine) -> str:
+def line_facts(t: Translator, line: EmergencyLine) -> str:
+    """What is true of `line` when you call (free, 24 h, no name asked), from its constants.
+
+    Never empty: whether a call is free is always said."""
+    facts = [
+        # Translators: facts about an emergency number, listed in brackets after it:
+        # "(gratis, a cualquier hora y no te piden tu nombre)".
+        t.pgettext("line fact", "free") if line.free else t.pgettext("line fact", "it may cost"),
+    ]
+    if line.open_24h:
+        facts.append(t.pgettext("line fact", "open 24 h"))
+    if line.anonymous:
+        facts.append(t.pgettext("line fact", "they don't ask your name"))
+    return t.and_list(facts)
+
+
+def emergency_line(t: Translator, line: EmergencyLine) -> str:
+    """One number of the crisis reply: the number first (so the phone can dial it), what it is
+    for and what happens when you call, then its facts."""
     _ = t.gettext
-    descriptions = {
-        "emergency_911": _("Emergencies: police, ambulance, fire. Free, 24 h."),
-        "linea_de_la_vida": _(
-            "Línea de la Vida: emotional crisis, suicidal thoughts, addictions, violence. "
-            "Free, 24 h."
+    lines = {
+        # Translators: one line of the crisis reply; the number goes first, as plain digits,
+        # so the phone can dial it. {facts}: e.g. "gratis y a cualquier hora".
+        "emergency_911": _(
+            "{number} — Emergencies: a person answers and can send police or an ambulance "
+            "({facts})."
         ),
-        "denuncia_anonima_089": _("Anonymous report: they don't ask your name."),
+        "linea_de_la_vida": _(
+            "{number} — Línea de la Vida: a trained person listens to you ({facts})."
+        ),
+        "denuncia_anonima_089": _(
+            "{number} — Anonymous report: you can tell them what is happening ({facts})."
+        ),
     }
-    return descriptions.get(line.key, "")
+    template = lines.get(line.key) or _("{number} ({facts}).")
+    return template.format(number=line.number, facts=line_facts(t, line))
 
 
-def crisis(t: Translator, lines: tuple[EmergencyLine, ...], uncertain: bool) -> str:
-    """The emergency reply: built only from constants and the loaded catalogs."""
+#: Someone hurting the person (not "danger around them"): the reply says it is not their fault.
+ABUSE = frozenset({DangerKind.VIOLENCE_NOW, DangerKind.SEXUAL_VIOLENCE, DangerKind.CHILD_ABUSE})
+
+
+def _crisis_frame(t: Translator, kinds: frozenset[DangerKind]) -> tuple[str, str]:
+    """The validating first line and the one safety step, for the kind of danger."""
     _ = t.gettext
-    head = (
-        _("If you are in danger or thinking of hurting yourself, you can call now:")
-        if uncertain
-        else _("You are not alone. Please call now:")
-    )
-    body = "\n".join(f"{line.number} — {_line_description(t, line)}" for line in lines)
-    tail = _("Juntos is not an emergency line, but I can help you find support.")
-    return f"☎️ {head}\n{body}\n{tail}"
+    # Translators: "sola ni solo": we never know the person's gender.
+    not_alone = _("Thank you for telling me. You are not alone.")
+    safe = _("If you can, get somewhere safe and tell someone you trust.")
+    if kinds & ABUSE:
+        return (
+            _("Thank you for telling me. What is happening to you is not your fault."),
+            _(
+                "If you can, go somewhere safe or to someone you trust. /salir deletes these "
+                "messages."
+            ),
+        )
+    if kinds & HARM_BY_OTHERS:
+        return not_alone, safe
+    if DangerKind.SUICIDE_SELF_HARM in kinds:
+        return not_alone, _("If you can, find someone you trust to be with you now.")
+    # Translators: after the "I'm in danger" button: nothing was told, so no "thank you".
+    return _("You are not alone."), safe
+
+
+def crisis(t: Translator, signal: CrisisSignal) -> str:
+    """The emergency reply (≤ 8 short lines before the buttons): validate, the numbers with
+    what happens when you call, one safety step, "I'm a bot, but I'm still here", the offers.
+    Built only from constants and the loaded catalogs: no database, no NLU."""
+    _ = t.gettext
+    numbers = [emergency_line(t, line) for line in lines_for(signal)]
+    if signal.uncertain:
+        # Translators: the words may or may not mean danger; the normal answer follows.
+        head = _("☎️ If you are in danger or thinking of hurting yourself, you can call now:")
+        return "\n".join([head, *numbers, _("I'm a bot, but I'm still here.")])
+    validation, safety = _crisis_frame(t, signal.kinds)
+    # Translators: invite, never order ("puedes llamar", not "llama").
+    invite = _("☎️ If you want, you can call now:")
+    # Translators: the last line before the buttons "I want someone to contact me" and
+    # "Find help near me".
+    offer = _("I'm a bot, but I'm still here. Would you like an organisation to contact you?")
+    return "\n".join([validation, invite, *numbers, safety, offer])
 
 
 def crisis_buttons(t: Translator) -> dict[str, str]:
@@ -188,11 +280,13 @@ def crisis_buttons(t: Translator) -> dict[str, str]:
 
 def situation_reply(t: Translator) -> str:
     _ = t.gettext
-    return _(
+    # Translators: the answer to someone telling what they are living through (no danger
+    # detected): believe and validate, never repeat what they said.
+    text = _(
         "Thank you for telling me. What you are going through is not your fault.\n"
-        "If you want, I can look for people near you who can support you.\n"
-        "Remember: /salir erases this chat."
+        "If you want, I can look for support near you or ask an organisation to write to you."
     )
+    return "\n".join([text, danger_line(t), _("/salir deletes recent messages.")])
 
 
 # --- search ---------------------------------------------------------------------------------
@@ -219,11 +313,11 @@ def share_location_button(t: Translator) -> str:
 
 
 def place_not_found(t: Translator) -> str:
-    _ = t.gettext
-    return _(
+    text = t.gettext(
         "I couldn't find that place. Try writing it another way (colonia and city, or your "
         "código postal), or share your location."
     )
+    return with_danger_line(t, text)
 
 
 def place_choices(t: Translator) -> str:
@@ -265,15 +359,16 @@ def nothing_within(t: Translator, radius_km: float, nearest_km: float) -> str:
 
 
 def nothing_found(t: Translator) -> str:
-    _ = t.gettext
-    return _(
-        "I couldn't find services of this kind in the directory yet. Try another kind of help, "
-        "or call Línea de la Vida 800 911 2000 (free, 24 h)."
+    # Translators: nothing of this kind of help within 300 km of the member.
+    text = t.gettext(
+        "I couldn't find this kind of help near you yet. You can try another kind of help."
     )
+    return with_danger_line(t, text)
 
 
 def no_more_results(t: Translator) -> str:
-    return t.gettext("There are no more results in this area.")
+    # Translators: after "More results", when there are none.
+    return with_danger_line(t, t.gettext("There are no more results in this area."))
 
 
 def _opening(t: Translator, result: NearbyService, now: datetime) -> str:
@@ -344,12 +439,12 @@ def confidential_offers(
 
 
 def location_outside(t: Translator) -> str:
-    _ = t.gettext
-    return _(
+    # Translators: a shared location outside the Mexican municipalities the bot knows.
+    text = t.gettext(
         "That location is outside the area I know (Mexico). Share your location again, or "
-        "write your colonia, código postal or municipio.\n"
-        "If you are in danger, call 911."
+        "write your colonia, código postal or municipio."
     )
+    return with_danger_line(t, text)
 
 
 def result_buttons(t: Translator) -> dict[str, str]:
@@ -364,11 +459,12 @@ def result_buttons(t: Translator) -> dict[str, str]:
 
 
 def venue_unavailable(t: Translator) -> str:
-    return t.gettext("This place has no public address. You can ask them to contact you.")
+    text = t.gettext("This place has no public address. You can ask them to contact you.")
+    return with_danger_line(t, text)
 
 
 def age_prompt(t: Translator) -> str:
-    return t.gettext("How old are you? It helps me show services for your age.")
+    return t.gettext("If you want, tell me your age: it helps me show services for you.")
 
 
 def age_buttons(t: Translator) -> dict[str, str]:
@@ -377,6 +473,7 @@ def age_buttons(t: Translator) -> dict[str, str]:
         "12_17": t.pgettext("age", "12 to 17"),
         "18_29": t.pgettext("age", "18 to 29"),
         "30p": t.pgettext("age", "30 or older"),
+        # Translators: always offered: nobody has to say their age.
         "na": t.pgettext("age", "Prefer not to say"),
     }
 
@@ -384,19 +481,42 @@ def age_buttons(t: Translator) -> dict[str, str]:
 # --- asking to be contacted -------------------------------------------------------------------
 
 
-def consent_prompt(t: Translator, organization: str | None, has_age: bool) -> str:
+#: Under this age an organisation may be obliged to report abuse to the authorities (Ley
+#: General de los Derechos de Niñas, Niños y Adolescentes, art. 12: anyone who knows of a
+#: child's rights being violated must tell the competent authorities).
+ADULT_AGE = 18
+
+
+def consent_prompt(t: Translator, organization: str | None, age: int | None) -> str:
+    """What "que me contacten" means, concretely: who writes (the organisation named), how and
+    roughly when, what is shared, the limit of confidentiality for minors, how to take it back."""
     _ = t.gettext
-    shared = (
-        _("the kind of help you need, your municipality, your age range and a case code")
-        if has_age
-        else _("the kind of help you need, your municipality and a case code")
-    )
     who = organization or _("a nearby organisation")
-    return _(
-        "To be contacted, I will share with {organization}: {shared}. Not your name or phone "
-        "number. They will write to you here, on Telegram.\n"
-        "You can withdraw it at any time with /borrar. Do you agree?"
-    ).format(organization=who, shared=shared)
+    shared = (
+        _("the kind of help you need, your municipality, your approximate age and a code")
+        if age is not None
+        else _("the kind of help you need, your municipality and a code")
+    )
+    parts = [
+        # Translators: who will write (the organisation), how (a Telegram message through the
+        # bot: not a call, they never see the member's account) and roughly when.
+        _(
+            "If you agree, someone from {organization} will write to you here, in a message "
+            "through Juntos, usually within a few days. It is not a call, and they won't see "
+            "your Telegram account."
+        ).format(organization=who),
+        _("I only share with them {shared}; never your name or phone.").format(shared=shared),
+    ]
+    if age is None or age < ADULT_AGE:
+        # Translators: the limit of confidentiality for minors: never promise total secrecy.
+        parts.append(
+            _(
+                "If you are under 18 and tell them someone is hurting you, the organisation may "
+                "have to tell the authorities, to protect you."
+            )
+        )
+    parts.append(_("You can take it back at any time with /borrar. Do you agree?"))
+    return "\n".join(parts)
 
 
 def consent_buttons(t: Translator) -> dict[str, str]:
@@ -411,19 +531,21 @@ def consent_declined(t: Translator) -> str:
 
 
 def contact_requested(t: Translator, code: str, organization: str) -> str:
-    _ = t.gettext
-    return _(
-        "Done. Your case code is {code}. {organization} will write to you here.\n"
-        "Use /estado to see how it is going, and /salir to erase this chat."
+    # Translators: {code} is the request's code (CASO-0001): call it "clave", never "folio".
+    return t.gettext(
+        "Done, I sent your request to {organization}. Your code is {code}.\n"
+        "I'll tell you here when they answer. /estado shows how it is going and /salir "
+        "deletes recent messages."
     ).format(code=code, organization=organization)
 
 
 def contact_unavailable(t: Translator) -> str:
-    _ = t.gettext
-    return _(
-        "I couldn't find an organisation that can contact you in your area yet. I didn't save "
-        "anything. You can look at the places near you or call Línea de la Vida 800 911 2000."
+    # Translators: no organisation near the member can take a request for this kind of help.
+    text = t.gettext(
+        "I couldn't find an organisation near you that can write to you yet. I didn't save "
+        "anything. You can look at the places near you."
     )
+    return with_danger_line(t, text)
 
 
 def status_line(
@@ -431,8 +553,9 @@ def status_line(
 ) -> str:
     _ = t.gettext
     labels = {
+        # Translators: where a member's request stands, after its code in /estado.
         ReferralStatus.REQUESTED: _("sent, waiting for an answer"),
-        ReferralStatus.ACCEPTED: _("accepted: they will contact you"),
+        ReferralStatus.ACCEPTED: _("accepted: they will write to you here"),
         ReferralStatus.REJECTED: _("they could not take it; you can ask again"),
         ReferralStatus.IN_PROGRESS: _("in progress"),
         ReferralStatus.COMPLETED: _("completed"),
@@ -467,12 +590,13 @@ def requests_list(t: Translator, cases: Sequence[CaseStatus]) -> str:
 
 def privacy(t: Translator) -> str:
     _ = t.gettext
+    # Translators: no office words ("cifrado", "folio", "caso"): "protegido", "clave".
     return _(
         "I don't keep what you write. I keep your language, the step we are on and, while you "
-        "search, the approximate area. Only if you ask to be contacted do I keep your Telegram "
-        "chat number, encrypted, so the organisation can answer you, and a case with a code "
-        "(not your name).\n"
-        "/mis_datos shows it, /borrar deletes it and /salir erases this chat."
+        "search, the approximate area. Only if you ask to be contacted do I keep, protected, "
+        "what I need to write to you on Telegram (not your name or phone), and your request "
+        "with a code.\n"
+        "/mis_datos shows it, /borrar deletes it and /salir deletes recent messages."
     )
 
 
@@ -494,9 +618,10 @@ def language_name(t: Translator, locale: str) -> str:
 def delete_prompt(t: Translator) -> str:
     _ = t.gettext
     return _(
-        "Do you want me to delete your data? I'll forget your language, your search and your "
-        "chat number. Requests already sent keep only their code, with nothing that identifies "
-        "you."
+        "Do you want me to delete your data? I'll forget your language, your search and how to "
+        "write to you: no organisation will be able to write to you, and your open requests "
+        "are cancelled. Requests already sent keep only their code, with nothing that "
+        "identifies you."
     )
 
 
@@ -508,7 +633,10 @@ def delete_buttons(t: Translator) -> dict[str, str]:
 
 
 def deleted(t: Translator) -> str:
-    return t.gettext("Done, I deleted your data.")
+    return t.gettext(
+        "Done, I deleted your data. No organisation can write to you any more. If you need "
+        "something, write /start."
+    )
 
 
 def delete_kept(t: Translator) -> str:
@@ -516,6 +644,7 @@ def delete_kept(t: Translator) -> str:
 
 
 def quick_exit_line(t: Translator) -> str:
+    # Translators: all that is left in the chat after /salir: neutral on purpose.
     return t.gettext("See you soon.")
 
 
@@ -533,6 +662,7 @@ def staff_reminder(t: Translator, code: str, category: str, since: str) -> str:
 
 
 def command_descriptions(t: Translator) -> list[tuple[str, str]]:
+    """The command menu Telegram shows next to the text box (setMyCommands)."""
     _ = t.gettext
     return [
         ("start", _("Main menu")),
@@ -542,6 +672,6 @@ def command_descriptions(t: Translator) -> list[tuple[str, str]]:
         ("mis_datos", _("See what is saved about you")),
         ("estado", _("See your requests")),
         ("borrar", _("Delete your data")),
-        ("salir", _("Quick exit: erase this chat")),
+        ("salir", _("Quick exit: delete recent messages")),
         ("cancelar", _("Stop what we were doing")),
     ]

@@ -171,7 +171,7 @@ async def _ask_consent(turn: Turn) -> StrEnum:
         data.contact_organization = target.organization_name
     await say(
         turn.update,
-        texts.consent_prompt(t, data.contact_organization, has_age=data.age is not None),
+        texts.consent_prompt(t, data.contact_organization, data.age),
         keyboards.confirm(t, "consent"),
     )
     return State.CONSENT

@@ -18,7 +18,7 @@ from bot.context import JuntosContext, services_of
 from bot.handlers.common import say, translator
 from bot.relay import handlers as relay
 from bot.staff import handlers as staff
-from domain.crisis import CrisisSignal, lines_for
+from domain.crisis import CrisisSignal
 from domain.emergency import DangerKind
 
 log = logging.getLogger(__name__)
@@ -51,9 +51,10 @@ def screen_text(context: JuntosContext, text: str) -> CrisisSignal | None:
 
 
 async def send_crisis_reply(update: Update, context: JuntosContext, signal: CrisisSignal) -> None:
-    """Send the emergency lines for `signal`, then the two ways forward."""
+    """Send the emergency reply for `signal` (its lines in the kind's order), then the two ways
+    forward, in one message."""
     t = translator(update, context)
-    await say(update, texts.crisis(t, lines_for(signal), signal.uncertain), keyboards.crisis(t))
+    await say(update, texts.crisis(t, signal), keyboards.crisis(t))
 
 
 async def screen_for_crisis(update: Update, context: JuntosContext) -> None:

@@ -1,11 +1,13 @@
 """What the relay and a member's news say. Members: tú, warm, neutral first lines (a lock-screen
-preview must not tell a stranger what it is about). Staff: usted, brief, with the case code.
+preview must not tell a stranger what it is about), and the danger line under any news that
+cannot help (bot/texts.py `danger_line`). Staff: usted, brief, with the case code.
 Whole sentences with named placeholders, translated in es_MX and en.
 """
 
 from __future__ import annotations
 
 from bot.i18n import Translator
+from bot.texts import with_danger_line
 from domain.relay import MAX_RELAY_CHARS
 
 # --- for members -------------------------------------------------------------------------------
@@ -27,6 +29,7 @@ def member_buttons(t: Translator, organization: str) -> dict[str, str]:
     return {
         "reply": t.pgettext("button", "Reply to {organization}").format(organization=organization),
         "close": t.pgettext("button", "End the conversation"),
+        # Translators: blocks the organisation for good (a confirmation follows).
         "block": t.pgettext("button", "No more messages from them"),
     }
 
@@ -43,10 +46,10 @@ def member_sent(t: Translator, organization: str) -> str:
 
 
 def member_closed_by_staff(t: Translator, organization: str) -> str:
-    return t.gettext(
-        "{head}\n\n{organization} ended the conversation. If you need something else, write "
-        "/start. If you are in danger: 911."
+    text = t.gettext(
+        "{head}\n\n{organization} ended the conversation. If you need something else, write /start."
     ).format(head=neutral_head(t), organization=organization)
+    return with_danger_line(t, text)
 
 
 def member_closed(t: Translator, organization: str) -> str:
@@ -80,30 +83,27 @@ def member_kept(t: Translator) -> str:
 
 
 def only_text(t: Translator) -> str:
-    return t.gettext(
-        "For now I can only pass on text. If you are in danger: 911, or Línea de la Vida "
-        "800 911 2000 (free, 24 h)."
-    )
+    # Translators: a photo, voice note or sticker sent as an answer in a relay conversation.
+    return with_danger_line(t, t.gettext("For now I can only pass on text."))
 
 
 def too_long(t: Translator, length: int) -> str:
-    return t.gettext(
+    text = t.gettext(
         "That message has {length} characters; the limit is {limit}. Please send it in parts."
     ).format(length=length, limit=MAX_RELAY_CHARS)
+    return with_danger_line(t, text)
 
 
 def too_many(t: Translator) -> str:
-    return t.gettext(
-        "Many messages in a short time: please wait a little before sending more. If you are "
-        "in danger: 911."
-    )
+    text = t.gettext("Many messages in a short time: please wait a little before sending more.")
+    return with_danger_line(t, text)
 
 
 def conversation_over(t: Translator) -> str:
-    return t.gettext(
-        "That conversation has ended, so I can't pass this on. If you need help, write /start. "
-        "If you are in danger: 911."
+    text = t.gettext(
+        "That conversation has ended, so I can't pass this on. If you need help, write /start."
     )
+    return with_danger_line(t, text)
 
 
 # --- what happened to the member's request ---------------------------------------------------
@@ -124,11 +124,11 @@ def request_rejected(t: Translator, organization: str, next_organization: str | 
         ).format(
             head=neutral_head(t), organization=organization, next_organization=next_organization
         )
-    return t.gettext(
+    text = t.gettext(
         "{head}\n\n{organization} could not take your request, and I found no other "
-        "organisation near you for now. You can look for places with /start, or call Línea de "
-        "la Vida 800 911 2000 (free, 24 h)."
+        "organisation near you for now. You can look for places with /start."
     ).format(head=neutral_head(t), organization=organization)
+    return with_danger_line(t, text)
 
 
 def next_option_buttons(t: Translator) -> dict[str, str]:
@@ -157,10 +157,10 @@ def outcome_thanks(t: Translator) -> str:
 
 
 def request_cancelled(t: Translator, organization: str) -> str:
-    return t.gettext(
-        "{head}\n\n{organization} closed your request. If you still need help, write /start. "
-        "If you are in danger: 911."
+    text = t.gettext(
+        "{head}\n\n{organization} closed your request. If you still need help, write /start."
     ).format(head=neutral_head(t), organization=organization)
+    return with_danger_line(t, text)
 
 
 def asked_again(t: Translator, organization: str, code: str) -> str:
@@ -170,9 +170,9 @@ def asked_again(t: Translator, organization: str, code: str) -> str:
 
 
 def cannot_now(t: Translator) -> str:
-    return t.gettext(
-        "That is no longer possible. Write /estado to see your requests. If you are in danger: 911."
-    )
+    # Translators: a relay or news button that no longer applies (old, or the request moved on).
+    text = t.gettext("That is no longer possible. Write /estado to see your requests.")
+    return with_danger_line(t, text)
 
 
 # --- for staff ----------------------------------------------------------------------------------

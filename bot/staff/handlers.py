@@ -71,7 +71,8 @@ async def join_with_code(update: Update, context: JuntosContext, code: str) -> N
         InviteOutcome.LOCKED: stexts.invite_locked,
     }
     log.info("invite refused: %s", result.outcome.value)
-    await say(update, messages[result.outcome](t))
+    # Whoever opened a link with a wrong code may be a member, not staff: no dead end.
+    await say(update, texts.with_danger_line(t, messages[result.outcome](t)))
 
 
 async def _show_staff_commands(context: JuntosContext, chat_id: int, t: Translator) -> None:
@@ -171,14 +172,14 @@ async def press_staff_button(update: Update, context: JuntosContext) -> None:
         # PTB hands a button with no data to every pattern: treat it as the member side does.
         await show_menu(update, t, texts.stale_button(t))
         return
-    action = scb.parse(query.data)
-    if action is None:
-        await say(update, stexts.stale(t))
-        return
     staff = await current_staff(update, context)
     if staff is None:
         # A member (or revoked staff) pressing an old or forged staff button.
         await say(update, stexts.staff_only(t))
+        return
+    action = scb.parse(query.data)
+    if action is None:
+        await say(update, stexts.stale(t))
         return
     match action:
         case scb.Answer(referral_id, accept):

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.i18n import Translator
-from bot.texts import category_label
+from bot.texts import category_label, with_danger_line
 from domain.cases import (
     MAX_NOTE_CHARS,
     AuditEntry,
@@ -143,11 +143,13 @@ def command_descriptions(t: Translator) -> list[tuple[str, str]]:
 
 
 def staff_only(t: Translator) -> str:
+    """Also read by members (a staff command typed, an old staff button): no dead end."""
     _ = t.gettext
-    return _(
+    text = _(
         "That is for the staff of partner organisations. If you work with one, ask your "
         "coordinator for an invitation link. If you are looking for help, write /start."
     )
+    return with_danger_line(t, text)
 
 
 def not_allowed(t: Translator) -> str:

@@ -13,8 +13,8 @@ from sandbox import PrivateChat, StoredMessage
 from tests.bot_harness import RIBERAS_DEL_BRAVO, press, say
 
 MENU = ["Buscar ayuda cerca", "Estoy en peligro", "¿Qué es Juntos?", "Idioma / Language"]
-STALE = "Ese botón ya no está activo. Aquí está el menú:"
-NOT_UNDERSTOOD = "No te entendí bien. Puedes elegir una opción:"
+STALE = "Ese botón ya no está activo."
+NOT_UNDERSTOOD = "Soy un bot y no entendí eso."
 APOLOGY = ("Perdón, algo falló", "Sorry, something went wrong")
 PROBE = "/privacidad"
 PROBE_REPLIES = ("No guardo lo que escribes. Guardo", "I don't keep what you write. I keep")

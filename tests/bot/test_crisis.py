@@ -32,7 +32,11 @@ async def test_suicide_puts_linea_de_la_vida_first_with_rasa_and_database_down(
     [reply] = await say(chat, "ya no quiero vivir, me quiero matar")
     text = reply.text or ""
     assert line_order(text)[:2] == ["800 911 2000", "911 —"]
-    assert "Línea de la Vida" in text and "Gratis, 24 h" in text
+    assert "Línea de la Vida" in text and "(gratis y a cualquier hora)" in text
+    assert text.startswith("Gracias por decírmelo. No estás sola ni solo.\n")
+    assert "Soy un bot, pero sigo aquí" in text
+    assert "Llama ahora" not in text  # an invitation, never an order
+    assert len(text.splitlines()) <= 8  # fits a phone screen before the buttons
     assert reply.button_texts == ["Quiero que me contacten", "Buscar ayuda cerca"]
     # Nothing else follows a clear signal (no menu, no "didn't understand").
     assert chat.unread_bot_messages() == []
@@ -41,7 +45,10 @@ async def test_suicide_puts_linea_de_la_vida_first_with_rasa_and_database_down(
 async def test_violence_now_puts_911_first(bot_with_nothing: BotUnderTest) -> None:
     chat = bot_with_nothing.chat()
     [reply] = await say(chat, "mi padrastro me esta golpeando ahorita")
-    assert line_order(reply.text or "")[0] == "911 —"
+    text = reply.text or ""
+    assert line_order(text)[0] == "911 —"
+    assert text.startswith("Gracias por decírmelo. Lo que te pasa no es tu culpa.\n")
+    assert "Soy un bot, pero sigo aquí" in text and len(text.splitlines()) <= 8
 
 
 async def test_kidnapping_threat_also_offers_the_anonymous_report_line(
@@ -68,7 +75,7 @@ async def test_a_colloquial_death_word_gets_the_normal_flow_not_the_lines(
 ) -> None:
     chat = bot.chat()
     [reply] = await say(chat, "jajaja me muero de risa")
-    assert "911" not in (reply.text or "")
+    assert "911 —" not in (reply.text or "")  # no crisis reply (the danger line is not one)
     assert "Buscar ayuda cerca" in reply.button_texts  # the menu (Rasa is down here)
 
 
@@ -77,8 +84,9 @@ async def test_crisis_replies_in_english_to_english_speakers(
 ) -> None:
     chat = bot_with_nothing.chat(user_id=3003, first_name="Sam", language_code="en")
     [reply] = await say(chat, "I want to kill myself")
-    assert (reply.text or "").startswith("☎️ You are not alone")
-    assert "Free, 24 h" in (reply.text or "")
+    assert (reply.text or "").startswith("Thank you for telling me. You are not alone.")
+    assert "(free and open 24 h)" in (reply.text or "")
+    assert "I'm a bot, but I'm still here" in (reply.text or "")
 
 
 async def test_other_requests_get_a_kind_apology_when_the_database_is_down(

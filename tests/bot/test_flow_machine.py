@@ -129,7 +129,7 @@ async def _asks_consent_for_the_place(bot: BotUnderTest, chat: PrivateChat) -> N
 
 async def _takes_consent(bot: BotUnderTest, chat: PrivateChat) -> None:
     [done] = await press(chat, "y:consent:1")
-    assert "Tu folio es CASO-0001" in (done.text or "")
+    assert "Tu clave es CASO-0001" in (done.text or "")
     [status] = await say(chat, "/estado")
     assert "CASO-0001" in (status.text or "")
 

@@ -54,11 +54,16 @@ async def test_asking_to_be_contacted_needs_consent_and_creates_a_pseudonymous_c
     chat, _results = await shelter_results(bot)
     [consent] = await press(chat, "k:0")
     assert "(demo)" in (consent.text or "")  # names the organisation
-    assert "No tu nombre ni tu teléfono" in (consent.text or "")
+    assert "nunca tu nombre ni tu teléfono" in (consent.text or "")
+    # Who writes, how and roughly when; the limit of confidentiality (no age given).
+    assert "te escribirá aquí, con un mensaje a través de Juntos" in (consent.text or "")
+    assert "No es una llamada" in (consent.text or "")
+    assert "puede estar obligada a avisar a las autoridades" in (consent.text or "")
     assert "/borrar" in (consent.text or "")
     assert consent.button_texts == ["Sí, acepto", "No, gracias"]
     [done] = await press(chat, "y:consent:1")
-    assert "Tu folio es CASO-0001" in (done.text or "")
+    assert "Tu clave es CASO-0001" in (done.text or "")
+    assert "folio" not in (done.text or "")
 
     [status] = await say(chat, "/estado")
     assert "CASO-0001" in (status.text or "") and "esperando respuesta" in (status.text or "")
@@ -181,7 +186,8 @@ async def test_my_data_then_delete_forgets_the_member_but_keeps_the_case_code(
     [confirm] = await say(chat, "/borrar")
     assert confirm.button_texts == ["Sí, borrar", "No, conservar"]
     [done] = await press(chat, "y:delete:1")
-    assert done.text == "Listo, borré tus datos."
+    assert (done.text or "").startswith("Listo, borré tus datos.")
+    assert "Ninguna organización te podrá escribir" in (done.text or "")
     [mine_again] = await say(chat, "/mis_datos")
     assert "no dado" in (mine_again.text or "")
     assert "CASO-0001" not in (mine_again.text or "")

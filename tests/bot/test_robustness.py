@@ -55,7 +55,7 @@ async def test_a_sticker_gets_a_kind_explanation(bot: BotUnderTest) -> None:
         }
     )
     [reply] = await chat.wait_for_bot_messages(count=1, timeout=10)
-    assert "Solo puedo leer texto y ubicaciones" in (reply.text or "")
+    assert "Soy un bot y solo puedo leer texto y ubicaciones" in (reply.text or "")
 
 
 async def test_a_live_location_update_is_used_like_a_shared_location(bot: BotUnderTest) -> None:
@@ -119,10 +119,12 @@ async def test_unusual_updates_do_not_stop_the_bot(bot: BotUnderTest) -> None:
     assert group_messages == [], "the member assistant only talks in private chats"
 
 
-async def test_unknown_commands_get_the_help(bot: BotUnderTest) -> None:
+async def test_unknown_commands_say_so_and_point_to_the_help(bot: BotUnderTest) -> None:
     chat = bot.chat()
     [reply] = await say(chat, "/hackear")
-    assert "/salir" in (reply.text or "") and "/borrar" in (reply.text or "")
+    assert (reply.text or "").startswith("Soy un bot y no conozco ese comando.")
+    assert "/ayuda" in (reply.text or "")
+    assert "Buscar ayuda cerca" in reply.button_texts
 
 
 async def test_a_very_long_message_is_answered(bot: BotUnderTest) -> None:

@@ -166,6 +166,6 @@ async def test_commands_are_set_in_spanish_and_english(bot: BotUnderTest) -> Non
     by_language = {c.params.get("language_code"): c.params["commands"] for c in calls}
     spanish = {c["command"]: c["description"] for c in by_language["es"]}
     english = {c["command"]: c["description"] for c in by_language["en"]}
-    assert spanish["salir"] == "Salida rápida: borra este chat"
-    assert english["salir"] == "Quick exit: erase this chat"
+    assert spanish["salir"] == "Salida rápida: borra los mensajes recientes"
+    assert english["salir"] == "Quick exit: delete recent messages"
     assert set(spanish) == set(english) >= {"start", "ayuda", "privacidad", "borrar", "salir"}

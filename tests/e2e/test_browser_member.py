@@ -48,7 +48,7 @@ async def test_ana_finds_help_and_sees_the_crisis_lines_in_the_browser(
 
     # "hola" goes through Rasa: a greeting and the menu.
     await send(ana, "Ana", "hola")
-    await expect(ana.get_by_text("¡Hola! Estoy aquí para ayudarte")).to_be_visible(timeout=WAIT_MS)
+    await expect(ana.get_by_text("¡Hola! Soy Juntos, un bot")).to_be_visible(timeout=WAIT_MS)
 
     # Two taps: find help near me, then the kind of help.
     await ana.get_by_role("button", name="Buscar ayuda cerca").last.click()

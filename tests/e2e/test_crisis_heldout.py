@@ -21,7 +21,9 @@ FIRST_USER = 500_000
 
 
 def shows_lines(chat: PrivateChat) -> bool:
-    return any((m.text or "").startswith("☎️") for m in chat.bot_messages())
+    """The crisis reply: 911 at the start of a line of its own (every kind of danger has it; the
+    one danger line of a reply that cannot help names 911 inside a sentence)."""
+    return any("\n911 — " in (m.text or "") for m in chat.bot_messages())
 
 
 async def test_the_bot_shows_the_lines_exactly_where_the_screen_does_on_the_heldout_half(
