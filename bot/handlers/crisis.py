@@ -4,6 +4,11 @@
 a forwarded message, and an edit of any of these (an edit that adds danger gets the reply).
 The screen itself (`domain.services.crisis.CrisisScreen`, in `Services.crisis`) is the one the
 staff relay calls for the text it carries: `screen_text(context, text)`.
+
+Rasa's `emergencia` reaches the text handler only when the screen agrees there may be danger:
+`ScreenedNlu` is the NLU the handlers get (`Services.nlu`), and it answers "unsure" (None, the
+menu) for an `emergencia` the screen does not confirm
+(`CrisisScreen.counts_nlu_emergency`).
 """
 
 from __future__ import annotations
@@ -14,16 +19,41 @@ from telegram import Message, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot import keyboards, texts
-from bot.context import JuntosContext, services_of
+from bot.context import JuntosContext, TextParser, services_of
 from bot.handlers.common import say, translator
 from bot.staff import handlers as staff
 from domain.crisis import CrisisSignal, lines_for
 from domain.emergency import DangerKind
+from domain.services.crisis import CrisisScreen
+from nlu.client import Parse
 
 log = logging.getLogger(__name__)
 
 #: What the menu's "I'm in danger" button and Rasa's `emergencia` intent mean.
 UNSPECIFIED_DANGER = CrisisSignal(kinds=frozenset({DangerKind.EMERGENCY}), uncertain=False)
+NLU_EMERGENCY = "emergencia"
+
+
+class ScreenedNlu:
+    """The NLU the handlers use: Rasa, whose `emergencia` counts only when the crisis screen
+    also sees danger or enough doubt (alone, Rasa read films, idioms and news as emergencies).
+
+    An `emergencia` the screen does not confirm comes back as None: "Rasa is unsure", so the
+    member gets the menu (which offers "Estoy en peligro").
+    """
+
+    def __init__(self, nlu: TextParser, screen: CrisisScreen) -> None:
+        self._nlu = nlu
+        self._screen = screen
+
+    async def parse(self, text: str) -> Parse | None:
+        parse = await self._nlu.parse(text)
+        if parse is None or parse.intent != NLU_EMERGENCY:
+            return parse
+        if self._screen.counts_nlu_emergency(text):
+            return parse
+        log.info("nlu emergencia not confirmed by the crisis screen")
+        return None
 
 
 def written_text(message: Message) -> str | None:

@@ -5,7 +5,7 @@ behind the `DangerModel` port. The rules are the floor: what they read as clear 
 danger whatever the model says. The model adds what the rules cannot phrase, and answers the
 rules' doubts, except the ones the reviewers decided must always show the lines ("held": a
 clear phrase softened only by a negation or laughter, "no me quiero morir", "me quiero morir
-jaja"):
+jaja", or a message that is nothing but a cry for help, "AYUDAAA", "urge ayuda"):
 
 | rules read       | model probability p            | the screen says                  |
 |------------------|--------------------------------|----------------------------------|
@@ -19,6 +19,12 @@ jaja"):
 
 "Uncertain" means "when in doubt, show the lines": the lines, then the normal answer. Message
 text, captions, edits, forwarded text and (later) the staff relay all call the same screen.
+
+Rasa's `emergencia` intent (when Rasa is up) is one more doubt, answered like the rules' doubts:
+it shows the lines when the screen already does, or when the model gives the message at least
+the `keep` probability (`nlu_emergency_counts`). Alone, Rasa read violence words in films,
+idioms and news as emergencies: on the development set it added 2 points of recall and 6 of
+false alarms; answered by the model, the same 2 points of recall for half a point.
 """
 
 from __future__ import annotations
@@ -72,6 +78,16 @@ class CrisisScreen:
         return Screening(
             decide(rules, probability, self.model.thresholds), rules.signal, probability
         )
+
+    def counts_nlu_emergency(self, text: str) -> bool:
+        """Whether Rasa's `emergencia` reading of `text` should show the lines."""
+        return nlu_emergency_counts(self.screen(text), self.model.thresholds)
+
+
+def nlu_emergency_counts(screening: Screening, thresholds: DangerThresholds) -> bool:
+    """Rasa's `emergencia` as one more doubt: it counts when the screen shows the lines anyway
+    or the model gives the message at least the `keep` probability."""
+    return screening.signal is not None or screening.probability >= thresholds.keep
 
 
 def decide(

@@ -12,7 +12,7 @@ import asyncio
 
 from crisis_model import corpus, default_model
 from crisis_model.corpus import Half
-from crisis_model.evaluation import evaluate, format_report
+from crisis_model.evaluation import evaluate, format_heldout
 from domain.services.crisis import CrisisScreen
 from sandbox import PrivateChat
 from tests.bot_harness import BotUnderTest
@@ -50,4 +50,4 @@ async def test_the_bot_shows_the_lines_exactly_where_the_screen_does_on_the_held
     ]
     assert mismatches == []
     print()
-    print(format_report(evaluate(examples, screen), "held-out half, through the bot (Rasa down)"))
+    print(format_heldout(evaluate(examples, screen), "held-out parts, through the bot (Rasa down)"))
