@@ -13,6 +13,7 @@ menu) for an `emergencia` the screen does not confirm
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import Message, Update
@@ -32,6 +33,9 @@ log = logging.getLogger(__name__)
 #: What the menu's "I'm in danger" button and Rasa's `emergencia` intent mean.
 UNSPECIFIED_DANGER = CrisisSignal(kinds=frozenset({DangerKind.EMERGENCY}), uncertain=False)
 NLU_EMERGENCY = "emergencia"
+#: How long the crisis reply may wait to learn whether the writer is staff (a cached answer or
+#: a working database take milliseconds).
+STAFF_CHECK_SECONDS = 0.5
 
 
 class ScreenedNlu:
@@ -85,6 +89,21 @@ async def send_crisis_reply(update: Update, context: JuntosContext, signal: Cris
     await say(update, texts.crisis(t, lines_for(signal), signal.uncertain), keyboards.crisis(t))
 
 
+async def _answered_as_staff(update: Update, context: JuntosContext, signal: CrisisSignal) -> bool:
+    """Whether the staff one-line reply was sent; False (the full reply) when telling whether
+    the writer is staff takes longer than `STAFF_CHECK_SECONDS`.
+
+    The check reads the database: when it is down, lookups queue for the connection pool, and
+    members in danger must not wait for them (20 at once: 5 got no reply within 10 s).
+    """
+    try:
+        async with asyncio.timeout(STAFF_CHECK_SECONDS):
+            return await staff.crisis_for_staff(update, context, signal)
+    except TimeoutError:
+        log.warning("crisis: the staff check timed out; sending the full reply")
+        return False
+
+
 async def screen_for_crisis(update: Update, context: JuntosContext) -> None:
     """Answer a message that shows danger with the emergency lines, before any other handler.
 
@@ -98,7 +117,7 @@ async def screen_for_crisis(update: Update, context: JuntosContext) -> None:
     signal = screen_text(context, text)
     if signal is None:
         return
-    if await staff.crisis_for_staff(update, context, signal):
+    if await _answered_as_staff(update, context, signal):
         return  # staff describing someone else's danger: one line, and their flow goes on
     await send_crisis_reply(update, context, signal)
     if not signal.uncertain:
