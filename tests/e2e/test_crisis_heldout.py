@@ -1,9 +1,9 @@
-"""The held-out half of the blind corpus, through the real bot (the one test that reads it).
+"""The held-out parts of the blind corpus, through the real bot (the one test that reads them).
 
-Every held-out message is sent by its own member to the bot polling the sandbox emulator over
-HTTP, with Rasa down. The bot must show the emergency lines exactly where the crisis screen
-does, so the figures of `juntos crisis eval --heldout` (and `make bench`) are the bot's own;
-they are printed here too.
+Every held-out message (both parts, 1,537) is sent by its own member to the bot polling the
+sandbox emulator over HTTP, with Rasa down. The bot must show the emergency lines exactly where
+the crisis screen does, so the figures of `juntos crisis eval --heldout` (and `make bench`) are
+the bot's own; they are printed here too.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def shows_lines(chat: PrivateChat) -> bool:
     return any((m.text or "").startswith("☎️") for m in chat.bot_messages())
 
 
-async def test_the_bot_shows_the_lines_exactly_where_the_screen_does_on_the_heldout_half(
+async def test_the_bot_shows_the_lines_exactly_where_the_screen_does_on_the_heldout_parts(
     bot: BotUnderTest,
 ) -> None:
     examples = corpus.load(Half.HELDOUT)
