@@ -48,19 +48,44 @@ MESSAGES = [
 ]
 
 
+#: A member still without the lines after this long counts as "no reply" (not as a time).
+REPLY_TIMEOUT = 10.0
+
+
 def pct(values: list[float], p: int) -> float:
+    if len(values) < 2:
+        return values[0] if values else float("nan")
     return statistics.quantiles(values, n=100)[p - 1]
 
 
-async def one(emu: BotApiEmulator, user_id: int, text: str) -> float:
+async def one(emu: BotApiEmulator, user_id: int, text: str) -> float | None:
+    """Milliseconds from the member's message to the lines; None when none came in time."""
     chat = emu.private_chat(user_id=user_id, first_name="Persona", language_code="es")
     start = time.perf_counter()
     await chat.send_text(text)
-    [reply] = await chat.wait_for_bot_messages(count=1, timeout=10)
+    try:
+        [reply] = await chat.wait_for_bot_messages(count=1, timeout=REPLY_TIMEOUT)
+    except TimeoutError:
+        return None
     elapsed = time.perf_counter() - start
     # The crisis reply (911 on a line of its own), not a reply that only carries the danger line.
     assert "\n911 — " in (reply.text or ""), "the reply must carry the emergency lines"
     return elapsed * 1000
+
+
+def summary(name: str, timings: list[float | None]) -> str:
+    replied = [t for t in timings if t is not None]
+    line = f"  {name}: "
+    if replied:
+        line += (
+            f"p50 {statistics.median(replied):6.1f} ms  p95 {pct(replied, 95):6.1f} ms  "
+            f"max {max(replied):6.1f} ms  "
+        )
+    line += f"({len(timings)} messages"
+    missing = len(timings) - len(replied)
+    if missing:
+        line += f"; {missing} got NO reply within {REPLY_TIMEOUT:.0f} s"
+    return line + ")"
 
 
 async def run(n: int) -> None:
@@ -77,7 +102,7 @@ async def run(n: int) -> None:
         async with polling(app, poll_timeout=1):
             await one(emu, 1, MESSAGES[0])  # warm up the connection pool
             sequential = [await one(emu, 10 + i, MESSAGES[i % len(MESSAGES)]) for i in range(n)]
-            concurrent: list[float] = []
+            concurrent: list[float | None] = []
             for round_ in range(max(1, n // 20)):
                 concurrent += await asyncio.gather(
                     *(
@@ -94,21 +119,17 @@ async def run(n: int) -> None:
             detector.append((time.perf_counter() - start) * 1000)
 
     print("crisis reply, message -> bot reply over HTTP (Rasa down, database down)")
-    print(
-        f"  sequential   : p50 {statistics.median(sequential):6.1f} ms  "
-        f"p95 {pct(sequential, 95):6.1f} ms  max {max(sequential):6.1f} ms  ({n} messages)"
-    )
-    print(
-        f"  20 at a time : p50 {statistics.median(concurrent):6.1f} ms  "
-        f"p95 {pct(concurrent, 95):6.1f} ms  max {max(concurrent):6.1f} ms  "
-        f"({len(concurrent)} messages)"
-    )
+    print(summary("sequential  ", sequential))
+    print(summary("20 at a time", concurrent))
     print(
         f"  screen only (rules + model): p50 {statistics.median(detector):6.3f} ms  "
         f"p95 {pct(detector, 95):6.3f} ms"
     )
-    verdict = "met" if pct(sequential, 95) < 100 else "NOT met"
-    print(f"  target (sequential p95 < 100 ms): {verdict}")
+    replied = [t for t in sequential if t is not None]
+    met = len(replied) == len(sequential) and pct(replied, 95) < 100
+    print(
+        f"  target (sequential p95 < 100 ms, every member answered): {'met' if met else 'NOT met'}"
+    )
 
 
 def main() -> None:

@@ -1,8 +1,10 @@
-"""Benchmark: crisis detection on the HELD-OUT half of the blind corpus (never tuned on).
+"""Benchmark: crisis detection on the HELD-OUT parts of the blind corpus (never tuned on).
 
-Prints recall per danger category and false alarms per hard-negative category, with Rasa down
+Prints, for each held-out part (one per batch of the corpus) and for all of them together,
+recall per danger category and false alarms per hard-negative category, with Rasa down
 (rules + model, in process) and with Rasa up (the trained Rasa model, started on a free
-loopback port, adds its `emergencia` intent as the bot does), plus the screen's latency.
+loopback port, adds its `emergencia` intent where the screen confirms it, as the bot does), plus
+the screen's latency.
 Same figures as `juntos crisis eval --heldout --start-rasa`.
 
     make bench            # or: .venv/bin/python bench/crisis_eval.py [--no-rasa] [--errors]
@@ -24,7 +26,7 @@ os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 
 from crisis_model import corpus, default_model
 from crisis_model.corpus import Half
-from crisis_model.evaluation import evaluate, format_report
+from crisis_model.evaluation import evaluate, format_heldout
 from domain.services.crisis import CrisisScreen
 from juntos.commands.crisis import rasa_emergencies
 from nlu.process import RasaServer, RasaUnavailableError, free_port, trained_model_path
@@ -51,8 +53,8 @@ def main() -> None:
         except RasaUnavailableError as error:
             print(f"Rasa not available ({error}): figures with Rasa down only")
     report = evaluate(examples, screen, flags)
-    title = f"crisis detection on the held-out half of the blind corpus ({len(examples)} messages)"
-    print(format_report(report, title, errors=args.errors))
+    title = f"crisis detection on the held-out parts of the blind corpus ({len(examples)} messages)"
+    print(format_heldout(report, title, errors=args.errors))
 
 
 if __name__ == "__main__":

@@ -1,12 +1,16 @@
-"""What the crisis model reads in a message: character and word n-grams, and the rules' evidence.
+"""What the crisis model reads in a message: character and word n-grams, its emoji, and the
+rules' evidence.
 
 Shared by training and loading, so both build the same features. The n-grams are read on the
-folded text (`domain.crisis.fold`: no accents, case or punctuation), the evidence is the list
-of rule families and context words the reviewed rules found (`domain.crisis.read_rules`).
+folded text (`domain.crisis.fold`: no accents, case, punctuation or emoji), the emoji on the
+text as written (a 🕊️ or a 🥀 after "gracias por todo" says something the words do not), the
+evidence is the list of rule families and context words the reviewed rules found
+(`domain.crisis.read_rules`).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
@@ -20,6 +24,9 @@ from domain.crisis import EVIDENCE_NAMES, MAX_CHARS, fold
 MAX_MODEL_CHARS = 1200
 #: Weight of one piece of rule evidence next to the (L2-normalised) n-gram vectors.
 EVIDENCE_WEIGHT = 0.5
+#: Weight of the (L2-normalised) emoji vector (measured by grouped cross-validation on the
+#: development set: +0.5 to +1 point of recall at the same false alarms).
+EMOJI_WEIGHT = 0.5
 
 _EVIDENCE_INDEX = {name: i for i, name in enumerate(EVIDENCE_NAMES)}
 
@@ -35,6 +42,22 @@ def clip(text: str) -> str:
 
 def _preprocess(text: str) -> str:
     return fold(clip(text))
+
+
+def emoji(text: str) -> list[str]:
+    """The emoji and other symbols of `text`, one token each ("😭😭🙏" -> three tokens)."""
+    return [c for c in clip(text) if unicodedata.category(c) == "So"]
+
+
+def emoji_vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
+    return TfidfVectorizer(
+        analyzer=emoji,
+        sublinear_tf=True,
+        # A symbol seen once in training is noise, not a signal.
+        min_df=2,
+        dtype=np.float64,
+        vocabulary=vocabulary,
+    )
 
 
 def char_vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
@@ -74,25 +97,39 @@ def evidence_matrix(evidence: Sequence[frozenset[str]]) -> csr_matrix:
 
 
 class Featurizer:
-    """The n-gram vectorizers (fitted or restored) and the evidence columns, side by side."""
+    """The vectorizers (fitted or restored) and the evidence columns, side by side."""
 
-    def __init__(self, chars: TfidfVectorizer, words: TfidfVectorizer) -> None:
+    def __init__(
+        self, chars: TfidfVectorizer, words: TfidfVectorizer, emoji: TfidfVectorizer
+    ) -> None:
         self.chars = chars
         self.words = words
+        self.emoji = emoji
 
     @classmethod
     def fit(cls, texts: Sequence[str]) -> Featurizer:
-        chars, words = char_vectorizer(), word_vectorizer()
+        chars, words, symbols = char_vectorizer(), word_vectorizer(), emoji_vectorizer()
         chars.fit(texts)
         words.fit(texts)
-        return cls(chars, words)
+        symbols.fit(texts)
+        return cls(chars, words, symbols)
 
     @property
     def size(self) -> int:
-        return len(self.chars.vocabulary_) + len(self.words.vocabulary_) + len(EVIDENCE_NAMES)
+        return (
+            len(self.chars.vocabulary_)
+            + len(self.words.vocabulary_)
+            + len(self.emoji.vocabulary_)
+            + len(EVIDENCE_NAMES)
+        )
 
     def transform(self, texts: Sequence[str], evidence: Sequence[frozenset[str]]) -> csr_matrix:
         return hstack(
-            [self.chars.transform(texts), self.words.transform(texts), evidence_matrix(evidence)],
+            [
+                self.chars.transform(texts),
+                self.words.transform(texts),
+                self.emoji.transform(texts) * EMOJI_WEIGHT,
+                evidence_matrix(evidence),
+            ],
             format="csr",
         )

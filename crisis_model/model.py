@@ -23,18 +23,24 @@ import sklearn
 
 from crisis_model import corpus, nlu_examples
 from crisis_model.corpus import ROOT, Half
-from crisis_model.features import Featurizer, char_vectorizer, word_vectorizer
+from crisis_model.features import (
+    Featurizer,
+    char_vectorizer,
+    emoji_vectorizer,
+    word_vectorizer,
+)
 from domain.crisis import EVIDENCE_NAMES
 from domain.ports import DangerThresholds
 
 MODEL_DIR = ROOT / "crisis_model" / "trained"
 MODEL_FILE = MODEL_DIR / "crisis-model.npz"
-FORMAT = 1
+FORMAT = 2
 REBUILD = "run `make crisis-model` (or `juntos crisis train`)"
 
 #: The code whose change changes what training produces.
 _CODE = [
-    ROOT / "crisis_model" / name for name in ("features.py", "training.py", "nlu_examples.py")
+    ROOT / "crisis_model" / name
+    for name in ("features.py", "training.py", "nlu_examples.py", "paraphrases.py")
 ] + [ROOT / "domain" / "crisis.py", ROOT / "domain" / "crisis_phrases.py"]
 
 
@@ -95,9 +101,10 @@ class ModelParts:
 def save(model_file: Path, parts: ModelParts, meta: dict[str, Any]) -> None:
     """Write the arrays, then the sidecar with their hash and the inputs' hash."""
     model_file.parent.mkdir(parents=True, exist_ok=True)
-    chars, words = parts.featurizer.chars, parts.featurizer.words
+    chars, words, symbols = parts.featurizer.chars, parts.featurizer.words, parts.featurizer.emoji
     char_terms = sorted(chars.vocabulary_, key=chars.vocabulary_.__getitem__)
     word_terms = sorted(words.vocabulary_, key=words.vocabulary_.__getitem__)
+    emoji_terms = sorted(symbols.vocabulary_, key=symbols.vocabulary_.__getitem__)
     t = parts.thresholds
     tmp = model_file.with_name(model_file.name + ".tmp.npz")
     np.savez_compressed(
@@ -107,6 +114,8 @@ def save(model_file: Path, parts: ModelParts, meta: dict[str, Any]) -> None:
         char_idf=chars.idf_,
         word_terms=np.array(word_terms, dtype=str),
         word_idf=words.idf_,
+        emoji_terms=np.array(emoji_terms, dtype=str),
+        emoji_idf=symbols.idf_,
         evidence_names=np.array(EVIDENCE_NAMES, dtype=str),
         coef=parts.coef,
         scalars=np.array([parts.intercept, parts.slope, parts.offset]),
@@ -170,7 +179,9 @@ def _read_parts(model_file: Path) -> ModelParts:
         chars.idf_ = np.asarray(arrays["char_idf"], dtype=np.float64)
         words = word_vectorizer({str(t): i for i, t in enumerate(arrays["word_terms"])})
         words.idf_ = np.asarray(arrays["word_idf"], dtype=np.float64)
-        featurizer = Featurizer(chars, words)
+        symbols = emoji_vectorizer({str(t): i for i, t in enumerate(arrays["emoji_terms"])})
+        symbols.idf_ = np.asarray(arrays["emoji_idf"], dtype=np.float64)
+        featurizer = Featurizer(chars, words, symbols)
         coef = np.asarray(arrays["coef"], dtype=np.float64)
         intercept, slope, offset = (float(x) for x in arrays["scalars"])
         show, keep, danger = (float(x) for x in arrays["thresholds"])
@@ -189,7 +200,8 @@ def _shown(path: Path) -> str:
 
 
 class NgramDangerModel:
-    """The `DangerModel` port: n-grams and rule evidence, a linear score, a calibrated sigmoid."""
+    """The `DangerModel` port: n-grams, emoji and rule evidence, a linear score, a calibrated
+    sigmoid."""
 
     def __init__(self, parts: ModelParts) -> None:
         self._parts = parts

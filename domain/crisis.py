@@ -13,6 +13,8 @@ Each rule has a tier:
   it is sensitive but not immediate.
 * MAYBE: could be danger or could be an ordinary use ("me va a matar", "no aguanto más").
   Uncertain unless the message also says "ahorita", "auxilio", "ayuda"...
+* ALWAYS: uncertain, and always shown: a message that is nothing but a cry for help
+  ("AYUDAAA", "urge ayuda", "help help"). Laughter silences it ("auxilio xD").
 
 A negation just before a phrase ("no me quiero morir") makes it uncertain, never silent; so do
 a game or film context for shootings, threats and kidnappings, a question about what to do
@@ -29,7 +31,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from domain import crisis_phrases as phrases
-from domain.crisis_phrases import MAYBE, PAST, Tier
+from domain.crisis_phrases import ALWAYS, MAYBE, PAST, Tier
 from domain.emergency import DangerKind, EmergencyLine, lines_for_kinds
 
 _K = DangerKind
@@ -179,6 +181,8 @@ _WORD_MACROS = {
         "|madreo|madrearon|jaloneo|quemo|pegaba|pegaban|golpeaba|golpeaban|maltrataba"
         "|maltrataban|lastimaba|mataba a golpes)"
     ),
+    "{THREATENS}": "(?:amenaza|amenazan)",
+    "{THREATENED}": "(?:amenazo|amenazaron|amenazaba|amenazaban)",
     "{PEGAR}": "(?:pega|pego|pegu)\\w*",  # any form of "pegar"
     "{RELATIVE}": (
         "(?:hermano|hermana|hijo|hija|papa|mama|primo|prima|amigo|amiga|novio|novia|esposo"
@@ -340,12 +344,15 @@ class _Read(Enum):
     CLEAR = "clear"  # danger
     DOUBT = "doubt"  # possible danger
     #: A clear phrase softened only by a negation or by laughter ("no me quiero morir", "me
-    #: quiero morir jaja"): possible danger the reviewers want shown, whatever else says no.
+    #: quiero morir jaja"), or an ALWAYS family (a bare cry for help): possible danger the
+    #: reviewers want shown, whatever else says no.
     HELD = "held"
     JOKE = "joke"  # an ambiguous phrase said laughing: nothing
 
 
 def _reading(rule: _Rule, match: re.Match[str], context: _Context) -> _Read:
+    if rule.tier is ALWAYS:
+        return _Read.JOKE if context.laughing() else _Read.HELD
     if rule.tier is MAYBE and not context.urgent_outside(match):
         return _Read.JOKE if context.laughing() else _Read.DOUBT
     if rule.tier is PAST and context.distant_past():
@@ -372,9 +379,13 @@ class RuleReading:
     #: first match read (":clear", ":joke"), and the context words present ("distant_past").
     #: The statistical model weighs them with the words of the message.
     evidence: frozenset[str]
-    #: The doubt comes from a clear phrase softened only by a negation or laughter: the
-    #: reviewers want the lines shown, so the model may not answer it with "no danger".
+    #: The doubt comes from a clear phrase softened only by a negation or laughter, or from an
+    #: ALWAYS family (a bare cry for help): the reviewers want the lines shown, so the model
+    #: may not answer it with "no danger".
     held: bool = False
+    #: The whole message is a short answer ("no", "ya", "ok gracias"): no danger, whatever
+    #: the model says (`crisis_phrases.SHORT_ANSWERS`).
+    answer: bool = False
 
 
 _CONTEXT_EVIDENCE = (
@@ -415,6 +426,8 @@ def read_rules(text: str) -> RuleReading:
 
     Fast (compiled rules, no I/O): meant to run on every message before NLU.
     """
+    if fold(text[:MAX_CHARS]) in phrases.SHORT_ANSWERS:
+        return RuleReading(None, frozenset(), answer=True)
     key = _MASKS.sub(" , ", _key(text))
     if not key.strip(" ,"):
         return RuleReading(None, frozenset())

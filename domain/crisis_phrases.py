@@ -16,9 +16,12 @@ class Tier(Enum):
     NOW = "now"
     PAST = "past"
     MAYBE = "maybe"
+    #: Uncertain, and always shown: the model may not answer it with "no danger" (a message
+    #: that is nothing but a cry for help, "ayuda ayuda", "HELP!!", "urge ayuda").
+    ALWAYS = "always"
 
 
-NOW, PAST, MAYBE = Tier.NOW, Tier.PAST, Tier.MAYBE
+NOW, PAST, MAYBE, ALWAYS = Tier.NOW, Tier.PAST, Tier.MAYBE, Tier.ALWAYS
 _K = DangerKind
 
 
@@ -40,7 +43,7 @@ RULE_TABLE: tuple[tuple[DangerKind, Tier, tuple[str, ...]], ...] = (
             "quisiera estar muert",
             "desearia (?:estar muert|morirme|no existir|no haber nacido)",
             "{QUIERO} (?:no existir|dejar de existir|dejar de vivir)",
-            "quisiera no (?:existir|haber nacido|despertar)",
+            "quisiera (?:ya )?no (?:existir|haber nacido|despertar)",
             "(?:dormir|dormirme) y no despertar",
             "no (?:quiero|kiero) despertar",
             "mejor (?:me muero|me mato|muert)",
@@ -98,6 +101,7 @@ RULE_TABLE: tuple[tuple[DangerKind, Tier, tuple[str, ...]], ...] = (
             "me corto (?:con|cuando|porque|todos|diario|seguido|a veces)",
             "me autolesion\\w*",
             "lastimarme",
+            "{ME} {QUIERO} (?:lastimar|hacer dano){END}",
             "hacerme dano",
             "me hago dano",
             "me lastimo (?:a proposito|sola|solo|cuando|a mi mism)",
@@ -183,6 +187,7 @@ RULE_TABLE: tuple[tuple[DangerKind, Tier, tuple[str, ...]], ...] = (
             "me (?:pegan|golpea|golpean|maltrata|maltratan|ahorca|ahorcan|patean){END}",
             "me mata a golpes",
             "me {ESTA} matando a golpes",
+            "{SOMEONE}{GAP} me {ESTA} matando(?= ,|$)",
             "me (?:quiere|quieren|va a|van a) (?:golpear|madrear){END}",
             "en mi casa me (?:pegan|golpean|maltratan)",
             "(?:le|les)? ?(?:pega|pegan|golpea|golpean|maltrata|maltratan|{ESTA} pegando"
@@ -249,8 +254,8 @@ RULE_TABLE: tuple[tuple[DangerKind, Tier, tuple[str, ...]], ...] = (
             "(?:quiere|quieren) matarm",
             "nos van a matar",
             "van a matar a (?:mi|mis)",
-            "(?:me|nos) amenaz\\w*{GAP} con (?:un|una|la|el|su) {WEAPON}",
-            "(?:me|nos) amenaz\\w* con (?:pegarme|golpearme|lastimarme|hacerme dano|matarme"
+            "(?:me|nos) {THREATENS}{GAP} con (?:un|una|la|el|su) {WEAPON}",
+            "(?:me|nos) {THREATENS} con (?:pegarme|golpearme|lastimarme|hacerme dano|matarme"
             "|levantarme|secuestrarme|desaparecerme|violarme|quitarme a (?:mis|los) (?:hijos"
             "|ninos)|subir|publicar|pasar|difundir|pegarnos|matarnos|levantarnos)",
             "(?:me|nos) {ESTA} amenazando",
@@ -263,8 +268,6 @@ RULE_TABLE: tuple[tuple[DangerKind, Tier, tuple[str, ...]], ...] = (
             "(?:me|nos) {ESTAN} (?:siguiendo|persiguiendo|acechando|vigilando|cazando)",
             "me (?:viene|vienen) siguiendo",
             "me sigue un (?:carro|tipo|senor|cuate|vato|wey)",
-            "(?:me|nos) (?:apunto|apuntaron|amago|amagaron|asalto|asaltaron|saco|sacaron|puso"
-            "|pusieron){GAP} (?:con )?(?:un|una|la|el|su) {WEAPON}",
             "(?:me|nos) (?:estan|esta) extorsionando",
             "me extorsion\\w*",
             "(?:cobrando|cobran|cobrar) (?:el )?piso",
@@ -281,7 +284,7 @@ RULE_TABLE: tuple[tuple[DangerKind, Tier, tuple[str, ...]], ...] = (
             "(?:un|una|unos|unas) (?:senor|senores|tipo|tipos|hombre|hombres|carro|camioneta"
             "|bato|batos|chavo|chavos|wey|moto) (?:me|nos) (?:sigue|siguen|viene siguiendo"
             "|vienen siguiendo|persigue|persiguen)",
-            "(?:tipo|senor|hombre|bato|wey|chavo|morro) armado",
+            "(?:tipo|senor|hombre|bato|wey|chavo|morro|persona|alguien) armad[oa]",
             "me van a desaparecer",
             "se (?:esta|estan|quiere|quieren) (?:metiendo|meter) a (?:mi|la|nuestra) casa",
             "(?:is|are|s|re|someone|somebody) breaking in",
@@ -294,6 +297,20 @@ RULE_TABLE: tuple[tuple[DangerKind, Tier, tuple[str, ...]], ...] = (
             "death threat",
             "(?:is|s|are|re) (?:following|stalking) me",
             "pointed a (?:gun|knife) at me",
+        ),
+    ),
+    (
+        # Told in the past tense (moved from NOW after batch 2: "hace dos años me asaltaron con
+        # una pistola" is over). Danger unless the message places it in the distant past.
+        _K.THREAT,
+        PAST,
+        (
+            "(?:me|nos) {THREATENED}{GAP} con (?:un|una|la|el|su) {WEAPON}",
+            "(?:me|nos) {THREATENED} con (?:pegarme|golpearme|lastimarme|hacerme dano|matarme"
+            "|levantarme|secuestrarme|desaparecerme|violarme|quitarme a (?:mis|los) (?:hijos"
+            "|ninos)|subir|publicar|pasar|difundir|pegarnos|matarnos|levantarnos)",
+            "(?:me|nos) (?:apunto|apuntaron|amago|amagaron|asalto|asaltaron|saco|sacaron|puso"
+            "|pusieron){GAP} (?:con )?(?:un|una|la|el|su) {WEAPON}",
         ),
     ),
     (
@@ -344,6 +361,7 @@ RULE_TABLE: tuple[tuple[DangerKind, Tier, tuple[str, ...]], ...] = (
             "si no le (?:mando|paso|envio) (?:fotos|el pack|packs|mis fotos|nudes|videos)",
             "(?:va a|van a|quiere|quieren|amenaz\\w* con) (?:subir|publicar|pasar|difundir"
             "|ensenar) (?:mis|mi) (?:packs?|nudes|fotos intimas|fotos desnud\\w*|videos intimos)",
+            "amenaz\\w* con (?:subir|publicar|pasar|difundir|ensenar) (?:mis|mi) (?:fotos|videos)",
             # English
             "(?:is|s|are|re|keeps) (?:raping|molesting|touching|groping) me",
             "(?:wants|want|trying|going) to rape me",
@@ -484,32 +502,41 @@ RULE_TABLE: tuple[tuple[DangerKind, Tier, tuple[str, ...]], ...] = (
         NOW,
         (
             "(?:me|nos|te) (?:quieren|quiere|van a|trataron de|intentaron) levantar",
-            "(?:me|nos|lo|la|los|las|se lo|se la) levantaron",
-            "levantaron a (?:mi|mis|un|una|unos)",
-            "levanton",
-            "(?:me|nos|lo|la|los|las) (?:secuestraron|secuestro{END}|secuestran{END})",
-            "secuestraron a",
+            "(?:me|nos|lo|la|los|las) secuestran{END}",
             "(?:estoy|estamos|esta|estan) secuestrad\\w*",
             "me tienen (?:secuestrad|amarrad)\\w*",
             "(?:quieren|quiere|van a|intentaron) secuestrar",
-            "se llevaron a (?:mi|mis|un|una|unos|unas)",
             "se (?:acaban de llevar|estan llevando|quieren llevar|acaban de llebar) a (?:mi|mis|un"
             "|una|unos|unas)",
             "(?:llevaron|llevar|llevando|jalaron|subieron){GAP} a la fuerza",
-            "se (?:lo|la|los|las) llevaron (?:a la fuerza|en una camioneta|en un carro|unos"
-            "|los del|los malandros|los narcos|hombres armados|armados)",
             "me (?:subieron|quisieron subir|intentaron subir|trataron de subir|quieren subir"
             "|quiere subir|estan subiendo|van a subir|quieren meter|metieron|quisieron meter"
             "|intentaron meter) a (?:una|un|la|el) "
             "(?:camioneta|carro|troca|auto|coche|taxi|camion)",
             "privad\\w* de (?:la|su|mi) libertad",
-            "desaparecieron a (?:mi|mis|un|una)",
             "(?:piden|pidieron|pide|pidio|pidiendo|pedir|cobran|cobrando|cobraron) (?:un )?rescate"
             "(?! ?(?:de|para|animal))",
             "(?:tienen|tiene) secuestrad\\w*",
             # English
             "kidnap me",
             "(?:held|holding) (?:me |us )?(?:hostage|captive)",
+        ),
+    ),
+    (
+        # Told in the past tense (moved from NOW after batch 2: "a mi papá lo secuestraron en
+        # 2009" is over). Danger unless the message places it in the distant past.
+        _K.KIDNAPPING,
+        PAST,
+        (
+            "(?:me|nos|lo|la|los|las|se lo|se la) levantaron",
+            "levantaron a (?:mi|mis|un|una|unos)",
+            "levanton",
+            "(?:me|nos|lo|la|los|las) (?:secuestraron|secuestro{END})",
+            "secuestraron a",
+            "se llevaron a (?:mi|mis|un|una|unos|unas)",
+            "se (?:lo|la|los|las) llevaron (?:a la fuerza|en una camioneta|en un carro|unos"
+            "|los del|los malandros|los narcos|hombres armados|armados)",
+            "desaparecieron a (?:mi|mis|un|una)",
         ),
     ),
     (
@@ -552,7 +579,7 @@ RULE_TABLE: tuple[tuple[DangerKind, Tier, tuple[str, ...]], ...] = (
             "(?:toca|tocan|toco) a (?:mi|mis) {CHILD} (?:en sus partes|sin|donde no|ahi abajo)",
             "{CAREGIVER}{GAP} me (?:toca|tocan|manosea)(?= ,|$)",
             "{CAREGIVER}{GAP} me (?:toca|tocan|toco|tocaba) (?:en las noches|en la noche"
-            "|cuando (?:nadie|no|estoy|me bano|duermo)|sin|donde no|mis partes|ahi abajo"
+            "|cuando (?:nadie|no|estoy|estamos|me bano|duermo)|sin|donde no|mis partes|ahi abajo"
             "|mis pechos|mis senos|mi cuerpo)",
             "my (?:dad|mom|father|mother|stepdad|stepfather|stepmom|parents|uncle)"
             " (?:hits|beats|hurts|touches|abuses) me",
@@ -590,7 +617,7 @@ RULE_TABLE: tuple[tuple[DangerKind, Tier, tuple[str, ...]], ...] = (
         _K.EMERGENCY,
         NOW,
         (
-            "(?:estoy|estamos) en peligro",
+            "(?:estoy|estamos|me siento|siento que estoy) en peligro",
             "corro peligro",
             "mi vida corre peligro",
             "llamen a (?:la policia|una ambulancia|los bomberos|el 911|la patrulla)",
@@ -602,7 +629,7 @@ RULE_TABLE: tuple[tuple[DangerKind, Tier, tuple[str, ...]], ...] = (
             "{ESTA} sangrando mucho",
             "perdio el conocimiento",
             "{ESTA} convulsionando",
-            "sobredosis",
+            "(?:tiene|esta teniendo|le esta dando|me esta dando) (?:una )?sobredosis",
             "es una emergencia",
             "llamen al 911",
             "no (?:despierta|reacciona)",
@@ -611,7 +638,18 @@ RULE_TABLE: tuple[tuple[DangerKind, Tier, tuple[str, ...]], ...] = (
             "call (?:an ambulance|the police|911)",
             "not breathing",
             "bleeding out",
-            "overdose",
+            "(?:is|s) overdosing",
+        ),
+    ),
+    (
+        # An overdose told in the past tense: danger unless placed in the distant past ("murió
+        # de sobredosis hace tres años"; moved from NOW after batch 2).
+        _K.EMERGENCY,
+        PAST,
+        (
+            "(?:tuvo|le dio|me dio) (?:una )?sobredosis",
+            "overdosed",
+            "(?:had|took) an overdose",
         ),
     ),
     (
@@ -622,6 +660,10 @@ RULE_TABLE: tuple[tuple[DangerKind, Tier, tuple[str, ...]], ...] = (
             "socorro",
             "ayudenme",
             "emergencia",
+            # the overdose named, not described (moved from NOW after batch 2: "escuché que la
+            # naloxona salva vidas en sobredosis de opioides")
+            "sobredosis",
+            "overdose{END}",
             "(?:necesito|ocupo) ayuda urgente",
             "sos{END}",
             "se desmayo",
@@ -712,8 +754,6 @@ RULE_TABLE += (
         _K.EMERGENCY,
         MAYBE,
         (
-            "^(?:help|ayuda|auxilio)(?: me| por favor| porfa| porfavor| pls| please| plz"
-            "| urgente| rapido| ya)*$",
             "(?:por favor|porfavor|porfa)(?: (?:por favor|porfavor|porfa)){2,}",
             "alguien (?:que|q) me ayude",
             "vengan rapido",
@@ -730,7 +770,6 @@ RULE_TABLE += (
         _K.VIOLENCE_NOW,
         NOW,
         (
-            "me {ESTA} matando(?= ,|$)",
             "me {ESTAN} matando(?= ,|$)",
             "nos {ESTA} (?:pegando|golpeando|pateando|madreando|lastimando)",
             "nos {ESTAN} (?:pegando|golpeando|pateando|madreando|lastimando)",
@@ -754,6 +793,9 @@ RULE_TABLE += (
         MAYBE,
         (
             "se (?:oyen|oye|escuchan) (?:los )?(?:golpes|gritos)",
+            # singular "me está matando" (moved from NOW after batch 2: "la comezón de los
+            # piquetes me está matando"); plural "me están matando" stays danger
+            "me {ESTA} matando(?= ,|$)",
             "(?:trae|saco|sacando|agarro|agarra) el (?:cinto|cinturon|cable|fajo)",
             "aventando (?:cosas|las sillas|sillas|platos|todo)",
             "(?:la|lo) (?:estan |esta )?arrastrando",
@@ -884,6 +926,32 @@ RULE_TABLE += (
     ),
 )
 
+# A message that is nothing but a cry for help: the lines are always shown (uncertain: then the
+# normal answer, so a person who only wanted the menu still gets it). Both batches' authors
+# wrote bare cries ("AYUDAAAA", "ayuda ayuda ayuda", "urge ayuda", "HELP HELP") as danger;
+# "necesito ayuda" without urgency, or a cry with other words, is left to the model.
+_CRY = (
+    "(?:ayuda|aiuda|auxilio|auxilo|socorro|ayudenme|ayudame|ayudeme|help|sos|help me|save me"
+    "|emergencia|emergency|es una emergencia"
+    "|urge ayuda|ayuda urgente|necesito ayuda (?:ya|urgente|rapido|ahora|ahorita)"
+    "|ocupo ayuda (?:ya|urgente|rapido|ahora|ahorita))"
+)
+_CRY_FILLER = (
+    "(?:me|por favor|porfa|porfavor|x favor|xfa|pls|plz|please|plis|urgente|urge|rapido|ya"
+    "|ahora|ahorita|now|asap|alguien|someone|somebody|anyone|pronto)"
+)
+RULE_TABLE += (
+    (
+        _K.EMERGENCY,
+        ALWAYS,
+        (
+            "^(?:(?:hola|hey|oye|oigan|alguien|someone|somebody|anyone|please|pls|porfa"
+            "|por favor)(?: ,)* )?" + _CRY + "(?:(?: ,)* (?:" + _CRY + "|" + _CRY_FILLER + "))*"
+            "(?: ,)*$",
+        ),
+    ),
+)
+
 # --- colloquial uses, removed before matching ------------------------------------------
 MASKS: tuple[str, ...] = (
     # "me muero de risa / de hambre / de sueño / de ganas / de pena", "me quiero morir de risa"
@@ -973,7 +1041,10 @@ MASKS: tuple[str, ...] = (
     "no (?:aguanto|soporto) (?:mas )?a (?:mi|mis|el|la|los|las|este|esta|ese|esa|tu|su|sus) \\w+",
     "(?:tarea|tareas|examen|examenes|escuela|trabajo|chamba|calor|frio|trafico|semana|lunes"
     "|clase|clases|chiste|meme|rola|cancion|pelicula|serie|video|risa|ejercicio|gym"
-    "|entrenamiento){GAP} me (?:mato|mata|matan|mataron|va a matar|van a matar){END}",
+    "|entrenamiento|zapatos|tenis|botas|tacones|pies|espalda|muela|cabeza|cruda|comezon"
+    "|piquetes|mosquitos|zancudos|gripa|tos|flojera|sueno|hambre|dieta|quimica|matematicas"
+    "|mate|fisica){GAP} me (?:mato|mata|matan|mataron|va a matar|van a matar|{ESTA} matando"
+    "|{ESTAN} matando){END}",
     "no (?:aguanto|soporto|puedo) (?:mas )?(?:con )?(?:a )?(?:el|la|los|las|este|esta|estos"
     "|estas|a|mi|mis|de la|de|tanta|tanto)? ?(?:calor|frio|tarea|tareas|escuela|examen"
     "|examenes|clase|clases|trafico|hambre|sueno|maestro|maestra|profe|jefe|trabajo"
@@ -1058,10 +1129,10 @@ URGENT: tuple[str, ...] = (
     "rapido",
     "auxilio",
     "socorro",
-    "ayuda",
+    "ayuda{END}",
     "ayudame",
     "ayudenme",
-    "help",
+    "help{END}",
     "right now",
     "now{END}",
     "ya viene",
@@ -1114,4 +1185,63 @@ HABITUAL: tuple[str, ...] = (
     "a menudo",
     "a veces",
     "diario",
+)
+
+
+#: Whole messages that are only an answer in a conversation ("no", "ya", "ok gracias"): never
+#: a sign of danger by themselves, whatever the statistical model makes of two letters. Folded
+#: (no accents, lower case, no punctuation), as `domain.crisis.fold` writes them.
+SHORT_ANSWERS = frozenset(
+    {
+        "si",
+        "no",
+        "ya",
+        "ok",
+        "okay",
+        "oki",
+        "va",
+        "sale",
+        "simon",
+        "nel",
+        "nop",
+        "sip",
+        "aja",
+        "claro",
+        "bueno",
+        "listo",
+        "gracias",
+        "muchas gracias",
+        "no gracias",
+        "si gracias",
+        "ok gracias",
+        "va gracias",
+        "no se",
+        "ya voy",
+        "ya quedo",
+        "ya esta",
+        "de acuerdo",
+        "tal vez",
+        "quiza",
+        "luego",
+        "despues",
+        "mas tarde",
+        "manana",
+        "hoy",
+        "ahorita no",
+        "por favor",
+        "si por favor",
+        "no por favor",
+        "hola",
+        "adios",
+        "bye",
+        "chao",
+        "yes",
+        "no thanks",
+        "thanks",
+        "ok thanks",
+        "sure",
+        "maybe",
+        "hi",
+        "hello",
+    }
 )

@@ -12,6 +12,7 @@ from telegram import Bot, Update
 
 from bot.app import BotConfig, JuntosApplication, build_application
 from bot.context import Services
+from bot.handlers.crisis import ScreenedNlu
 from bot.i18n import Catalogs
 from bot.notifier import TelegramNotifier
 from crisis_model import default_model
@@ -65,7 +66,8 @@ class AppResources:
             uow=uow,
             clock=self.clock,
             places=places,
-            nlu=self.nlu,
+            # Rasa's `emergencia` counts only when the crisis screen agrees there may be danger.
+            nlu=ScreenedNlu(self.nlu, self.crisis),
             notifier=notifier,
             relay=notifier,
             catalogs=catalogs,

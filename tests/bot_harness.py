@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from domain.ports import DangerModel
 from juntos.bootstrap import AppResources, build_bot
 from juntos.commands.demo import DEMO_DIRECTORY
 from juntos.database import Database
@@ -103,6 +104,8 @@ class BotUnderTest:
     secret_keys: str = TEST_SECRET
     state_retention_days: int = 30
     clock: FakeClock = field(default_factory=lambda: FakeClock(WEDNESDAY_MORNING))
+    #: The crisis screen's model (None: the trained one).
+    danger_model: DangerModel | None = None
     _stack: contextlib.AsyncExitStack = field(default_factory=contextlib.AsyncExitStack)
     application: Any = None
 
@@ -128,7 +131,9 @@ class BotUnderTest:
 
     async def start(self) -> None:
         settings = self.settings()
-        resources = AppResources(settings, clock=self.clock, places=load_gazetteer())
+        resources = AppResources(
+            settings, clock=self.clock, places=load_gazetteer(), danger_model=self.danger_model
+        )
         self.application = build_bot(settings, TOKEN, resources)
         await self._stack.enter_async_context(polling(self.application, poll_timeout=1))
 

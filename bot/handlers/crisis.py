@@ -4,27 +4,61 @@
 a forwarded message, and an edit of any of these (an edit that adds danger gets the reply).
 The screen itself (`domain.services.crisis.CrisisScreen`, in `Services.crisis`) is the one the
 staff relay calls for the text it carries: `screen_text(context, text)`.
+
+Rasa's `emergencia` reaches the text handler only when the screen agrees there may be danger:
+`ScreenedNlu` is the NLU the handlers get (`Services.nlu`), and it answers "unsure" (None, the
+menu) for an `emergencia` the screen does not confirm
+(`CrisisScreen.counts_nlu_emergency`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import Message, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot import keyboards, texts
-from bot.context import JuntosContext, services_of
+from bot.context import JuntosContext, TextParser, services_of
 from bot.handlers.common import say, translator
 from bot.relay import handlers as relay
 from bot.staff import handlers as staff
 from domain.crisis import CrisisSignal
 from domain.emergency import DangerKind
+from domain.services.crisis import CrisisScreen
+from nlu.client import Parse
 
 log = logging.getLogger(__name__)
 
 #: What the menu's "I'm in danger" button and Rasa's `emergencia` intent mean.
 UNSPECIFIED_DANGER = CrisisSignal(kinds=frozenset({DangerKind.EMERGENCY}), uncertain=False)
+NLU_EMERGENCY = "emergencia"
+#: How long the crisis reply may wait to learn whether the writer is staff (a cached answer or
+#: a working database take milliseconds).
+STAFF_CHECK_SECONDS = 0.5
+
+
+class ScreenedNlu:
+    """The NLU the handlers use: Rasa, whose `emergencia` counts only when the crisis screen
+    also sees danger or enough doubt (alone, Rasa read films, idioms and news as emergencies).
+
+    An `emergencia` the screen does not confirm comes back as None: "Rasa is unsure", so the
+    member gets the menu (which offers "Estoy en peligro").
+    """
+
+    def __init__(self, nlu: TextParser, screen: CrisisScreen) -> None:
+        self._nlu = nlu
+        self._screen = screen
+
+    async def parse(self, text: str) -> Parse | None:
+        parse = await self._nlu.parse(text)
+        if parse is None or parse.intent != NLU_EMERGENCY:
+            return parse
+        if self._screen.counts_nlu_emergency(text):
+            return parse
+        log.info("nlu emergencia not confirmed by the crisis screen")
+        return None
 
 
 def written_text(message: Message) -> str | None:
@@ -57,6 +91,21 @@ async def send_crisis_reply(update: Update, context: JuntosContext, signal: Cris
     await say(update, texts.crisis(t, signal), keyboards.crisis(t))
 
 
+async def _answered_as_staff(update: Update, context: JuntosContext, signal: CrisisSignal) -> bool:
+    """Whether the staff one-line reply was sent; False (the full reply) when telling whether
+    the writer is staff takes longer than `STAFF_CHECK_SECONDS`.
+
+    The check reads the database: when it is down, lookups queue for the connection pool, and
+    members in danger must not wait for them (20 at once: 5 got no reply within 10 s).
+    """
+    try:
+        async with asyncio.timeout(STAFF_CHECK_SECONDS):
+            return await staff.crisis_for_staff(update, context, signal)
+    except TimeoutError:
+        log.warning("crisis: the staff check timed out; sending the full reply")
+        return False
+
+
 async def screen_for_crisis(update: Update, context: JuntosContext) -> None:
     """Answer a message that shows danger with the emergency lines, before any other handler.
 
@@ -70,7 +119,7 @@ async def screen_for_crisis(update: Update, context: JuntosContext) -> None:
     signal = screen_text(context, text)
     if signal is None:
         return
-    if await staff.crisis_for_staff(update, context, signal):
+    if await _answered_as_staff(update, context, signal):
         return  # staff describing someone else's danger: one line, and their flow goes on
     await send_crisis_reply(update, context, signal)
     # An answer in a relay thread still reaches the organisation, marked "posible crisis".

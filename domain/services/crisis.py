@@ -5,20 +5,28 @@ behind the `DangerModel` port. The rules are the floor: what they read as clear 
 danger whatever the model says. The model adds what the rules cannot phrase, and answers the
 rules' doubts, except the ones the reviewers decided must always show the lines ("held": a
 clear phrase softened only by a negation or laughter, "no me quiero morir", "me quiero morir
-jaja"):
+jaja", or a message that is nothing but a cry for help, "AYUDAAA", "urge ayuda"):
 
 | rules read       | model probability p            | the screen says                  |
 |------------------|--------------------------------|----------------------------------|
+| a short answer   | any                            | nothing ("no", "ya", "ok")       |
 | clear danger     | any                            | danger (the rules' kinds)        |
-| anything         | p >= thresholds.danger         | danger                           |
+| uncertain        | p >= thresholds.danger         | danger (the rules' kinds)        |
 | uncertain        | thresholds.keep <= p           | uncertain (the rules' kinds)     |
 | uncertain, held  | any                            | uncertain (the rules' kinds)     |
 | uncertain        | p < thresholds.keep            | nothing                          |
-| nothing          | thresholds.show <= p           | uncertain (unspecified danger)   |
+| nothing          | thresholds.show <= p           | uncertain (unspecified danger):  |
+|                  |                                | the model alone never says danger|
 | nothing          | p < thresholds.show            | nothing                          |
 
 "Uncertain" means "when in doubt, show the lines": the lines, then the normal answer. Message
 text, captions, edits, forwarded text and (later) the staff relay all call the same screen.
+
+Rasa's `emergencia` intent (when Rasa is up) is one more doubt, answered like the rules' doubts:
+it shows the lines when the screen already does, or when the model gives the message at least
+the `keep` probability (`nlu_emergency_counts`). Alone, Rasa read violence words in films,
+idioms and news as emergencies: cross-validated on the development set it added 1.7 points of
+recall and 5.8 of false alarms; answered by the model, 0.7 points of recall for 0.4.
 """
 
 from __future__ import annotations
@@ -73,17 +81,30 @@ class CrisisScreen:
             decide(rules, probability, self.model.thresholds), rules.signal, probability
         )
 
+    def counts_nlu_emergency(self, text: str) -> bool:
+        """Whether Rasa's `emergencia` reading of `text` should show the lines."""
+        return nlu_emergency_counts(self.screen(text), self.model.thresholds)
+
+
+def nlu_emergency_counts(screening: Screening, thresholds: DangerThresholds) -> bool:
+    """Rasa's `emergencia` as one more doubt: it counts when the screen shows the lines anyway
+    or the model gives the message at least the `keep` probability."""
+    return screening.signal is not None or screening.probability >= thresholds.keep
+
 
 def decide(
     reading: RuleReading, probability: float, thresholds: DangerThresholds
 ) -> CrisisSignal | None:
     """The table above: the rules' reading and the model's probability, one answer."""
     rules = reading.signal
-    kinds = rules.kinds if rules is not None else UNSPECIFIED
-    if (rules is not None and not rules.uncertain) or probability >= thresholds.danger:
-        return CrisisSignal(kinds, uncertain=False)
+    if reading.answer:
+        return None
+    if rules is not None and (not rules.uncertain or probability >= thresholds.danger):
+        return CrisisSignal(rules.kinds, uncertain=False)
     if rules is not None:
         return rules if reading.held or probability >= thresholds.keep else None
     if probability >= thresholds.show:
+        # The model alone shows the lines but never silences the rest of the bot: what the
+        # person wrote still gets its answer (a false alarm must not swallow a "no").
         return CrisisSignal(UNSPECIFIED, uncertain=True)
     return None

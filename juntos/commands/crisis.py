@@ -1,8 +1,8 @@
 """`juntos crisis`: train the in-process crisis model and measure the whole crisis screen.
 
 juntos crisis train [--force]                  # what `make crisis-model` runs
-juntos crisis eval                             # development half, Rasa down
-juntos crisis eval --heldout                   # the held-out half (never tune on it)
+juntos crisis eval                             # the development set, Rasa down
+juntos crisis eval --heldout                   # each held-out part and all (never tune on them)
 juntos crisis eval --heldout --rasa URL        # ... and with that Rasa server up
 juntos crisis eval --heldout --start-rasa      # ... starting the trained Rasa model
 """
@@ -19,7 +19,7 @@ from rich.console import Console
 
 from crisis_model import ModelFileError, corpus, default_model, training
 from crisis_model.corpus import Example, Half
-from crisis_model.evaluation import evaluate, format_report
+from crisis_model.evaluation import evaluate, format_heldout
 from domain.services.crisis import CrisisScreen
 from nlu.client import NluClient
 from nlu.process import RasaServer, RasaUnavailableError, free_port, trained_model_path
@@ -30,7 +30,7 @@ console = Console(highlight=False)
 
 @app.command()
 def train(force: bool = typer.Option(False, "--force", help="Train even if up to date.")) -> None:
-    """Train the crisis model on the development half and the NLU data (a few seconds)."""
+    """Train the crisis model on the development set and the NLU data (under a minute)."""
     started = time.monotonic()
     meta = training.train(force=force)
     if meta is None:
@@ -38,11 +38,16 @@ def train(force: bool = typer.Option(False, "--force", help="Train even if up to
         return
     cv = meta["cross_validated"]
     t = meta["thresholds"]
+    parts = "; ".join(
+        f"part {batch} {figures['recall']:.1%} / {figures['false_alarms']:.1%}"
+        for batch, figures in cv["by_batch"].items()
+    )
     console.print(
         f"crisis model trained in {time.monotonic() - started:.0f} s: "
         f"{meta['features']} features; thresholds show {t['show']:.3f} keep {t['keep']:.3f} "
-        f"danger {t['danger']:.3f}; cross-validated on the development half (Rasa down): "
-        f"recall {cv['recall']:.1%}, false alarms {cv['false_alarms']:.1%}",
+        f"danger {t['danger']:.3f}; grouped cross-validation on the development set (Rasa "
+        f"down): recall {cv['recall']:.1%}, false alarms {cv['false_alarms']:.1%} ({parts}); "
+        f"ordinary messages shown the lines {cv['ordinary_messages_shown']:.1%}",
         soft_wrap=True,
     )
 
@@ -50,7 +55,7 @@ def train(force: bool = typer.Option(False, "--force", help="Train even if up to
 @app.command("eval")
 def evaluate_screen(
     heldout: bool = typer.Option(
-        False, "--heldout", help="Read the held-out half (only when done tuning)."
+        False, "--heldout", help="Read the held-out parts (only when done tuning)."
     ),
     rasa: str | None = typer.Option(
         None, "--rasa", help="A running Rasa server: also measure with Rasa up."
@@ -61,7 +66,10 @@ def evaluate_screen(
     ),
     errors: bool = typer.Option(False, "--errors", help="List the misses and false alarms."),
 ) -> None:
-    """Recall per danger category and false alarms per negative category, Rasa down (and up)."""
+    """Recall per danger category and false alarms per negative category, Rasa down (and up).
+
+    Each part (one per batch of the corpus) and all of them together, side by side.
+    """
     try:
         screen = CrisisScreen(default_model())
     except ModelFileError as error:
@@ -76,10 +84,17 @@ def evaluate_screen(
         console.print(f"[red]Rasa did not start: {error}[/red]", soft_wrap=True)
         raise typer.Exit(1) from None
     report = evaluate(examples, screen, flags)
-    title = f"crisis screen on the {half.value} half of the blind corpus ({len(examples)} messages)"
-    if half is Half.DEVELOPMENT:
-        title += "; the model was trained on this half, so these figures are in-sample"
-    console.print(format_report(report, title, errors=errors), soft_wrap=True)
+    if half is Half.HELDOUT:
+        title = (
+            f"crisis screen on the held-out parts of the blind corpus ({len(examples)} messages, "
+            "never tuned on)"
+        )
+    else:
+        title = (
+            f"crisis screen on the development parts of the blind corpus ({len(examples)} "
+            "messages); the model was trained on them, so these figures are in-sample"
+        )
+    console.print(format_heldout(report, title, errors=errors), soft_wrap=True)
 
 
 @contextlib.contextmanager

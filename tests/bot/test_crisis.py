@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 
@@ -116,3 +117,17 @@ async def test_message_text_never_reaches_the_logs(
     assert "crisis signal" in logged  # the event is logged...
     for fragment in ("Ernesto", "Zamudio", "morir", "zaragoza", "Ana"):
         assert fragment not in logged  # ...never what was written, nor who wrote it
+
+
+async def test_twenty_members_at_once_all_get_the_lines_with_the_database_down(
+    bot_with_nothing: BotUnderTest,
+) -> None:
+    # Each reply first asks whether the writer is staff; with the database down those lookups
+    # queue for the connection pool, and the lines must not wait for them.
+    chats = [bot_with_nothing.chat(user_id=7000 + i) for i in range(20)]
+    for chat in chats:
+        await chat.send_text("me quiero morir")
+    replies = await asyncio.gather(
+        *(chat.wait_for_bot_messages(count=1, timeout=5) for chat in chats)
+    )
+    assert all("800 911 2000" in (reply.text or "") for [reply] in replies)

@@ -15,8 +15,9 @@ import pytest
 from crisis_model import corpus, default_model
 from crisis_model.corpus import Half
 from domain.services.crisis import CrisisScreen
-from sandbox import PrivateChat
+from sandbox import BotApiEmulator, PrivateChat
 from tests.bot_harness import BotUnderTest, say
+from tests.crisis_fakes import FixedDangerModel
 
 PHOTO = [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]
 VOICE = {"file_id": "v1", "file_unique_id": "u2", "duration": 4, "mime_type": "audio/ogg"}
@@ -189,3 +190,18 @@ async def test_odd_messages_are_answered_quickly(bot: BotUnderTest, text: str) -
     assert time.perf_counter() - started < 5.0
     if "morir" in text:
         assert shows_lines(reply.text)
+
+
+async def test_a_message_that_is_nothing_but_a_cry_gets_the_lines_even_if_the_model_says_no(
+    emulator: BotApiEmulator, demo_database_url: str
+) -> None:
+    bot = BotUnderTest(emulator, demo_database_url, danger_model=FixedDangerModel(0.0))
+    await bot.start()
+    try:
+        chat = bot.chat()
+        lines, normal = await say(chat, "AYUDAAAA", replies=2)
+        assert shows_lines(lines.text)
+        assert not shows_lines(normal.text)
+        assert "Buscar ayuda cerca" in normal.button_texts  # then the menu: Rasa is down here
+    finally:
+        await bot.stop()

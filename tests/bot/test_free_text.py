@@ -37,7 +37,12 @@ async def test_a_disclosure_is_met_without_judging_and_with_options(
     bot_with_rasa: BotUnderTest,
 ) -> None:
     chat = bot_with_rasa.chat()
-    [reply] = await say(chat, "mi novio me revisa el cel y no me deja salir con mis amigas")
+    # Control by a partner is possible danger for the crisis screen: the lines come first
+    # (uncertain), then the answer to what she told.
+    lines, reply = await say(
+        chat, "mi novio me revisa el cel y no me deja salir con mis amigas", replies=2
+    )
+    assert "800 911 2000" in (lines.text or "")
     text = reply.text or ""
     assert text.startswith("Gracias por contarme")
     assert "no es tu culpa" in text

@@ -1,9 +1,9 @@
-"""The held-out half of the blind corpus, through the real bot (the one test that reads it).
+"""The held-out parts of the blind corpus, through the real bot (the one test that reads them).
 
-Every held-out message is sent by its own member to the bot polling the sandbox emulator over
-HTTP, with Rasa down. The bot must show the emergency lines exactly where the crisis screen
-does, so the figures of `juntos crisis eval --heldout` (and `make bench`) are the bot's own;
-they are printed here too.
+Every held-out message (both parts, 1,537) is sent by its own member to the bot polling the
+sandbox emulator over HTTP, with Rasa down. The bot must show the emergency lines exactly where
+the crisis screen does, so the figures of `juntos crisis eval --heldout` (and `make bench`) are
+the bot's own; they are printed here too.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import asyncio
 
 from crisis_model import corpus, default_model
 from crisis_model.corpus import Half
-from crisis_model.evaluation import evaluate, format_report
+from crisis_model.evaluation import evaluate, format_heldout
 from domain.services.crisis import CrisisScreen
 from sandbox import PrivateChat
 from tests.bot_harness import BotUnderTest
@@ -26,7 +26,7 @@ def shows_lines(chat: PrivateChat) -> bool:
     return any("\n911 — " in (m.text or "") for m in chat.bot_messages())
 
 
-async def test_the_bot_shows_the_lines_exactly_where_the_screen_does_on_the_heldout_half(
+async def test_the_bot_shows_the_lines_exactly_where_the_screen_does_on_the_heldout_parts(
     bot: BotUnderTest,
 ) -> None:
     examples = corpus.load(Half.HELDOUT)
@@ -52,4 +52,4 @@ async def test_the_bot_shows_the_lines_exactly_where_the_screen_does_on_the_held
     ]
     assert mismatches == []
     print()
-    print(format_report(evaluate(examples, screen), "held-out half, through the bot (Rasa down)"))
+    print(format_heldout(evaluate(examples, screen), "held-out parts, through the bot (Rasa down)"))

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from domain.crisis import CrisisSignal, DangerKind, _phrase_body, detect_crisis, fold
+from domain.crisis import CrisisSignal, DangerKind, _phrase_body, detect_crisis, fold, read_rules
 
 K = DangerKind
 
@@ -472,3 +472,90 @@ def test_a_shooting_that_is_over_or_habitual_is_uncertain_but_one_heard_now_is_d
     assert over == CrisisSignal(frozenset({K.SHOOTING}), uncertain=True)
     assert habitual == CrisisSignal(frozenset({K.SHOOTING}), uncertain=True)
     assert now == CrisisSignal(frozenset({K.SHOOTING}), uncertain=False)
+
+
+# -- after batch 2: past-tense disclosures follow the distant-past rule, narrower families ------
+
+
+@pytest.mark.parametrize(
+    ("recent", "over", "kind"),
+    [
+        (
+            "me asaltaron con una pistola en el camión",
+            "hace dos años me asaltaron con una pistola",
+            K.THREAT,
+        ),
+        (
+            "un cliente me amenazó con un cuchillo",
+            "en 2019 un cliente me amenazó con un cuchillo",
+            K.THREAT,
+        ),
+        ("lo secuestraron saliendo del trabajo", "a mi papá lo secuestraron en 2009", K.KIDNAPPING),
+        ("levantaron a mi primo", "levantaron a mi primo hace años", K.KIDNAPPING),
+        (
+            "se llevaron a mi hermano",
+            "se llevaron a mi hermano hace meses, ya regresó",
+            K.KIDNAPPING,
+        ),
+        ("mi amigo tuvo una sobredosis", "mi amigo tuvo una sobredosis el año pasado", K.EMERGENCY),
+        ("my friend overdosed", "a kid at her job overdosed last year", K.EMERGENCY),
+    ],
+)
+def test_a_disclosure_in_the_past_tense_is_danger_unless_placed_in_the_distant_past(
+    recent: str, over: str, kind: DangerKind
+) -> None:
+    now, then = detect_crisis(recent), detect_crisis(over)
+    assert now is not None and kind in now.kinds and not now.uncertain, now
+    assert then is not None and kind in then.kinds and then.uncertain, then
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "el calorón me está matando",  # singular "me está matando" without a person: a doubt
+        "escuché que la naloxona salva vidas en sobredosis",  # the overdose named, not described
+        "¿qué se hace si alguien tiene una sobredosis en una fiesta?",
+    ],
+)
+def test_narrowed_families_leave_their_idioms_and_questions_to_the_model(text: str) -> None:
+    signal = detect_crisis(text)
+    assert signal is not None and signal.uncertain, signal
+    assert not read_rules(text).held
+
+
+def test_they_are_killing_me_stays_danger_and_a_person_killing_me_now_too() -> None:
+    for text in ("me están matando", "me está matando, ayúdenme"):
+        signal = detect_crisis(text)
+        assert signal is not None and not signal.uncertain, (text, signal)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ayuda",
+        "AYUDAAAA",
+        "ayuda!!",
+        "ayuda ayuda ayuda",
+        "hola?? ayuda",
+        "urge ayuda",
+        "necesito ayuda ya",
+        "aiudaaa plis",
+        "socorro!!",
+        "auxilio 🆘",
+        "HELP HELP",
+        "please help me",
+        "SOS pls",
+    ],
+)
+def test_a_message_that_is_nothing_but_a_cry_always_shows_the_lines(text: str) -> None:
+    reading = read_rules(text)
+    assert reading.signal is not None and reading.signal.uncertain, text
+    assert reading.held, text  # the model may not answer it with "no danger"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["necesito ayuda", "ayuda con el menú", "help me find a lawyer", "auxilio xD", "ayudaaa jaja"],
+)
+def test_a_cry_with_other_words_or_laughing_is_not_a_bare_cry(text: str) -> None:
+    assert not read_rules(text).held, text

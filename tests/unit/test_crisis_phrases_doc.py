@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from domain.crisis import DangerKind, detect_crisis
+from domain.crisis import DangerKind, detect_crisis, read_rules
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "crisis_phrases.md"
 KIND_HEADING = re.compile(r"^## .*`(\w+)`\s*$")
@@ -32,16 +32,28 @@ def sections() -> dict[str, list[str]]:
     return found
 
 
-def documented_signals() -> list[tuple[DangerKind, str, bool]]:
+#: How a row may say its examples are read: (uncertain, always shown whatever the model says).
+READINGS = {
+    "danger": (False, False),
+    "uncertain": (True, False),
+    "uncertain, always shown": (True, True),
+}
+
+
+def documented_readings() -> list[tuple[DangerKind, str, bool, bool]]:
     cases = []
     for title, lines in sections().items():
         if title not in set(DangerKind):
             continue
         for family, spanish, english, reading in table_rows(lines):
-            assert reading in {"danger", "uncertain"}, (title, family, reading)
+            assert reading in READINGS, (title, family, reading)
             for example in EXAMPLE.findall(spanish) + EXAMPLE.findall(english):
-                cases.append((DangerKind(title), example, reading == "uncertain"))
+                cases.append((DangerKind(title), example, *READINGS[reading]))
     return cases
+
+
+def documented_signals() -> list[tuple[DangerKind, str, bool]]:
+    return [(kind, text, uncertain) for kind, text, uncertain, _ in documented_readings()]
 
 
 def documented_non_triggers() -> list[str]:
@@ -57,6 +69,16 @@ def test_every_documented_phrase_is_read_as_the_review_says(
     assert signal is not None, text
     assert kind in signal.kinds, (text, signal)
     assert signal.uncertain is uncertain, (text, signal)
+
+
+@pytest.mark.parametrize(
+    ("text", "always"),
+    [(text, always) for _, text, uncertain, always in documented_readings() if uncertain],
+)
+def test_the_doubts_the_model_may_not_silence_are_the_documented_ones(
+    text: str, always: bool
+) -> None:
+    assert read_rules(text).held is always, text
 
 
 @pytest.mark.parametrize("text", documented_non_triggers())

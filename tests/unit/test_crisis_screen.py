@@ -12,22 +12,8 @@ from crisis_model import corpus, default_model, training
 from crisis_model.corpus import Half
 from crisis_model.evaluation import evaluate
 from domain.crisis import DangerKind, read_rules
-from domain.ports import DangerThresholds
 from domain.services.crisis import CrisisScreen, Source, decide
-
-THRESHOLDS = DangerThresholds(show=0.6, keep=0.4, danger=0.9)
-
-
-class FixedModel:
-    """A model that reads every message with the same probability (to test the policy)."""
-
-    thresholds = THRESHOLDS
-
-    def __init__(self, probability: float) -> None:
-        self.probability = probability
-
-    def danger_probability(self, text: str, evidence: frozenset[str]) -> float:
-        return self.probability
+from tests.crisis_fakes import FixedDangerModel
 
 
 @pytest.fixture(scope="module")
@@ -42,29 +28,47 @@ def screen() -> CrisisScreen:
 def test_what_the_rules_read_as_clear_danger_is_danger_whatever_the_model_says(
     probability: float,
 ) -> None:
-    screening = CrisisScreen(FixedModel(probability)).screen("me quiero morir")
+    screening = CrisisScreen(FixedDangerModel(probability)).screen("me quiero morir")
     assert screening.signal is not None and not screening.signal.uncertain
     assert screening.signal.kinds == {DangerKind.SUICIDE_SELF_HARM}
 
 
-def test_the_model_alone_can_make_a_message_uncertain_or_danger() -> None:
+def test_the_model_alone_shows_the_lines_but_never_silences_the_bot() -> None:
     text = "ya regale mis cosas a mis primos, cuidenlos"
     quiet = "hoy estuvo bonito el dia"  # nothing the rules read as danger
     assert read_rules(quiet).signal is None
-    assert CrisisScreen(FixedModel(0.5)).screen(quiet).signal is None
-    uncertain = CrisisScreen(FixedModel(0.7)).screen(quiet)
+    assert CrisisScreen(FixedDangerModel(0.5)).screen(quiet).signal is None
+    uncertain = CrisisScreen(FixedDangerModel(0.7)).screen(quiet)
     assert uncertain.signal is not None and uncertain.signal.uncertain
     assert uncertain.signal.kinds == {DangerKind.EMERGENCY}
     assert uncertain.source is Source.MODEL
-    danger = CrisisScreen(FixedModel(0.95)).screen(text)
+    sure = CrisisScreen(FixedDangerModel(0.99)).screen(quiet)
+    assert sure.signal is not None and sure.signal.uncertain, "the lines, then the normal answer"
+    # With the rules' doubt behind it, a sure model makes it danger (the rules' kinds).
+    assert read_rules(text).signal is not None
+    danger = CrisisScreen(FixedDangerModel(0.99)).screen(text)
     assert danger.signal is not None and not danger.signal.uncertain
+
+
+@pytest.mark.parametrize("text", ["no", "No.", "ya", "ok gracias", "no sé", "Sí, por favor"])
+def test_a_short_answer_is_no_sign_of_danger_whatever_the_model_says(text: str) -> None:
+    assert CrisisScreen(FixedDangerModel(1.0)).screen(text).signal is None
+
+
+def test_the_documented_short_answers_stay_silent_with_the_trained_model(
+    screen: CrisisScreen,
+) -> None:
+    for answer in ["no", "sí", "ya", "ok", "va", "nel", "no sé", "ya voy", "mañana"]:
+        assert screen.screen(answer).signal is None, answer
+    # ...but only whole answers: the same words in a sentence are read as usual.
+    assert screen.screen("ya no puedo más, me quiero morir").signal is not None
 
 
 def test_the_model_answers_the_rules_doubt() -> None:
     doubt = "me pega"  # an ambiguous phrase: uncertain for the rules
     assert read_rules(doubt).signal is not None
-    assert CrisisScreen(FixedModel(0.1)).screen(doubt).signal is None
-    kept = CrisisScreen(FixedModel(0.5)).screen(doubt).signal
+    assert CrisisScreen(FixedDangerModel(0.1)).screen(doubt).signal is None
+    kept = CrisisScreen(FixedDangerModel(0.5)).screen(doubt).signal
     assert kept is not None and kept.uncertain and kept.kinds == {DangerKind.VIOLENCE_NOW}
 
 
@@ -72,8 +76,29 @@ def test_the_model_answers_the_rules_doubt() -> None:
 def test_a_clear_phrase_softened_by_a_negation_or_laughter_always_shows_the_lines(
     text: str,
 ) -> None:
-    signal = CrisisScreen(FixedModel(0.0)).screen(text).signal
+    signal = CrisisScreen(FixedDangerModel(0.0)).screen(text).signal
     assert signal is not None and signal.uncertain
+
+
+def test_a_bare_cry_for_help_shows_the_lines_whatever_the_model_says() -> None:
+    signal = CrisisScreen(FixedDangerModel(0.0)).screen("AYUDAAAA").signal
+    assert signal is not None and signal.uncertain
+
+
+@pytest.mark.parametrize(
+    ("text", "probability", "counts"),
+    [
+        ("estos zapatos me están matando", 0.1, False),  # Rasa alone: not enough
+        ("estos zapatos me están matando", 0.5, True),  # the model has doubt (keep is 0.4)
+        ("hoy estuvo bonito el dia", 0.39, False),
+        ("me quiero morir", 0.0, True),  # the screen shows the lines anyway
+        ("AYUDAAAA", 0.0, True),
+    ],
+)
+def test_rasas_emergencia_counts_as_a_doubt_the_model_answers(
+    text: str, probability: float, counts: bool
+) -> None:
+    assert CrisisScreen(FixedDangerModel(probability)).counts_nlu_emergency(text) is counts
 
 
 def test_the_vectorised_policy_used_in_training_is_the_screens_policy(
@@ -89,10 +114,10 @@ def test_the_vectorised_policy_used_in_training_is_the_screens_policy(
         assert screen.screen(example.text).probability == pytest.approx(float(p), abs=1e-9)
 
 
-# -- the development half (the model was trained on it: these are in-sample checks) -----------
+# -- the development set (the model was trained on it: these are in-sample checks) ------------
 
 
-def test_the_screen_meets_the_targets_on_the_development_half(screen: CrisisScreen) -> None:
+def test_the_screen_meets_the_targets_on_the_development_set(screen: CrisisScreen) -> None:
     report = evaluate(corpus.load(Half.DEVELOPMENT), screen)
     assert report.recall() >= 0.97, [e.text for e in report.misses]
     assert report.false_alarm_rate() <= 0.05, [e.text for e in report.false_alarms]
