@@ -23,7 +23,9 @@ IDIOMS = [
 
 
 def shows_lines(text: str | None) -> bool:
-    return "911" in (text or "") and "800 911 2000" in (text or "")
+    """The crisis reply itself: each number on its own line ("911 — ..."). Not the one danger
+    line that every dead-end reply carries."""
+    return "\n911 — " in (text or "")
 
 
 @pytest.fixture
