@@ -25,7 +25,7 @@ from domain.ports import (
 from domain.relay import DEFAULT_RETENTION as RELAY_RETENTION
 from domain.reminder_rules import DEFAULT_BOOK, RuleBook
 from domain.services.crisis import CrisisScreen
-from domain.services.reminders import DEFAULT_BATCH
+from domain.services.reminders import DEFAULT_BATCH, DEFAULT_LEASE
 from domain.services.retention import DEFAULT_RETENTION
 from nlu.client import Parse
 
@@ -62,6 +62,7 @@ class Services:
     rules: RuleBook = DEFAULT_BOOK
     worker: str = field(default_factory=default_worker)
     reminder_batch: int = DEFAULT_BATCH
+    reminder_lease: timedelta = DEFAULT_LEASE
 
 
 class BotData:

@@ -11,7 +11,7 @@ from telegram.ext import Application
 from bot.context import JuntosContext, services_of
 from domain.ports import ForgottenState, StateScope
 from domain.services.relay import purge_relay_messages
-from domain.services.reminders import plan_capacity_checkins, sweep_reminders
+from domain.services.reminders import drain_reminders, plan_capacity_checkins
 from domain.services.retention import forget_idle_conversations
 
 log = logging.getLogger(__name__)
@@ -28,32 +28,30 @@ FORGET_FIRST_SECONDS = 60.0
 
 
 async def deliver_reminders(context: JuntosContext) -> None:
-    """Claim due reminders with a lease, deliver each, mark each sent; batch after batch while
-    a full batch came back (catch-up after downtime), so a backlog drains at the send pace."""
+    """Claim due reminders with a lease, deliver each, mark each sent; batch after batch (a
+    backlog after downtime drains at the send pace)."""
     services = services_of(context)
-    while True:
-        report = await sweep_reminders(
-            services.uow,
-            services.clock,
-            services.notifier,
-            services.worker,
-            services.rules,
-            limit=services.reminder_batch,
+    report = await drain_reminders(
+        services.uow,
+        services.clock,
+        services.notifier,
+        services.worker,
+        services.rules,
+        limit=services.reminder_batch,
+        lease=services.reminder_lease,
+    )
+    if report.claimed or report.deferred or report.cancelled:
+        log.info(
+            "reminders: %d delivered, %d retried, %d failed, %d unreachable, %d deferred, "
+            "%d cancelled; longest send-to-mark %.3f s",
+            report.delivered,
+            report.retried,
+            report.failed,
+            report.unreachable,
+            report.deferred,
+            report.cancelled,
+            report.max_window,
         )
-        if report.claimed or report.deferred or report.cancelled:
-            log.info(
-                "reminders: %d delivered, %d retried, %d failed, %d unreachable, %d deferred, "
-                "%d cancelled; longest send-to-mark %.3f s",
-                report.delivered,
-                report.retried,
-                report.failed,
-                report.unreachable,
-                report.deferred,
-                report.cancelled,
-                report.max_window,
-            )
-        if report.claimed + report.deferred + report.cancelled < services.reminder_batch:
-            return
 
 
 async def plan_checkins(context: JuntosContext) -> None:

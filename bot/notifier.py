@@ -9,11 +9,12 @@ to the domain as Unreachable.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 
-from aiolimiter import AsyncLimiter
 from telegram import Bot, ForceReply, InlineKeyboardMarkup
 from telegram.error import Forbidden, TelegramError
 
@@ -34,10 +35,31 @@ log = logging.getLogger(__name__)
 
 #: Reminders sent per second (JUNTOS_SEND_RATE): under Telegram's 30 msg/s broadcast limit, so
 #: replies to people keep room in the bot's own limiter.
-DEFAULT_SEND_RATE = 25.0
+DEFAULT_SEND_RATE = 29.0
 
 Render = Callable[[Translator], tuple[str, InlineKeyboardMarkup | None]]
 ReplyMarkup = InlineKeyboardMarkup | ForceReply
+
+
+class Pace:
+    """One send every 1/rate seconds on a fixed schedule: no bursts (any one-second window
+    holds at most rate + 1 sends), and a late wake-up does not push every later slot back, so
+    a long run keeps the full rate (a token bucket of one loses the lateness each time)."""
+
+    def __init__(self, rate: float) -> None:
+        self._interval = 1.0 / rate
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        async with self._lock:
+            now = time.monotonic()
+            # More than one slot behind (idle for a while): the schedule starts again now.
+            slot = self._next if self._next >= now - self._interval else now
+            self._next = slot + self._interval
+            delay = slot - now
+            if delay > 0:
+                await asyncio.sleep(delay)
 
 
 class TelegramNotifier:
@@ -50,8 +72,8 @@ class TelegramNotifier:
         send_rate: float = DEFAULT_SEND_RATE,
     ) -> None:
         self._bot = bot
-        #: Reminder sends only: a local pace under Telegram's 30 msg/s broadcast limit.
-        self._reminder_pace = AsyncLimiter(send_rate, 1)
+        #: Reminder sends only: a steady pace under Telegram's 30 msg/s broadcast limit.
+        self._reminder_pace = Pace(send_rate)
         self._uow = uow
         self._catalogs = catalogs
         self._places = places
@@ -246,8 +268,8 @@ class TelegramNotifier:
             t = self._catalogs.get(person.locale)
             try:
                 for text, markup in reminder_messages(t, reminder, about):
-                    async with self._reminder_pace:
-                        await self._bot.send_message(person.chat_id, text, reply_markup=markup)
+                    await self._reminder_pace.wait()
+                    await self._bot.send_message(person.chat_id, text, reply_markup=markup)
                 delivered += 1
             except Forbidden:
                 unreachable.append(person)

@@ -6,6 +6,7 @@ Nothing here runs at import time; `build_bot` wires, `run_bot` runs (polling, as
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from telegram import Bot, Update
@@ -83,6 +84,7 @@ class AppResources:
             crisis=self.crisis,
             rules=self.rules,
             reminder_batch=self.settings.juntos_reminder_batch,
+            reminder_lease=timedelta(seconds=self.settings.juntos_reminder_lease_seconds),
         )
 
     def nlu_ready(self) -> None:

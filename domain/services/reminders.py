@@ -19,6 +19,7 @@ order. A sweep:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -136,6 +137,8 @@ class SweepReport:
     retried: int = 0
     failed: int = 0
     unreachable: int = 0
+    #: Claimed but not sent: the lease ran out first (sent with a later claim).
+    expired: int = 0
     deferred: int = 0
     cancelled: int = 0
     #: The longest time between a send returning and its "sent" being committed (seconds):
@@ -248,6 +251,7 @@ async def claim_due(
                     "reminder.claim",
                     subject.case.code,
                     kind=reminder.kind.value,
+                    worker=worker,
                 )
             claimed.append(Claimed(reminder, recipients, subject))
         await uow.commit()
@@ -319,6 +323,47 @@ async def _mark_staff_unreachable(
     )
 
 
+async def _deliver(
+    uow: Callable[[], UnitOfWork],
+    clock: Clock,
+    notifier: Notifier,
+    worker: str,
+    book: RuleBook,
+    claimed: list[Claimed],
+    report: SweepReport,
+    concurrency: int,
+    lease: timedelta,
+) -> None:
+    """Deliver a claimed batch, each reminder marked at once after its own send; up to
+    `concurrency` at a time (the notifier paces them), started in due order."""
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(item: Claimed) -> None:
+        async with gate:
+            claimed_at = item.reminder.claimed_at
+            if claimed_at is not None and clock.now() - claimed_at >= lease * 0.9:
+                # Our lease is (nearly) over: another worker may take it now; sending it
+                # here too could make a duplicate. It goes out with a later claim.
+                report.expired += 1
+                return
+            delivery = await notifier.remind(item.reminder, item.recipients, item.subject)
+            sent_at = time.monotonic()
+            outcome = await _settle(uow(), clock, book, item, delivery, worker)
+        if outcome == "delivered":
+            window = time.monotonic() - sent_at
+            report.windows.append(window)
+            report.max_window = max(report.max_window, window)
+            report.delivered += 1
+        elif outcome == "retried":
+            report.retried += 1
+        elif outcome == "failed":
+            report.failed += 1
+        elif outcome == "unreachable":
+            report.unreachable += 1
+
+    await asyncio.gather(*(one(item) for item in claimed))
+
+
 async def sweep_reminders(
     uow: Callable[[], UnitOfWork],
     clock: Clock,
@@ -327,26 +372,47 @@ async def sweep_reminders(
     book: RuleBook = DEFAULT_BOOK,
     limit: int = DEFAULT_BATCH,
     lease: timedelta = DEFAULT_LEASE,
+    concurrency: int = 1,
 ) -> SweepReport:
     """Claim one batch, deliver each reminder and record it at once (see the module)."""
     claimed, report = await claim_due(uow(), clock, worker, book, limit, lease)
-    for item in claimed:
-        delivery = await notifier.remind(item.reminder, item.recipients, item.subject)
-        sent_at = time.monotonic()
-        outcome = await _settle(uow(), clock, book, item, delivery, worker)
-        if outcome == "delivered":
-            window = time.monotonic() - sent_at
-            report.windows.append(window)
-            report.max_window = max(report.max_window, window)
-        if outcome == "delivered":
-            report.delivered += 1
-        elif outcome == "retried":
-            report.retried += 1
-        elif outcome == "failed":
-            report.failed += 1
-        elif outcome == "unreachable":
-            report.unreachable += 1
+    await _deliver(uow, clock, notifier, worker, book, claimed, report, concurrency, lease)
     return report
+
+
+async def drain_reminders(
+    uow: Callable[[], UnitOfWork],
+    clock: Clock,
+    notifier: Notifier,
+    worker: str,
+    book: RuleBook = DEFAULT_BOOK,
+    limit: int = DEFAULT_BATCH,
+    lease: timedelta = DEFAULT_LEASE,
+    concurrency: int = 4,
+) -> SweepReport:
+    """Deliver everything due, batch after batch: the next batch is claimed while this one is
+    sent (so a backlog drains at the send pace); at most two batches are held at a time, well
+    within the lease."""
+    total = SweepReport()
+    pending: asyncio.Future[tuple[list[Claimed], SweepReport]] | None = asyncio.ensure_future(
+        claim_due(uow(), clock, worker, book, limit, lease)
+    )
+    while pending is not None:
+        claimed, report = await pending
+        full = report.claimed + report.deferred + report.cancelled >= limit
+        pending = (
+            asyncio.ensure_future(claim_due(uow(), clock, worker, book, limit, lease))
+            if full
+            else None
+        )
+        await _deliver(uow, clock, notifier, worker, book, claimed, report, concurrency, lease)
+        for name in ("claimed", "delivered", "retried", "failed", "unreachable", "expired"):
+            setattr(total, name, getattr(total, name) + getattr(report, name))
+        total.deferred += report.deferred
+        total.cancelled += report.cancelled
+        total.windows.extend(report.windows)
+        total.max_window = max(total.max_window, report.max_window)
+    return total
 
 
 # --- for operators -----------------------------------------------------------------------------

@@ -393,3 +393,46 @@ async def test_a_rejected_referral_reminds_nobody():
     await answer(referral_id, False, receiver, world.uow, world.clock, FakeNotifier(), reason)
     assert world.uow.store.referrals[referral_id].status is ReferralStatus.REJECTED
     assert await world.later(timedelta(days=30)) == []
+
+
+# --- the database unavailable during a sweep -----------------------------------------------------
+
+
+class FlakyUnitOfWork(FakeUnitOfWork):
+    """The fake database, refusing commits while `down` (a connection lost mid-sweep)."""
+
+    down = False
+
+    async def commit(self) -> None:
+        if self.down:
+            raise ConnectionError("database unavailable")
+        await super().commit()
+
+
+async def test_a_database_down_during_the_sweep_loses_nothing():
+    world = World()
+    flaky = FlakyUnitOfWork()
+    flaky.store = world.uow.store
+    world.uow = flaky
+    await world.refer()
+    world.clock.advance(timedelta(hours=48))
+    # Down at the claim: nothing claimed, nothing sent, the sweep fails and is tried again.
+    flaky.down = True
+    with pytest.raises(ConnectionError):
+        await sweep_reminders(lambda: flaky, world.clock, world.notifier, "w1")
+    assert world.notifier.reminded == []
+    # Down right after the send (the "sent" mark cannot be written): delivered once now...
+    flaky.down = False
+    claimed, _ = await claim_due(flaky, world.clock, "w1")
+    flaky.down = True
+    for item in claimed:
+        await world.notifier.remind(item.reminder, item.recipients, item.subject)
+    assert [kind for kind, _who, _c in world.notifier.reminded] == [ReminderKind.REFERRAL_PENDING]
+    # ...and, never marked, it is taken again once the lease is over: at least once, never lost
+    # (the one duplicate is the measured send-to-mark window).
+    flaky.down = False
+    assert await world.later(timedelta(minutes=6)) == [(ReminderKind.REFERRAL_PENDING, 2)]
+    pending = next(
+        r for r in flaky.store.reminders.values() if r.kind is ReminderKind.REFERRAL_PENDING
+    )
+    assert pending.status is ReminderStatus.SENT
