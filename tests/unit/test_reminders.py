@@ -15,6 +15,7 @@ from domain.people import Role, StaffMember
 from domain.reminder_rules import DEFAULT_BOOK, RulesError, parse_rule_book
 from domain.services.referrals import FollowUpEntry, NewReferral, log_follow_up, refer_person
 from domain.services.referrals import answer_referral as answer
+from domain.services.staff import staff_for_chat
 from domain.services.reminders import (
     claim_due,
     plan_capacity_checkins,
@@ -256,6 +257,9 @@ async def test_a_staff_member_who_blocked_the_bot_is_unreachable_and_the_coordin
     assert world.uow.store.staff[2].unreachable_at == world.clock.now()
     # Not retried forever: later reminders skip them (the escalation still reaches coordinators).
     assert await world.later(timedelta(hours=24)) == [(ReminderKind.REFERRAL_ESCALATED, 3)]
+    # Writing to the bot again makes them reachable again.
+    assert await staff_for_chat(2002, world.uow) is not None
+    assert world.uow.store.staff[2].unreachable_at is None
 
 
 # --- quiet hours -------------------------------------------------------------------------------
