@@ -29,7 +29,7 @@ from sqlalchemy import insert, text
 from sqlalchemy.engine import make_url
 
 from domain.cases import ReferralStatus, ReminderKind, ReminderStatus
-from domain.directory import Directory, Organization, Service
+from domain.directory import Directory, Organization
 from domain.people import Role, StaffMember
 from domain.taxonomy import Category
 from sandbox import BotApiEmulator, PrivateChat
@@ -45,7 +45,6 @@ SECRET = "SIu2tbQzBTn-tXKHHvwbLPECxoiYVDlbar01VZ4nwDA"
 TOKEN = "424242:reminder-runs-token"
 STAFF_CHAT = 5005
 RECEIVER = "44444444-4444-4444-8444-444444444444"
-SERVICE = "55555555-5555-4555-8555-555555555555"
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 CODE = re.compile(r"CASO-\d+")
 #: Quiet hours off (a run at night would otherwise wait for the morning), quick retries.
@@ -120,17 +119,8 @@ async def seed(url: str, count: int, due_at: datetime) -> None:
         uow = SqlUnitOfWork(session_factory(engine))
         async with uow:
             await uow.directory.upsert(
-                Directory(
-                    organizations=[Organization(RECEIVER, "Centro Receptor (demo)")],
-                    services=[
-                        Service(
-                            SERVICE,
-                            RECEIVER,
-                            "Escucha (demo)",
-                            categories=frozenset({Category.PSYCHOLOGICAL_SUPPORT}),
-                        )
-                    ],
-                )
+                # No services: no weekly capacity check-in joins the run.
+                Directory(organizations=[Organization(RECEIVER, "Centro Receptor (demo)")])
             )
             await uow.people.add_staff(
                 StaffMember(None, "Rosa (demo)", Role.STAFF, RECEIVER, chat_id=STAFF_CHAT)

@@ -275,6 +275,9 @@ class FakeCases:
     async def get(self, case_id: int) -> Case | None:
         return self.store.cases.get(case_id)
 
+    async def get_many(self, case_ids: Sequence[int]) -> list[Case]:
+        return [self.store.cases[i] for i in case_ids if i in self.store.cases]
+
     async def get_by_code(self, code: str) -> Case | None:
         try:
             return self.store.cases.get(parse_case_code(code))
@@ -338,6 +341,9 @@ class FakeReferrals:
 
     async def get(self, referral_id: int) -> Referral | None:
         return self.store.referrals.get(referral_id)
+
+    async def get_many(self, referral_ids: Sequence[int]) -> list[Referral]:
+        return [self.store.referrals[i] for i in referral_ids if i in self.store.referrals]
 
     async def for_case(self, case_id: int) -> list[Referral]:
         return [r for r in self.store.referrals.values() if r.case_id == case_id]

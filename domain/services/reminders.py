@@ -147,8 +147,29 @@ class SweepReport:
     windows: list[float] = field(default_factory=list)
 
 
+class _BatchCache:
+    """What a claim reads once per batch, not once per reminder (many share a recipient)."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self.names: dict[str, str | None] = {}
+        self.people: dict[str, tuple[StaffMember, ...]] = {}
+
+    async def organization_name(self, organization_id: str) -> str | None:
+        if organization_id not in self.names:
+            self.names[organization_id] = await self.uow.directory.organization_name(
+                organization_id
+            )
+        return self.names[organization_id]
+
+    async def recipients(self, target: str) -> tuple[StaffMember, ...]:
+        if target not in self.people:
+            self.people[target] = await _recipients(self.uow, target)
+        return self.people[target]
+
+
 async def _still_applies(
-    uow: UnitOfWork, reminder: Reminder, book: RuleBook
+    uow: UnitOfWork, reminder: Reminder, book: RuleBook, cache: _BatchCache
 ) -> ReminderSubject | None:
     """What the reminder is about, or None when it no longer applies (answered, done...)."""
     referral = await uow.referrals.get(reminder.referral_id) if reminder.referral_id else None
@@ -159,7 +180,7 @@ async def _still_applies(
     if kind in (ReminderKind.REFERRAL_PENDING, ReminderKind.REFERRAL_ESCALATED):
         if referral is None or case is None or referral.status is not ReferralStatus.REQUESTED:
             return None
-        name = await uow.directory.organization_name(referral.to_organization_id)
+        name = await cache.organization_name(referral.to_organization_id)
         return ReminderSubject(
             case=case,
             referral=referral,
@@ -186,7 +207,7 @@ async def _still_applies(
         services = [s for s in await uow.directory.services_of(organization_id) if s.active]
         if not services:
             return None
-        name = await uow.directory.organization_name(organization_id)
+        name = await cache.organization_name(organization_id)
         return ReminderSubject(services=tuple(services), organization_name=name)
     if kind is ReminderKind.STAFF_UNREACHABLE:
         staff = await uow.people.get_staff(reminder.staff_id) if reminder.staff_id else None
@@ -229,8 +250,18 @@ async def claim_due(
     report = SweepReport()
     claimed: list[Claimed] = []
     async with uow:
-        for reminder in await uow.reminders.claimable(now, now - lease, limit):
-            subject = await _still_applies(uow, reminder, book)
+        cache = _BatchCache(uow)
+        batch = await uow.reminders.claimable(now, now - lease, limit)
+        # Read what the batch is about in two queries, not two per reminder.
+        referrals = await uow.referrals.get_many([r.referral_id for r in batch if r.referral_id])
+        by_referral = {r.id: r for r in referrals}
+        await uow.cases.get_many(
+            sorted(
+                {r.case_id for r in batch if r.case_id} | {r.case_id for r in by_referral.values()}
+            )
+        )
+        for reminder in batch:
+            subject = await _still_applies(uow, reminder, book, cache)
             if subject is None:
                 reminder.cancel()
                 report.cancelled += 1
@@ -241,7 +272,7 @@ async def claim_due(
                 reminder.defer(until)
                 report.deferred += 1
                 continue
-            recipients = await _recipients(uow, reminder.target)
+            recipients = await cache.recipients(reminder.target)
             reminder.claim(worker, now)
             if subject.case is not None:
                 await record_audit(

@@ -44,6 +44,11 @@ class SqlCaseRepository:
     async def get(self, case_id: int) -> Case | None:
         return await self.session.get(Case, case_id)
 
+    async def get_many(self, case_ids: Sequence[int]) -> list[Case]:
+        if not case_ids:
+            return []
+        return list(await self.session.scalars(select(Case).where(cases.c.id.in_(case_ids))))
+
     async def get_by_code(self, code: str) -> Case | None:
         try:
             number = parse_case_code(code)
@@ -159,6 +164,12 @@ class SqlReferralRepository:
 
     async def get(self, referral_id: int) -> Referral | None:
         return await self.session.get(Referral, referral_id)
+
+    async def get_many(self, referral_ids: Sequence[int]) -> list[Referral]:
+        if not referral_ids:
+            return []
+        rows = await self.session.scalars(select(Referral).where(referrals.c.id.in_(referral_ids)))
+        return list(rows)
 
     async def for_case(self, case_id: int) -> list[Referral]:
         rows = await self.session.scalars(

@@ -15,13 +15,13 @@ from domain.people import Role, StaffMember
 from domain.reminder_rules import DEFAULT_BOOK, RulesError, parse_rule_book
 from domain.services.referrals import FollowUpEntry, NewReferral, log_follow_up, refer_person
 from domain.services.referrals import answer_referral as answer
-from domain.services.staff import staff_for_chat
 from domain.services.reminders import (
     claim_due,
     plan_capacity_checkins,
     record_capacity,
     sweep_reminders,
 )
+from domain.services.staff import staff_for_chat
 from domain.taxonomy import Category
 from tests.fakes import FakeClock, FakeNotifier, FakeUnitOfWork
 
