@@ -207,7 +207,13 @@ def build_application(
         await _set_commands(app.bot, services)
         if app.job_queue is not None:
             app.job_queue.run_repeating(
-                jobs.sweep_reminders, interval=config.sweep_seconds, first=1.0, name="reminders"
+                jobs.deliver_reminders, interval=config.sweep_seconds, first=1.0, name="reminders"
+            )
+            app.job_queue.run_repeating(
+                jobs.plan_checkins,
+                interval=jobs.CHECKIN_PLAN_SECONDS,
+                first=config.forget_first_seconds,
+                name="capacity-checkins",
             )
             app.job_queue.run_repeating(
                 jobs.forget_idle_state,

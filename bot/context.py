@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
 
@@ -21,13 +23,20 @@ from domain.ports import (
     UnitOfWork,
 )
 from domain.relay import DEFAULT_RETENTION as RELAY_RETENTION
+from domain.reminder_rules import DEFAULT_BOOK, RuleBook
 from domain.services.crisis import CrisisScreen
+from domain.services.reminders import DEFAULT_BATCH, DEFAULT_LEASE
 from domain.services.retention import DEFAULT_RETENTION
 from nlu.client import Parse
 
 
 class TextParser(Protocol):
     async def parse(self, text: str) -> Parse | None: ...
+
+
+def default_worker() -> str:
+    """Who claims reminders: this host and process (a dead one's leases expire)."""
+    return f"{socket.gethostname()[:60]}:{os.getpid()}"
 
 
 @dataclass
@@ -49,6 +58,11 @@ class Services:
     state_retention: timedelta = DEFAULT_RETENTION
     #: Relayed messages are deleted after this long.
     relay_retention: timedelta = RELAY_RETENTION
+    #: The reminder rules (reminders.toml), and who this process is when it claims reminders.
+    rules: RuleBook = DEFAULT_BOOK
+    worker: str = field(default_factory=default_worker)
+    reminder_batch: int = DEFAULT_BATCH
+    reminder_lease: timedelta = DEFAULT_LEASE
 
 
 class BotData:

@@ -1,5 +1,5 @@
-"""Scheduled work (PTB's JobQueue is APScheduler): delivering due reminders, forgetting idle
-conversation state."""
+"""Scheduled work (PTB's JobQueue is APScheduler): delivering due reminders, planning the weekly
+capacity check-ins, forgetting idle conversation state."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from telegram.ext import Application
 from bot.context import JuntosContext, services_of
 from domain.ports import ForgottenState, StateScope
 from domain.services.relay import purge_relay_messages
-from domain.services.reminders import claim_due_reminders, release_failed_reminder
+from domain.services.reminders import drain_reminders, plan_capacity_checkins
 from domain.services.retention import forget_idle_conversations
 
 log = logging.getLogger(__name__)
@@ -19,19 +19,47 @@ log = logging.getLogger(__name__)
 #: How often due reminders are looked for; one that came due while the bot was down is
 #: delivered by the first sweep after start.
 SWEEP_SECONDS = 60.0
+#: How often this week's capacity check-in rows are made sure of (idempotent).
+CHECKIN_PLAN_SECONDS = 3600.0
 #: Idle conversation state is looked for once a day, and once this soon after start (so a bot
 #: that is restarted every night still forgets on time).
 FORGET_SECONDS = 24 * 3600.0
 FORGET_FIRST_SECONDS = 60.0
 
 
-async def sweep_reminders(context: JuntosContext) -> None:
-    """Claim the due reminders (marked sent in the same transaction), then deliver them."""
+async def deliver_reminders(context: JuntosContext) -> None:
+    """Claim due reminders with a lease, deliver each, mark each sent; batch after batch (a
+    backlog after downtime drains at the send pace)."""
     services = services_of(context)
-    for due in await claim_due_reminders(services.uow(), services.clock):
-        delivered = await services.notifier.reminder_due(due.reminder, due.referral, due.case)
-        if not delivered and due.reminder.id is not None:
-            await release_failed_reminder(due.reminder.id, services.uow())
+    report = await drain_reminders(
+        services.uow,
+        services.clock,
+        services.notifier,
+        services.worker,
+        services.rules,
+        limit=services.reminder_batch,
+        lease=services.reminder_lease,
+    )
+    if report.claimed or report.deferred or report.cancelled:
+        log.info(
+            "reminders: %d delivered, %d retried, %d failed, %d unreachable, %d deferred, "
+            "%d cancelled; longest send-to-mark %.3f s",
+            report.delivered,
+            report.retried,
+            report.failed,
+            report.unreachable,
+            report.deferred,
+            report.cancelled,
+            report.max_window,
+        )
+
+
+async def plan_checkins(context: JuntosContext) -> None:
+    """Make sure each organisation has this week's capacity check-in (Monday, 09:00 local)."""
+    services = services_of(context)
+    added = await plan_capacity_checkins(services.uow(), services.clock, services.rules)
+    if added:
+        log.info("planned %d capacity check-in(s)", added)
 
 
 async def forget_idle_state(context: JuntosContext) -> None:

@@ -9,8 +9,11 @@ to the domain as Unreachable.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
+from datetime import timedelta
 
 from telegram import Bot, ForceReply, InlineKeyboardMarkup
 from telegram.error import Forbidden, TelegramError
@@ -21,17 +24,42 @@ from bot.relay import keyboards as rkb
 from bot.relay import texts as rtexts
 from bot.staff import keyboards as skb
 from bot.staff import texts as stexts
-from domain.cases import Case, Referral, ReferralStatus, Reminder
+from domain.cases import Case, Referral, ReferralStatus, Reminder, ReminderKind
 from domain.geo import Point
 from domain.people import Member, StaffMember
-from domain.ports import PlaceFinder, UnitOfWork, Unreachable
+from domain.ports import Delivery, PlaceFinder, ReminderSubject, UnitOfWork, Unreachable
 from domain.relay import RelayThread
 from domain.services.members import next_option
 
 log = logging.getLogger(__name__)
 
+#: Reminders sent per second (JUNTOS_SEND_RATE): under Telegram's 30 msg/s broadcast limit, so
+#: replies to people keep room in the bot's own limiter.
+DEFAULT_SEND_RATE = 29.0
+
 Render = Callable[[Translator], tuple[str, InlineKeyboardMarkup | None]]
 ReplyMarkup = InlineKeyboardMarkup | ForceReply
+
+
+class Pace:
+    """One send every 1/rate seconds on a fixed schedule: no bursts (any one-second window
+    holds at most rate + 1 sends), and a late wake-up does not push every later slot back, so
+    a long run keeps the full rate (a token bucket of one loses the lateness each time)."""
+
+    def __init__(self, rate: float) -> None:
+        self._interval = 1.0 / rate
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        async with self._lock:
+            now = time.monotonic()
+            # More than one slot behind (idle for a while): the schedule starts again now.
+            slot = self._next if self._next >= now - self._interval else now
+            self._next = slot + self._interval
+            delay = slot - now
+            if delay > 0:
+                await asyncio.sleep(delay)
 
 
 class TelegramNotifier:
@@ -41,8 +69,11 @@ class TelegramNotifier:
         uow: Callable[[], UnitOfWork],
         catalogs: Catalogs,
         places: PlaceFinder | None = None,
+        send_rate: float = DEFAULT_SEND_RATE,
     ) -> None:
         self._bot = bot
+        #: Reminder sends only: a steady pace under Telegram's 30 msg/s broadcast limit.
+        self._reminder_pace = Pace(send_rate)
         self._uow = uow
         self._catalogs = catalogs
         self._places = places
@@ -222,20 +253,66 @@ class TelegramNotifier:
 
     # --- reminders ----------------------------------------------------------------------------
 
-    async def reminder_due(
-        self, reminder: Reminder, referral: Referral | None, case: Case | None
-    ) -> bool:
-        """A referral nobody answered: remind the receiving organisation's staff."""
-        if referral is None or case is None:
-            return True
-        assert referral.id is not None
-        assert case.id is not None
-        referral_id, case_id = referral.id, case.id
+    async def remind(
+        self, reminder: Reminder, recipients: Sequence[StaffMember], about: ReminderSubject
+    ) -> Delivery:
+        """Send a due reminder to each recipient, in their language, paced by the reminder
+        limiter (JUNTOS_SEND_RATE): replies to people never wait behind a batch of reminders
+        here. 403 means they blocked the bot (unreachable, not retried); any other error is
+        reported for a retry with backoff."""
+        delivered = 0
+        unreachable: list[StaffMember] = []
+        error: str | None = None
+        for person in recipients:
+            assert person.chat_id is not None
+            t = self._catalogs.get(person.locale)
+            try:
+                for text, markup in reminder_messages(t, reminder, about):
+                    await self._reminder_pace.wait()
+                    await self._bot.send_message(person.chat_id, text, reply_markup=markup)
+                delivered += 1
+            except Forbidden:
+                unreachable.append(person)
+            except TelegramError as exc:
+                error = type(exc).__name__
+                log.warning(
+                    "reminder %s to staff %s not delivered: %s", reminder.id, person.id, error
+                )
+        return Delivery(delivered, tuple(unreachable), error)
 
-        def render(t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
-            needs = ", ".join(texts.category_label(t, c) for c in sorted(case.needs))
-            text = texts.staff_reminder(t, case.code, needs, t.date(referral.created_at))
-            return text, skb.answer(t, referral_id, case_id)
 
-        people = await self._staff_of(referral.to_organization_id)
-        return await self._tell(people, case.code, render)
+def reminder_messages(
+    t: Translator, reminder: Reminder, about: ReminderSubject
+) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+    """What a reminder says (case code, what to do) and its buttons, in one language."""
+    case, referral = about.case, about.referral
+    kind = reminder.kind
+    if kind is ReminderKind.CAPACITY_CHECKIN:
+        organization = about.organization_name or ""
+        return [
+            (stexts.capacity_question(t, s.name, organization), skb.capacity(t, s.id))
+            for s in about.services
+        ]
+    if kind is ReminderKind.STAFF_UNREACHABLE:
+        assert about.staff is not None
+        text = stexts.reminder_staff_unreachable(
+            t, about.staff.display_name, about.organization_name or ""
+        )
+        return [(text, None)]
+    assert case is not None
+    assert case.id is not None
+    if kind is ReminderKind.REFERRAL_PENDING and referral is not None and referral.id:
+        needs = ", ".join(texts.category_label(t, c) for c in sorted(case.needs))
+        text = texts.staff_reminder(t, case.code, needs, t.date(referral.created_at))
+        return [(text, skb.answer(t, referral.id, case.id))]
+    waited = about.waited or timedelta(0)
+    if kind is ReminderKind.REFERRAL_ESCALATED and referral is not None:
+        hours = int(waited.total_seconds() // 3600)
+        text = stexts.reminder_escalated(t, case.code, about.organization_name or "", hours)
+        return [(text, skb.open_case(t, case.id))]
+    if kind is ReminderKind.FOLLOW_UP_DUE:
+        return [(stexts.reminder_follow_up_due(t, case.code), skb.open_case(t, case.id))]
+    if kind is ReminderKind.FOLLOW_UP_OVERDUE and about.follow_up is not None:
+        due = t.short_date(about.follow_up.due_date)
+        return [(stexts.reminder_follow_up_overdue(t, case.code, due), skb.open_case(t, case.id))]
+    return [(stexts.reminder_case_inactive(t, case.code, waited.days), skb.open_case(t, case.id))]

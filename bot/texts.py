@@ -15,6 +15,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
+from domain.capacity import CapacityLevel
 from domain.cases import ReferralStatus
 from domain.crisis import CrisisSignal, lines_for
 from domain.emergency import HARM_BY_OTHERS, LINE_911, LINE_LIFE, DangerKind, EmergencyLine
@@ -390,6 +391,15 @@ def _opening(t: Translator, result: NearbyService, now: datetime) -> str:
     return _("Hours not listed")
 
 
+def _capacity(t: Translator, result: NearbyService) -> str:
+    """What the organisation said on Monday about room this week (nothing when unknown)."""
+    if result.capacity is CapacityLevel.LIMITED:
+        return " · " + t.gettext("limited places")
+    if result.capacity is CapacityLevel.FULL:
+        return " · " + t.gettext("full this week")
+    return ""
+
+
 def result_entry(t: Translator, number: int, result: NearbyService, now: datetime) -> str:
     _ = t.gettext
     category = category_label(t, result.category) if result.category else ""
@@ -399,7 +409,8 @@ def result_entry(t: Translator, number: int, result: NearbyService, now: datetim
         ),
         _("{category} · {distance} km · {opening}").format(
             category=category, distance=t.km(result.distance_km), opening=_opening(t, result, now)
-        ),
+        )
+        + _capacity(t, result),
     ]
     if result.address:
         lines.append(result.address)

@@ -167,6 +167,12 @@ WHEN: list[tuple[str, list[tuple[str, str, str]]]] = [
             (M, "nothing_found", "Cuando no hay nada de ese tipo a menos de 300 km."),
             (M, "no_more_results", "«Más resultados», cuando ya no hay."),
             (M, "_opening", "El horario de cada resultado."),
+            (
+                M,
+                "_capacity",
+                "Tras el horario, si la organización respondió esta semana que tiene pocos "
+                "lugares o que está llena (los llenos van al final de la página).",
+            ),
             (M, "result_entry", "Cada resultado."),
             (
                 M,

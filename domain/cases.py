@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from domain.errors import DomainError, IllegalTransition, InvalidValue
@@ -235,36 +235,116 @@ class ReminderStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     CANCELLED = "cancelled"
+    #: Every attempt failed: the coordinators see it (and the weekly digest counts it).
     FAILED = "failed"
+    #: Nobody it was for can be reached (they blocked the bot): not retried.
+    UNREACHABLE = "unreachable"
 
 
 class ReminderKind(StrEnum):
+    #: A referral still `requested` (48 h): the receiving organisation's staff.
     REFERRAL_PENDING = "referral_pending"
+    #: Still `requested` later (72 h): the municipality's coordinators.
+    REFERRAL_ESCALATED = "referral_escalated"
+    #: A follow-up's due date: the staff member who set it.
     FOLLOW_UP_DUE = "follow_up_due"
+    #: The day after, still not done: the same person, marked overdue.
+    FOLLOW_UP_OVERDUE = "follow_up_overdue"
+    #: An open case with no activity for 14 days: the coordinators.
+    CASE_INACTIVE = "case_inactive"
+    #: Monday: "¿tienen cupo esta semana?", per service, to an organisation's staff.
+    CAPACITY_CHECKIN = "capacity_checkin"
+    #: A staff member blocked the bot: their coordinators are told.
+    STAFF_UNREACHABLE = "staff_unreachable"
     DIGEST = "digest"
 
 
 @dataclass
 class Reminder:
+    """A message owed to someone at `due_at`, delivered at least once with a lease.
+
+    The sweep *claims* it (claimed_at, claimed_by) in one transaction, delivers it, and marks
+    it sent in another; a claim older than the lease belongs to a worker that died and is taken
+    again. Every state change goes through these methods.
+    """
+
     id: int | None
     kind: ReminderKind
     due_at: datetime
-    #: Who receives it, as an actor string (`staff:12`, `coordinator:3`, `member:7`).
+    #: Who receives it, as an actor string (`organization:<id>`, `staff:12`,
+    #: `coordinators:<INEGI code>`).
     target: str
     referral_id: int | None = None
     status: ReminderStatus = ReminderStatus.PENDING
     sent_at: datetime | None = None
     attempts: int = 0
+    case_id: int | None = None
+    follow_up_id: int | None = None
+    #: The staff member a STAFF_UNREACHABLE reminder is about.
+    staff_id: int | None = None
+    #: Whose clock the quiet hours follow (and which rules apply).
+    municipality_code: str | None = None
+    claimed_at: datetime | None = None
+    claimed_by: str | None = None
+    #: The kind of the last delivery error (never a message text).
+    last_error: str | None = None
 
-    def mark_sent(self, at: datetime) -> None:
+    def _check_pending(self) -> None:
         if self.status is not ReminderStatus.PENDING:
             raise DomainError(f"reminder {self.id} is {self.status.value}, not pending")
+
+    def claimable(self, now: datetime, lease: timedelta) -> bool:
+        """Due, pending, and not held by a live worker (a lease older than `lease` is dead)."""
+        if self.status is not ReminderStatus.PENDING or self.due_at > now:
+            return False
+        return self.claimed_at is None or self.claimed_at <= now - lease
+
+    def claim(self, worker: str, at: datetime) -> None:
+        self._check_pending()
+        self.claimed_at = at
+        self.claimed_by = worker
+        self.attempts += 1
+
+    def mark_sent(self, at: datetime) -> None:
+        self._check_pending()
         self.status = ReminderStatus.SENT
         self.sent_at = at
+        self.claimed_at = None
+        self.claimed_by = None
+
+    def retry_later(self, at: datetime, error: str, max_attempts: int, wait: timedelta) -> bool:
+        """A delivery failed: due again after `wait`, or failed for good. True when retried."""
+        self._check_pending()
+        self.last_error = error[:80]
+        self.claimed_at = None
+        self.claimed_by = None
+        if self.attempts >= max_attempts:
+            self.status = ReminderStatus.FAILED
+            return False
+        self.due_at = at + wait
+        return True
+
+    def mark_unreachable(self, error: str = "Forbidden") -> None:
+        self._check_pending()
+        self.status = ReminderStatus.UNREACHABLE
+        self.last_error = error[:80]
+        self.claimed_at = None
+        self.claimed_by = None
+
+    def defer(self, until: datetime) -> None:
+        """Quiet hours: due again at `until`, unclaimed (the attempt does not count)."""
+        self._check_pending()
+        self.due_at = until
+        if self.claimed_at is not None:
+            self.attempts = max(self.attempts - 1, 0)
+        self.claimed_at = None
+        self.claimed_by = None
 
     def cancel(self) -> None:
         if self.status is ReminderStatus.PENDING:
             self.status = ReminderStatus.CANCELLED
+            self.claimed_at = None
+            self.claimed_by = None
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from domain.capacity import CapacityLevel
 from domain.directory import Address, Location, Organization, Phone, Service
 from domain.geo import Point
 from domain.schedule import Schedule
@@ -62,6 +63,8 @@ class NearbyService:
     minimum_age: int | None
     maximum_age: int | None
     description: str = ""
+    #: This week's answer of its organisation (unknown when none in two weeks).
+    capacity: CapacityLevel = CapacityLevel.UNKNOWN
 
 
 @dataclass(frozen=True)

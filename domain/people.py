@@ -35,6 +35,8 @@ class StaffMember:
     locale: str = "es_MX"
     linked_at: datetime | None = None
     revoked_at: datetime | None = None
+    #: They blocked the bot (a send got 403): reminders skip them until they write again.
+    unreachable_at: datetime | None = None
 
     @property
     def actor(self) -> str:

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from types import TracebackType
 from typing import Protocol, Self
 
 from domain.access import CaseScope
-from domain.cases import AuditEntry, Case, CaseSummary, FollowUp, Note, Referral, Reminder
+from domain.capacity import CapacityAnswer
+from domain.cases import (
+    AuditEntry,
+    Case,
+    CaseSummary,
+    FollowUp,
+    Note,
+    Referral,
+    Reminder,
+    ReminderKind,
+    ReminderStatus,
+)
 from domain.directory import Directory, Municipality, Organization, Service
 from domain.nearby import ConfidentialOffer, NearbyQuery, ServicePoint
 from domain.people import Invite, Member, StaffMember
@@ -72,6 +83,11 @@ class CaseRepository(Protocol):
         ...
 
     async def get(self, case_id: int) -> Case | None: ...
+
+    async def get_many(self, case_ids: Sequence[int]) -> list[Case]:
+        """The cases with these ids (loaded together: a claim reads a whole batch)."""
+        ...
+
     async def get_by_code(self, code: str) -> Case | None: ...
     async def for_member(self, member_id: int) -> list[Case]: ...
 
@@ -86,6 +102,7 @@ class CaseRepository(Protocol):
 class ReferralRepository(Protocol):
     async def add(self, referral: Referral) -> Referral: ...
     async def get(self, referral_id: int) -> Referral | None: ...
+    async def get_many(self, referral_ids: Sequence[int]) -> list[Referral]: ...
     async def for_case(self, case_id: int) -> list[Referral]: ...
 
 
@@ -124,7 +141,34 @@ class ReminderRepository(Protocol):
     async def add(self, reminder: Reminder) -> Reminder: ...
     async def get(self, reminder_id: int) -> Reminder | None: ...
     async def pending_for_referral(self, referral_id: int) -> list[Reminder]: ...
-    async def due(self, at: datetime) -> list[Reminder]: ...
+    async def pending_for_case(self, case_id: int, kind: ReminderKind) -> list[Reminder]: ...
+    async def pending_for_follow_up(self, follow_up_id: int) -> list[Reminder]: ...
+
+    async def claimable(
+        self, now: datetime, lease_taken_after: datetime, limit: int
+    ) -> list[Reminder]:
+        """Pending reminders due by `now` whose claim (if any) is older than
+        `lease_taken_after`, oldest due first, at most `limit` (in SQL), locked for this
+        transaction; rows another transaction holds are skipped, not waited for."""
+        ...
+
+    async def exists(self, kind: ReminderKind, target: str, due_at: datetime) -> bool: ...
+
+    async def listing(self, statuses: Sequence[ReminderStatus], limit: int) -> list[Reminder]:
+        """The reminders in these states, soonest due first (for operators)."""
+        ...
+
+    async def count_by_status(self) -> dict[ReminderStatus, int]: ...
+
+
+class CapacityRepository(Protocol):
+    async def add(self, answer: CapacityAnswer) -> CapacityAnswer: ...
+
+    async def latest(self, service_ids: Sequence[str]) -> dict[str, CapacityAnswer]:
+        """The newest answer of each of these services that has one."""
+        ...
+
+    async def all_latest(self) -> list[CapacityAnswer]: ...
 
 
 class PeopleRepository(Protocol):
@@ -162,6 +206,7 @@ class UnitOfWork(Protocol):
     notes: NoteRepository
     relay: RelayRepository
     reminders: ReminderRepository
+    capacity: CapacityRepository
     people: PeopleRepository
     audit: AuditLog
 
@@ -222,11 +267,37 @@ class Notifier(Protocol):
         """The receiving organisation hears that the person withdrew (deleted their data)."""
         ...
 
-    async def reminder_due(
-        self, reminder: Reminder, referral: Referral | None, case: Case | None
-    ) -> bool:
-        """Deliver a due reminder; False when delivery failed and is worth retrying."""
+    async def remind(
+        self, reminder: Reminder, recipients: Sequence[StaffMember], about: ReminderSubject
+    ) -> Delivery:
+        """Send a due reminder to each recipient (in their language, paced); say who got it."""
         ...
+
+
+@dataclass(frozen=True)
+class ReminderSubject:
+    """What a reminder is about, loaded by the sweep for the message."""
+
+    case: Case | None = None
+    referral: Referral | None = None
+    follow_up: FollowUp | None = None
+    #: The organisation's services (capacity check-in).
+    services: tuple[Service, ...] = ()
+    #: The staff member who cannot be reached (STAFF_UNREACHABLE).
+    staff: StaffMember | None = None
+    organization_name: str | None = None
+    #: How long it waited (escalation: since the referral; inactivity: since the last activity).
+    waited: timedelta | None = None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How a reminder's delivery went: how many got it, who blocked the bot, and the kind of
+    error when some send failed in a way worth retrying."""
+
+    delivered: int = 0
+    unreachable: tuple[StaffMember, ...] = ()
+    error: str | None = None
 
 
 class Unreachable(Exception):

@@ -6,6 +6,7 @@ Nothing here runs at import time; `build_bot` wires, `run_bot` runs (polling, as
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from telegram import Bot, Update
@@ -20,6 +21,7 @@ from domain.ports import Clock, DangerModel, PlaceFinder, SystemClock
 from domain.services.crisis import CrisisScreen
 from juntos.database import Database, open_database
 from juntos.logs import cap_third_party_loggers
+from juntos.reminder_rules import load_rule_book
 from juntos.settings import Settings
 from nlu.client import NluClient
 from storage import crypto
@@ -45,6 +47,9 @@ class AppResources:
         # Loaded here, before anything starts: a missing, stale or corrupt crisis model stops
         # the start with crisis_model.ModelFileError (the rules alone are no silent fallback).
         self.crisis = CrisisScreen(danger_model or default_model())
+        # Read and validated now too: a mistake in reminders.toml stops the start
+        # (domain.reminder_rules.RulesError names the setting).
+        self.rules = load_rule_book(settings.juntos_reminders_file)
         self.clock = clock or SystemClock()
         self._places = places
         self._nlu_timeout = nlu_timeout
@@ -61,7 +66,9 @@ class AppResources:
         catalogs = Catalogs(default=self.settings.juntos_default_locale)
         uow = self.database.uow
         places = self._places or load_gazetteer()
-        notifier = TelegramNotifier(bot, uow, catalogs, places)
+        notifier = TelegramNotifier(
+            bot, uow, catalogs, places, send_rate=self.settings.juntos_send_rate
+        )
         return Services(
             uow=uow,
             clock=self.clock,
@@ -75,6 +82,9 @@ class AppResources:
             state_retention=self.settings.state_retention,
             relay_retention=self.settings.relay_retention,
             crisis=self.crisis,
+            rules=self.rules,
+            reminder_batch=self.settings.juntos_reminder_batch,
+            reminder_lease=timedelta(seconds=self.settings.juntos_reminder_lease_seconds),
         )
 
     def nlu_ready(self) -> None:
@@ -98,7 +108,11 @@ def build_bot(
     # The persistence loads and decrypts state in initialize(), before post_init opens the
     # database: the keys are installed now (crypto.KeyConfigError if one is bad).
     crypto.configure(settings.secret_keys())
-    config = BotConfig(token=token, api_url=settings.telegram_api_url)
+    config = BotConfig(
+        token=token,
+        api_url=settings.telegram_api_url,
+        sweep_seconds=settings.juntos_sweep_seconds,
+    )
     resources = resources or AppResources(settings)
     persistence: Any = resources.persistence
     return build_application(config, resources, persistence)

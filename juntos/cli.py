@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from juntos.commands import audit, db, demo, directory, keys, place, staff
+from juntos.commands import audit, db, demo, directory, keys, place, reminders, staff
 from juntos.commands import bot as bot_command
 from juntos.commands import crisis as crisis_command
 from juntos.commands import run as run_command
@@ -26,6 +26,7 @@ app.add_typer(demo.app, name="demo")
 app.add_typer(place.app, name="place")
 app.add_typer(staff.app, name="staff")
 app.add_typer(audit.app, name="audit")
+app.add_typer(reminders.app, name="reminders")
 app.add_typer(keys.app, name="keys")
 app.add_typer(nlu_commands.app, name="nlu")
 app.add_typer(crisis_command.app, name="crisis")

@@ -42,6 +42,16 @@ class Settings(BaseSettings):
     #: Relayed messages between members and staff are kept this long, then deleted.
     juntos_relay_retention_days: int = Field(default=30, ge=1)
     juntos_default_locale: str = "es_MX"
+    #: The reminder rules the admin edits (defaults, per-municipality overrides).
+    juntos_reminders_file: Path = ROOT / "reminders.toml"
+    #: Reminders sent per second (under Telegram's 30 msg/s broadcast limit).
+    juntos_send_rate: float = Field(default=29.0, gt=0, le=30)
+    #: How often due reminders are looked for, and how many are claimed at once.
+    juntos_sweep_seconds: float = Field(default=60.0, gt=0)
+    juntos_reminder_batch: int = Field(default=100, ge=1, le=1000)
+    #: A claim older than this belongs to a process that died: its reminders are taken again.
+    #: Keep it well above a batch's sending time (batch / send rate).
+    juntos_reminder_lease_seconds: float = Field(default=300.0, gt=0)
 
     def secret_keys(self) -> list[str]:
         """JUNTOS_SECRET_KEY, else the keys in secrets/secret.key (created once, mode 0600).

@@ -9,6 +9,7 @@ import asyncio
 import hmac
 import logging
 import secrets
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -76,6 +77,7 @@ class BotApiEmulator:
         bot_first_name: str = "Juntos",
         bot_username: str = "juntos_sandbox_bot",
         personas: Iterable[Persona] = PERSONAS,
+        flood_limit: int | None = None,
     ) -> None:
         if host not in LOOPBACK_HOSTS:
             raise ValueError(f"the sandbox listens on loopback only, not on {host!r}")
@@ -107,6 +109,11 @@ class BotApiEmulator:
         )
         self._chats: dict[int, PrivateChat] = {}
         self._faults: list[Fault] = []
+        #: Telegram's broadcast limit, when given: more `send*` calls than this within one
+        #: second answer 429 (retry after 1 s), as Telegram does; `flood_answers` counts them.
+        self.flood_limit = flood_limit
+        self.flood_answers = 0
+        self._recent_sends: deque[float] = deque()
         self._calls: deque[ApiCall] = deque(maxlen=2000)
         self._changed = asyncio.Event()
         self._changes: deque[tuple[int, int | None]] = deque(maxlen=1000)
@@ -343,11 +350,23 @@ class BotApiEmulator:
         self._calls.append(ApiCall(method, params.as_dict(), status, self.store.now()))
         return web.json_response(body, status=status)
 
+    def _check_flood(self, method: str) -> None:
+        if self.flood_limit is None or not method.startswith("send"):
+            return
+        now = time.monotonic()
+        while self._recent_sends and self._recent_sends[0] <= now - 1.0:
+            self._recent_sends.popleft()
+        if len(self._recent_sends) >= self.flood_limit:
+            self.flood_answers += 1
+            raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
+        self._recent_sends.append(now)
+
     async def _call(self, method: str, params: Params) -> Any:
         for fault in self._faults:
             if fault.matches(method):
                 fault.hits += 1
                 raise fault.error()
+        self._check_flood(method)
         if method == "getupdates":
             return await self._get_updates(params)
         handler = METHODS.get(method)

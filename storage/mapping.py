@@ -7,6 +7,7 @@ from typing import Any, cast
 from sqlalchemy import event
 from sqlalchemy.orm import registry
 
+from domain.capacity import CapacityAnswer
 from domain.cases import AuditEntry, Case, FollowUp, Note, Referral, Reminder
 from domain.directory import Address, Location, Organization, Phone, Service, ServiceAtLocation
 from domain.people import Invite, Member, StaffMember
@@ -58,4 +59,5 @@ def start_mappers() -> None:
     m(RelayDelivery, tables.relay_deliveries)
     m(Invite, tables.invites)
     m(Reminder, tables.reminders)
+    m(CapacityAnswer, tables.service_capacity)
     m(AuditEntry, tables.audit_entries)

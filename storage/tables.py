@@ -18,6 +18,7 @@ from sqlalchemy import (
     false,
 )
 
+from domain.capacity import CapacityLevel
 from domain.cases import (
     Gender,
     MemberOutcome,
@@ -224,6 +225,7 @@ staff_members = Table(
     Column("locale", String(10), nullable=False, default="es_MX", server_default="es_MX"),
     Column("linked_at", UTCDateTime),
     Column("revoked_at", UTCDateTime),
+    Column("unreachable_at", UTCDateTime),
     # Ids are never reused (SQLite would reuse the highest after a delete): audit rows name
     # people by id, and must never point at someone new (migration 0005).
     sqlite_autoincrement=True,
@@ -387,7 +389,27 @@ reminders = Table(
     Column("status", EnumText(ReminderStatus, 20), nullable=False),
     Column("sent_at", UTCDateTime),
     Column("attempts", Integer, nullable=False, default=0),
+    Column("case_id", Integer, ForeignKey("cases.id"), index=True),
+    Column("follow_up_id", Integer, ForeignKey("follow_ups.id"), index=True),
+    Column("staff_id", Integer, ForeignKey("staff_members.id")),
+    Column("municipality_code", String(5)),
+    # The lease: who claimed it, when (a claim older than the lease is taken again).
+    Column("claimed_at", UTCDateTime),
+    Column("claimed_by", String(80)),
+    Column("last_error", String(80)),
     Index("ix_reminders_status_due_at", "status", "due_at"),
+)
+
+#: Capacity check-in answers (HSDS 3.1 `service_capacity`): the newest one counts, for two weeks.
+service_capacity = Table(
+    "service_capacity",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("service_id", String(UUID_LEN), ForeignKey("services.id"), nullable=False),
+    Column("level", EnumText(CapacityLevel, 20), nullable=False),
+    Column("answered_at", UTCDateTime, nullable=False),
+    Column("answered_by", String(80), nullable=False),
+    Index("ix_service_capacity_service_id_answered_at", "service_id", "answered_at"),
 )
 
 audit_entries = Table(

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.ports import (
     AuditLog,
+    CapacityRepository,
     CaseRepository,
     DirectoryRepository,
     FollowUpRepository,
@@ -20,6 +21,7 @@ from domain.ports import (
 )
 from storage.repositories.audit import SqlAuditLog
 from storage.repositories.cases import (
+    SqlCapacityRepository,
     SqlCaseRepository,
     SqlFollowUpRepository,
     SqlNoteRepository,
@@ -40,6 +42,7 @@ class SqlUnitOfWork:
     notes: NoteRepository
     relay: RelayRepository
     reminders: ReminderRepository
+    capacity: CapacityRepository
     people: PeopleRepository
     audit: AuditLog
 
@@ -65,6 +68,7 @@ class SqlUnitOfWork:
         self.notes = SqlNoteRepository(session)
         self.relay = SqlRelayRepository(session)
         self.reminders = SqlReminderRepository(session)
+        self.capacity = SqlCapacityRepository(session)
         self.people = SqlPeopleRepository(session)
         self.audit = SqlAuditLog(session)
         return self

@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import Self
 
 from domain.access import CaseScope
+from domain.capacity import CapacityAnswer
 from domain.cases import (
     AuditEntry,
     Case,
@@ -19,6 +20,7 @@ from domain.cases import (
     Referral,
     ReferralStatus,
     Reminder,
+    ReminderKind,
     ReminderStatus,
     format_case_code,
     parse_case_code,
@@ -30,7 +32,9 @@ from domain.nearby import ConfidentialOffer, NearbyQuery, ServicePoint
 from domain.people import Invite, Member, Role, StaffMember
 from domain.ports import (
     AuditLog,
+    CapacityRepository,
     CaseRepository,
+    Delivery,
     DirectoryRepository,
     FollowUpRepository,
     NoteRepository,
@@ -38,6 +42,7 @@ from domain.ports import (
     ReferralRepository,
     RelayRepository,
     ReminderRepository,
+    ReminderSubject,
 )
 from domain.relay import Direction, RelayDelivery, RelayMessage, RelayThread
 from domain.taxonomy import Category
@@ -77,13 +82,28 @@ class FakeNotifier:
     async def request_withdrawn(self, referral: Referral, case: Case) -> None:
         self.withdrawn.append((referral, case))
 
-    async def reminder_due(
-        self, reminder: Reminder, referral: Referral | None, case: Case | None
-    ) -> bool:
+    #: (reminder kind, recipient staff id, case code or None) per message delivered.
+    reminded: list[tuple[ReminderKind, int | None, str | None]] = field(default_factory=list)
+    #: Staff ids whose sends answer 403 (blocked the bot).
+    blocked: set[int] = field(default_factory=set)
+
+    async def remind(
+        self, reminder: Reminder, recipients: Sequence[StaffMember], about: ReminderSubject
+    ) -> Delivery:
         if self.fail_reminders:
-            return False
-        self.reminders.append(reminder)
-        return True
+            return Delivery(error="NetworkError")
+        delivered = 0
+        unreachable: list[StaffMember] = []
+        for person in recipients:
+            if person.id in self.blocked:
+                unreachable.append(person)
+                continue
+            self.reminders.append(copy.copy(reminder))
+            self.reminded.append(
+                (reminder.kind, person.id, about.case.code if about.case else None)
+            )
+            delivered += 1
+        return Delivery(delivered, tuple(unreachable))
 
 
 class _Store:
@@ -95,6 +115,7 @@ class _Store:
         self.referrals: dict[int, Referral] = {}
         self.follow_ups: dict[int, FollowUp] = {}
         self.reminders: dict[int, Reminder] = {}
+        self.capacity: list[CapacityAnswer] = []
         self.staff: dict[int, StaffMember] = {}
         self.members: dict[int, Member] = {}
         self.audit: list[AuditEntry] = []
@@ -254,6 +275,9 @@ class FakeCases:
     async def get(self, case_id: int) -> Case | None:
         return self.store.cases.get(case_id)
 
+    async def get_many(self, case_ids: Sequence[int]) -> list[Case]:
+        return [self.store.cases[i] for i in case_ids if i in self.store.cases]
+
     async def get_by_code(self, code: str) -> Case | None:
         try:
             return self.store.cases.get(parse_case_code(code))
@@ -317,6 +341,9 @@ class FakeReferrals:
 
     async def get(self, referral_id: int) -> Referral | None:
         return self.store.referrals.get(referral_id)
+
+    async def get_many(self, referral_ids: Sequence[int]) -> list[Referral]:
+        return [self.store.referrals[i] for i in referral_ids if i in self.store.referrals]
 
     async def for_case(self, case_id: int) -> list[Referral]:
         return [r for r in self.store.referrals.values() if r.case_id == case_id]
@@ -424,15 +451,54 @@ class FakeReminders:
             if r.referral_id == referral_id and r.status is ReminderStatus.PENDING
         ]
 
-    async def due(self, at: datetime) -> list[Reminder]:
-        return sorted(
-            (
-                r
-                for r in self.store.reminders.values()
-                if r.status is ReminderStatus.PENDING and r.due_at <= at
-            ),
-            key=lambda r: (r.due_at, r.id),
+    def _pending(self) -> list[Reminder]:
+        return [r for r in self.store.reminders.values() if r.status is ReminderStatus.PENDING]
+
+    async def pending_for_case(self, case_id: int, kind: ReminderKind) -> list[Reminder]:
+        return [r for r in self._pending() if r.case_id == case_id and r.kind is kind]
+
+    async def pending_for_follow_up(self, follow_up_id: int) -> list[Reminder]:
+        return [r for r in self._pending() if r.follow_up_id == follow_up_id]
+
+    async def claimable(
+        self, now: datetime, lease_taken_after: datetime, limit: int
+    ) -> list[Reminder]:
+        lease = now - lease_taken_after
+        found = [r for r in self._pending() if r.claimable(now, lease)]
+        return sorted(found, key=lambda r: (r.due_at, r.id or 0))[:limit]
+
+    async def exists(self, kind: ReminderKind, target: str, due_at: datetime) -> bool:
+        return any(
+            r.kind is kind and r.target == target and r.due_at == due_at
+            for r in self.store.reminders.values()
         )
+
+    async def listing(self, statuses: Sequence[ReminderStatus], limit: int) -> list[Reminder]:
+        found = [r for r in self.store.reminders.values() if r.status in statuses]
+        return sorted(found, key=lambda r: (r.due_at, r.id or 0))[:limit]
+
+    async def count_by_status(self) -> dict[ReminderStatus, int]:
+        counts: dict[ReminderStatus, int] = {}
+        for r in self.store.reminders.values():
+            counts[r.status] = counts.get(r.status, 0) + 1
+        return counts
+
+
+class FakeCapacity:
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+
+    async def add(self, answer: CapacityAnswer) -> CapacityAnswer:
+        answer.id = len(self.store.capacity) + 1
+        self.store.capacity.append(answer)
+        return answer
+
+    async def latest(self, service_ids: Sequence[str]) -> dict[str, CapacityAnswer]:
+        return {a.service_id: a for a in self.store.capacity if a.service_id in service_ids}
+
+    async def all_latest(self) -> list[CapacityAnswer]:
+        latest = {a.service_id: a for a in self.store.capacity}
+        return sorted(latest.values(), key=lambda a: a.service_id)
 
 
 class FakePeople:
@@ -520,6 +586,7 @@ class FakeUnitOfWork:
     notes: NoteRepository
     relay: RelayRepository
     reminders: ReminderRepository
+    capacity: CapacityRepository
     people: PeopleRepository
     audit: AuditLog
 
@@ -537,6 +604,7 @@ class FakeUnitOfWork:
         self.notes = FakeNotes(self.store)
         self.relay = FakeRelay(self.store)
         self.reminders = FakeReminders(self.store)
+        self.capacity = FakeCapacity(self.store)
         self.people = FakePeople(self.store)
         self.audit = FakeAudit(self.store)
         return self

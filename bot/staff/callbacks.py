@@ -1,6 +1,7 @@
 """Callback data of the staff side: short typed tokens, built and parsed here, always untrusted.
 
-Prefixes: `sr:` answering a referral, `sc:` cases (list, open, follow up), `rf:` the guided
+Prefixes: `sr:` answering a referral, `sc:` cases (list, open, follow up; `sc:k:` the weekly
+capacity answer of a service), `rf:` the guided
 referral, `ff:` the follow-up card. Anything else, or any value out of its closed vocabulary,
 parses to None (the handler then answers politely and changes nothing). Whether the person
 pressing may do it is decided by the domain, never by the token.
@@ -52,6 +53,19 @@ class FollowCase:
 
 
 @dataclass(frozen=True)
+class CapacityInput:
+    """The weekly check-in answer for one service (`level`: o open, l limited, f full)."""
+
+    service_id: str
+    level: str
+
+
+#: Capacity answers on the button (one letter each) and their CapacityLevel values.
+CAPACITY_CODES = {"o": "open", "l": "limited", "f": "full"}
+_SERVICE_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+
+
+@dataclass(frozen=True)
 class ReferralInput:
     """A button of the guided referral: `field` is one of REFERRAL_FIELDS."""
 
@@ -67,7 +81,16 @@ class FollowUpInput:
     value: str
 
 
-Action = Answer | RejectWith | OpenCase | CasesPage | FollowCase | ReferralInput | FollowUpInput
+Action = (
+    Answer
+    | RejectWith
+    | OpenCase
+    | CasesPage
+    | FollowCase
+    | CapacityInput
+    | ReferralInput
+    | FollowUpInput
+)
 
 #: Guided referral buttons and the values each accepts (None: checked by the flow).
 REFERRAL_FIELDS: dict[str, frozenset[str] | None] = {
@@ -108,6 +131,8 @@ def encode(action: Action) -> str:
             data = f"sc:p:{page}"
         case FollowCase(case_id):
             data = f"sc:f:{case_id}"
+        case CapacityInput(service_id, level):
+            data = f"sc:k:{service_id}:{level}"
         case ReferralInput(field, value):
             data = f"rf:{field}:{value}"
         case FollowUpInput(field, value):
@@ -142,6 +167,10 @@ def parse(data: str | None) -> Action | None:
                 return OpenCase(cid)
             case ["sc", "f", raw] if (cid := _id(raw)) is not None:
                 return FollowCase(cid)
+            case ["sc", "k", service_id, level] if (
+                _SERVICE_ID.match(service_id) and level in CAPACITY_CODES
+            ):
+                return CapacityInput(service_id, level)
             case ["sc", "p", raw] if raw.isascii() and raw.isdigit() and len(raw) <= 4:
                 return CasesPage(int(raw))
             case ["rf", field, value] if field in REFERRAL_FIELDS:

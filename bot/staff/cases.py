@@ -11,8 +11,10 @@ from telegram.error import BadRequest
 from bot.context import JuntosContext, services_of
 from bot.handlers.common import say, translator
 from bot.i18n import Translator
+from bot.staff import callbacks as scb
 from bot.staff import keyboards as skb
 from bot.staff import texts as stexts
+from domain.capacity import CapacityLevel
 from domain.cases import ReferralStatus, RejectionReason, format_case_code
 from domain.errors import AccessDenied, IllegalTransition, NotFound
 from domain.people import StaffMember
@@ -24,6 +26,7 @@ from domain.services.referrals import (
     read_case,
 )
 from domain.services.relay import WRITABLE
+from domain.services.reminders import record_capacity
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +126,24 @@ async def show_case_by_id(
     update: Update, context: JuntosContext, staff: StaffMember, case_id: int
 ) -> None:
     await show_case(update, context, staff, format_case_code(case_id))
+
+
+async def answer_capacity(
+    update: Update, context: JuntosContext, staff: StaffMember, service_id: str, code: str
+) -> None:
+    """Store the weekly capacity answer of a service, and show it on the question."""
+    t = translator(update, context)
+    services = services_of(context)
+    level = CapacityLevel(scb.CAPACITY_CODES[code])
+    try:
+        await record_capacity(service_id, level, staff, services.uow(), services.clock)
+        async with services.uow() as uow:
+            service = await uow.directory.get_service(service_id)
+    except (NotFound, AccessDenied):
+        await say(update, stexts.not_allowed(t))
+        return
+    name = service.name if service is not None else service_id
+    await _close_buttons(update, stexts.capacity_saved(t, name, level))
 
 
 async def _close_buttons(update: Update, note: str) -> None:

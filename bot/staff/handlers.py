@@ -190,6 +190,8 @@ async def press_staff_button(update: Update, context: JuntosContext) -> None:
             await cases.show_case_by_id(update, context, staff, case_id)
         case scb.CasesPage(page):
             await cases.show_cases(update, context, staff, page)
+        case scb.CapacityInput(service_id, level):
+            await cases.answer_capacity(update, context, staff, service_id, level)
         case scb.FollowCase(case_id):
             referral.drop(context)
             await follow_up.open_card(update, context, staff, format_case_code(case_id))

@@ -11,6 +11,7 @@ from bot.i18n import Translator
 from bot.relay import keyboards as relay_keyboards
 from bot.staff import callbacks as scb
 from bot.staff import texts as stexts
+from domain.capacity import CapacityLevel
 from domain.cases import Gender, ReferralStatus, RejectionReason
 from domain.taxonomy import Category
 
@@ -142,6 +143,14 @@ def open_case(t: Translator, case_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[_b(labels["open"], scb.OpenCase(case_id)), _b(labels["follow"], scb.FollowCase(case_id))]]
     )
+
+
+def capacity(t: Translator, service_id: str) -> InlineKeyboardMarkup:
+    buttons = [
+        _b(stexts.capacity_button(t, CapacityLevel(level)), scb.CapacityInput(service_id, code))
+        for code, level in scb.CAPACITY_CODES.items()
+    ]
+    return InlineKeyboardMarkup([buttons])
 
 
 def case_actions(

@@ -11,6 +11,7 @@ from datetime import date
 
 from bot.i18n import Translator
 from bot.texts import category_label, with_danger_line
+from domain.capacity import CapacityLevel
 from domain.cases import (
     MAX_NOTE_CHARS,
     AuditEntry,
@@ -589,3 +590,78 @@ def follow_up_saved(t: Translator, code: str) -> str:
 
 def follow_up_cancelled(t: Translator) -> str:
     return t.gettext("Follow-up discarded. Nothing was saved.")
+
+
+# --- reminders (domain/services/reminders.py decides who and when) ----------------------------
+
+
+def reminder_escalated(t: Translator, code: str, organization: str, hours: int) -> str:
+    _ = t.gettext
+    return _(
+        "Escalated: referral {code} to {organization} has had no answer for {hours} hours.\n"
+        "Please get in touch with the organisation so the person is not left waiting."
+    ).format(code=code, organization=organization, hours=hours)
+
+
+def reminder_follow_up_due(t: Translator, code: str) -> str:
+    _ = t.gettext
+    return _(
+        "Follow-up due today for {code}.\n"
+        "Log what happened (a status, a note or the next date) with the button below."
+    ).format(code=code)
+
+
+def reminder_follow_up_overdue(t: Translator, code: str, due: str) -> str:
+    _ = t.gettext
+    return _(
+        "Overdue: the follow-up of {code} was due on {due}.\n"
+        "Log it when you can with the button below."
+    ).format(code=code, due=due)
+
+
+def reminder_case_inactive(t: Translator, code: str, days: int) -> str:
+    _ = t.gettext
+    return _(
+        "Case {code} is still open and has had no activity for {days} days.\n"
+        "Please check on it with the organisations involved."
+    ).format(code=code, days=days)
+
+
+def reminder_staff_unreachable(t: Translator, name: str, organization: str) -> str:
+    _ = t.gettext
+    return _(
+        "{name} ({organization}) blocked the bot: they no longer receive referrals or "
+        "reminders. Please get in touch with them."
+    ).format(name=name, organization=organization)
+
+
+def capacity_question(t: Translator, service: str, organization: str) -> str:
+    _ = t.gettext
+    return _("Weekly check-in · {service} ({organization})\nDo you have room this week?").format(
+        service=service, organization=organization
+    )
+
+
+def capacity_level(t: Translator, level: CapacityLevel) -> str:
+    return {
+        CapacityLevel.OPEN: t.pgettext("capacity", "yes, there is room"),
+        CapacityLevel.LIMITED: t.pgettext("capacity", "few places"),
+        CapacityLevel.FULL: t.pgettext("capacity", "full"),
+        CapacityLevel.UNKNOWN: t.pgettext("capacity", "unknown"),
+    }[level]
+
+
+def capacity_button(t: Translator, level: CapacityLevel) -> str:
+    return {
+        CapacityLevel.OPEN: t.pgettext("button", "Yes"),
+        CapacityLevel.LIMITED: t.pgettext("button", "Few places"),
+        CapacityLevel.FULL: t.pgettext("button", "Full"),
+        CapacityLevel.UNKNOWN: t.pgettext("button", "Unknown"),
+    }[level]
+
+
+def capacity_saved(t: Translator, service: str, level: CapacityLevel) -> str:
+    _ = t.gettext
+    return _("Thank you. {service} this week: {level}.").format(
+        service=service, level=capacity_level(t, level)
+    )

@@ -6,7 +6,7 @@ Every case read and write leaves an AuditEntry.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from domain.access import Actor, actor_name, check_can_move_referral, check_can_see_case
 from domain.cases import (
@@ -17,16 +17,18 @@ from domain.cases import (
     Referral,
     ReferralStatus,
     RejectionReason,
-    Reminder,
-    ReminderKind,
 )
 from domain.errors import AccessDenied, DomainError, NotFound
 from domain.people import Role, StaffMember
 from domain.ports import Clock, Notifier, UnitOfWork
+from domain.reminder_rules import DEFAULT_BOOK, RuleBook
+from domain.services.reminder_schedule import (
+    cancel_follow_up_reminders,
+    schedule_follow_up,
+    schedule_referral,
+    touch_case,
+)
 from domain.taxonomy import Category
-
-#: A referral nobody answered is brought to the receiving organisation's attention after this.
-REFERRAL_PENDING_AFTER = timedelta(hours=48)
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ async def create_referral(
     actor: str,
     from_organization_id: str | None,
     service_id: str | None,
+    book: RuleBook = DEFAULT_BOOK,
 ) -> Referral:
     now = clock.now()
     referral = await uow.referrals.add(
@@ -110,15 +113,7 @@ async def create_referral(
             status_changed_at=now,
         )
     )
-    await uow.reminders.add(
-        Reminder(
-            id=None,
-            kind=ReminderKind.REFERRAL_PENDING,
-            due_at=now + REFERRAL_PENDING_AFTER,
-            target=f"organization:{to_organization_id}",
-            referral_id=referral.id,
-        )
-    )
+    await schedule_referral(uow, case, referral, book)
     await record_audit(
         uow,
         clock,
@@ -139,6 +134,7 @@ async def refer_case(
     clock: Clock,
     notifier: Notifier,
     service_id: str | None = None,
+    book: RuleBook = DEFAULT_BOOK,
 ) -> Referral:
     """Send a case the actor can see to another organisation (status `requested`)."""
     async with uow:
@@ -149,7 +145,14 @@ async def refer_case(
         if not case.consent_share:
             raise DomainError(f"{case.code} has no consent to share it with another organisation")
         referral = await create_referral(
-            uow, clock, case, to_organization_id, actor.actor, actor.organization_id, service_id
+            uow,
+            clock,
+            case,
+            to_organization_id,
+            actor.actor,
+            actor.organization_id,
+            service_id,
+            book,
         )
         await uow.commit()
     await notifier.referral_requested(referral, case)
@@ -163,6 +166,7 @@ async def move_referral(
     uow: UnitOfWork,
     clock: Clock,
     reason: RejectionReason | None = None,
+    book: RuleBook = DEFAULT_BOOK,
 ) -> Referral:
     """Move a referral through the status machine; accepting or closing cancels its reminders."""
     async with uow:
@@ -178,6 +182,7 @@ async def move_referral(
         if target is ReferralStatus.ACCEPTED or not referral.is_open:
             for reminder in await uow.reminders.pending_for_referral(referral_id):
                 reminder.cancel()
+        await touch_case(uow, case, clock.now(), book)
         await record_audit(
             uow,
             clock,
@@ -214,7 +219,12 @@ async def view_case(case_code: str, actor: Actor, uow: UnitOfWork, clock: Clock)
 
 
 async def plan_follow_up(
-    referral_id: int, due_date: date, actor: StaffMember, uow: UnitOfWork, clock: Clock
+    referral_id: int,
+    due_date: date,
+    actor: StaffMember,
+    uow: UnitOfWork,
+    clock: Clock,
+    book: RuleBook = DEFAULT_BOOK,
 ) -> FollowUp:
     async with uow:
         referral = await uow.referrals.get(referral_id)
@@ -226,6 +236,8 @@ async def plan_follow_up(
         follow_up = await uow.follow_ups.add(
             FollowUp(id=None, referral_id=referral_id, due_date=due_date, created_by=actor.actor)
         )
+        await schedule_follow_up(uow, case, follow_up, book)
+        await touch_case(uow, case, clock.now(), book)
         await record_audit(
             uow,
             clock,
@@ -254,6 +266,8 @@ async def complete_follow_up(
         now = clock.now()
         follow_up.mark_done(now, note)
         referral.record_contact(now)
+        await cancel_follow_up_reminders(uow, follow_up_id)
+        await touch_case(uow, case, now)
         await record_audit(
             uow, clock, actor.actor, "follow_up.done", case.code, follow_up=str(follow_up_id)
         )

@@ -16,6 +16,7 @@ from domain.geo import Point
 from domain.nearby import NearbyQuery
 from domain.people import Member
 from domain.ports import Clock, Notifier, RelayMessenger, UnitOfWork
+from domain.reminder_rules import DEFAULT_BOOK, RuleBook
 from domain.services.cases import create_referral, record_audit
 from domain.services.relay import member_left
 from domain.taxonomy import Category
@@ -135,7 +136,11 @@ async def find_contact_target(request: ContactRequest, uow: UnitOfWork) -> Conta
 
 
 async def request_contact(
-    request: ContactRequest, uow: UnitOfWork, clock: Clock, notifier: Notifier
+    request: ContactRequest,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+    book: RuleBook = DEFAULT_BOOK,
 ) -> ContactResult | None:
     """Turn a member's consented request into a pseudonymous case with a `requested` referral.
 
@@ -170,7 +175,7 @@ async def request_contact(
         )
         await record_audit(uow, clock, member.actor, "case.open", case.code)
         referral = await create_referral(
-            uow, clock, case, target.organization_id, member.actor, None, target.service_id
+            uow, clock, case, target.organization_id, member.actor, None, target.service_id, book
         )
         await uow.commit()
     await notifier.referral_requested(referral, case)
@@ -313,6 +318,7 @@ async def ask_next_option(
     uow: UnitOfWork,
     clock: Clock,
     notifier: Notifier,
+    book: RuleBook = DEFAULT_BOOK,
 ) -> ContactResult:
     """One tap after a rejection: the same request, to the option the member was offered."""
     now = clock.now()
@@ -331,7 +337,7 @@ async def ask_next_option(
             raise DomainError(f"{case.code} was already sent to that organisation")
         name = await uow.directory.organization_name(service.organization_id) or ""
         referral = await create_referral(
-            uow, clock, case, service.organization_id, member.actor, None, service.id
+            uow, clock, case, service.organization_id, member.actor, None, service.id, book
         )
         member.consents = {**member.consents, CONSENT_CONTACT: now}
         await uow.commit()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from domain.capacity import CapacityAnswer, CapacityLevel, current_level
 from domain.geo import Point
 from domain.nearby import ConfidentialOffer, NearbyQuery, NearbyService, ServicePoint
 from domain.ports import Clock, UnitOfWork
@@ -66,6 +67,15 @@ def present(point: ServicePoint, category: Category | None, now_utc: datetime) -
 def main_category(categories: frozenset[Category] | tuple[Category, ...]) -> Category | None:
     """The category to show first: the taxonomy's own order puts shelter before the rest."""
     return next((c for c in Category if c in categories), None)
+
+
+def with_capacity(
+    results: list[NearbyService], answers: dict[str, CapacityAnswer], now: datetime
+) -> list[NearbyService]:
+    """Each result with its capacity this week; services that said they are full go after the
+    others of the page (otherwise still nearest first)."""
+    shown = [replace(r, capacity=current_level(answers.get(r.service_id), now)) for r in results]
+    return sorted(shown, key=lambda r: r.capacity is CapacityLevel.FULL)
 
 
 async def find_nearest_services(
@@ -144,8 +154,10 @@ async def find_help(search: HelpSearch, uow: UnitOfWork, clock: Clock) -> HelpFo
             confidential = await uow.directory.confidential_offers(
                 search.municipality_code, search.category, search.age
             )
+        page = [present(p, search.category, now) for p in points[:PAGE_SIZE]]
+        answers = await uow.capacity.latest([r.service_id for r in page])
     return HelpFound(
-        results=[present(p, search.category, now) for p in points[:PAGE_SIZE]],
+        results=with_capacity(page, answers, now),
         more=len(points) > PAGE_SIZE,
         widened=widened,
         confidential=confidential,

@@ -36,7 +36,13 @@ from domain.geo import Point
 from domain.nearby import NearbyQuery
 from domain.people import Role, StaffMember
 from domain.ports import Clock, Notifier, UnitOfWork
+from domain.reminder_rules import DEFAULT_BOOK, RuleBook
 from domain.services.cases import create_referral, record_audit
+from domain.services.reminder_schedule import (
+    cancel_follow_up_reminders,
+    schedule_follow_up,
+    touch_case,
+)
 from domain.taxonomy import Category
 
 #: An alias is a first name, a nickname or initials: never a full name.
@@ -85,7 +91,12 @@ class ReferralMade:
 
 
 async def refer_person(
-    cmd: NewReferral, actor: StaffMember, uow: UnitOfWork, clock: Clock, notifier: Notifier
+    cmd: NewReferral,
+    actor: StaffMember,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+    book: RuleBook = DEFAULT_BOOK,
 ) -> ReferralMade:
     """Open a case and its referral (`requested`) in one transaction; tell the receivers."""
     sender = _sender(actor)
@@ -121,7 +132,7 @@ async def refer_person(
         )
         await record_audit(uow, clock, actor.actor, "case.open", case.code)
         referral = await create_referral(
-            uow, clock, case, cmd.to_organization_id, actor.actor, sender, cmd.service_id
+            uow, clock, case, cmd.to_organization_id, actor.actor, sender, cmd.service_id, book
         )
         referral.urgent = cmd.urgent
         referral.created_by = actor.actor
@@ -450,12 +461,14 @@ async def _transition(
     referral: Referral,
     target: ReferralStatus,
     reason: RejectionReason | None,
+    book: RuleBook = DEFAULT_BOOK,
 ) -> None:
     previous = referral.status
     referral.transition(target, clock.now(), reason)
     if target is ReferralStatus.ACCEPTED or not referral.is_open:
         for reminder in await uow.reminders.pending_for_referral(referral.id):  # type: ignore[arg-type]
             reminder.cancel()
+    await touch_case(uow, case, clock.now(), book)
     detail = {"referral": str(referral.id), "before": previous.value, "after": target.value}
     if reason is not None:
         detail["reason"] = reason.value
@@ -525,7 +538,12 @@ class FollowUpLogged:
 
 
 async def log_follow_up(
-    entry: FollowUpEntry, actor: Actor, uow: UnitOfWork, clock: Clock, notifier: Notifier
+    entry: FollowUpEntry,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+    book: RuleBook = DEFAULT_BOOK,
 ) -> FollowUpLogged:
     """Record a follow-up in one transaction: the status move, the note, the follow-up that
     was due (done), the next date; the other organisation hears of a status move."""
@@ -549,12 +567,14 @@ async def log_follow_up(
                 await record_audit(uow, clock, actor_name(actor), "referral.denied", case.code)
                 await uow.commit()
                 raise
-            await _transition(uow, clock, actor, case, referral, entry.status, entry.reason)
+            await _transition(uow, clock, actor, case, referral, entry.status, entry.reason, book)
         moved = entry.status is not None and entry.status is referral.status
         note = entry.note.strip()
         for due in await uow.follow_ups.for_referral(referral.id):
             if due.done_at is None and due.due_date <= (entry.next_due or date.max):
                 due.mark_done(now, note[:200])
+                if due.id is not None:
+                    await cancel_follow_up_reminders(uow, due.id)
                 await record_audit(
                     uow,
                     clock,
@@ -585,6 +605,8 @@ async def log_follow_up(
                 due=entry.next_due.isoformat(),
                 follow_up=str(follow_up.id),
             )
+            await schedule_follow_up(uow, case, follow_up, book)
+        await touch_case(uow, case, now, book)
         await uow.commit()
     if moved:
         await announce(uow, notifier, referral, case)

@@ -1,64 +1,477 @@
-"""Due reminders: claimed and marked sent in one transaction, then delivered.
+"""Reminders: scheduled as rows when something happens, delivered at least once, in effect once.
 
-Reminders are rows in the database (the source of truth). The scheduler only wakes this sweep;
-a reminder that came due while the bot was down is picked up by the next sweep. Claiming marks
-it sent before delivery, so two sweeps never send it twice; a delivery that fails puts it back
-once (attempts < MAX_ATTEMPTS) for the next sweep.
+Reminders are rows in the database (the source of truth); the scheduler only wakes the sweep,
+so one that came due while the bot was down goes out with the first sweep after start, in due
+order. A sweep:
+
+1. *claims* a batch in one transaction (`claimed_at`, `claimed_by`; on PostgreSQL the rows are
+   locked `FOR UPDATE SKIP LOCKED`, so two bot processes never claim the same one); a claim whose
+   worker died is taken again once its lease is over. Rows that no longer apply are cancelled
+   and rows that fall in the recipient's quiet hours are deferred to the morning, in the same
+   transaction;
+2. delivers each claimed reminder;
+3. marks it sent in its own transaction right after its delivery. A crash between the send and
+   that commit is the only way to send twice (Telegram cannot deduplicate): the sweep measures
+   that window. A delivery that raised is retried with backoff up to `max_attempts`, then
+   `failed` (the coordinators see it); a recipient who blocked the bot (403) is marked
+   unreachable and their coordinators are told.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from domain.cases import Case, Referral, Reminder, ReminderStatus
-from domain.ports import Clock, UnitOfWork
+from domain.capacity import ANSWERS, CapacityAnswer, CapacityLevel
+from domain.cases import (
+    ReferralStatus,
+    Reminder,
+    ReminderKind,
+    ReminderStatus,
+)
+from domain.errors import AccessDenied, InvalidValue, NotFound
+from domain.people import Role, StaffMember
+from domain.ports import Clock, Delivery, Notifier, ReminderSubject, UnitOfWork
+from domain.reminder_rules import DEFAULT_BOOK, WEEKDAYS, RuleBook
 from domain.services.cases import record_audit
 
-MAX_ATTEMPTS = 2
+log = logging.getLogger(__name__)
+
+#: A claim older than this belongs to a worker that died: the reminder is claimed again.
+DEFAULT_LEASE = timedelta(minutes=5)
+#: Reminders claimed per transaction.
+DEFAULT_BATCH = 100
+
+
+def next_checkin(now: datetime, zone: str, book: RuleBook, code: str | None) -> datetime:
+    """The check-in moment (local day and time of the rules) to plan now, as UTC: this week's,
+    unless it is more than a day past (a bot down on Monday still asks on Tuesday), then next
+    week's."""
+    rules = book.for_municipality(code)
+    tz = ZoneInfo(zone)
+    local = now.astimezone(tz)
+    day = local.date() - timedelta(days=(local.weekday() - WEEKDAYS.index(rules.capacity_day)) % 7)
+    moment = datetime.combine(day, rules.capacity_time, tzinfo=tz)
+    if moment < local - timedelta(days=1):
+        moment = datetime.combine(day + timedelta(days=7), rules.capacity_time, tzinfo=tz)
+    return moment.astimezone(now.tzinfo)
+
+
+async def plan_capacity_checkins(uow: UnitOfWork, clock: Clock, book: RuleBook) -> int:
+    """Make sure each organisation with staff has this week's check-in row (idempotent: run it
+    as often as you like). Returns how many rows were added."""
+    now = clock.now()
+    added = 0
+    async with uow:
+        organizations = sorted(
+            {
+                s.organization_id
+                for s in await uow.people.all_staff()
+                if s.active and s.role is Role.STAFF and s.organization_id is not None
+            }
+        )
+        for organization_id in organizations:
+            if not await uow.directory.services_of(organization_id):
+                continue
+            municipalities = await uow.directory.organization_municipalities(organization_id)
+            code = municipalities[0] if municipalities else None
+            due = next_checkin(now, book.zone(code), book, code)
+            target = f"organization:{organization_id}"
+            if await uow.reminders.exists(ReminderKind.CAPACITY_CHECKIN, target, due):
+                continue
+            await uow.reminders.add(
+                Reminder(
+                    id=None,
+                    kind=ReminderKind.CAPACITY_CHECKIN,
+                    due_at=due,
+                    target=target,
+                    municipality_code=code,
+                )
+            )
+            added += 1
+        await uow.commit()
+    return added
+
+
+async def record_capacity(
+    service_id: str, level: CapacityLevel, actor: StaffMember, uow: UnitOfWork, clock: Clock
+) -> CapacityAnswer:
+    """Staff answer the check-in for one of their organisation's services."""
+    if level not in ANSWERS:
+        raise InvalidValue("capacity", level, "not an answer")
+    async with uow:
+        service = await uow.directory.get_service(service_id)
+        if service is None:
+            raise NotFound("service", service_id)
+        if not actor.active or actor.organization_id != service.organization_id:
+            raise AccessDenied(actor.actor, "answer capacity of", service_id)
+        answer = await uow.capacity.add(
+            CapacityAnswer(None, service_id, level, clock.now(), actor.actor)
+        )
+        await record_audit(
+            uow, clock, actor.actor, "capacity.answer", f"service:{service_id}", level=level.value
+        )
+        await uow.commit()
+    return answer
+
+
+# --- the sweep ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class DueReminder:
+class Claimed:
     reminder: Reminder
-    referral: Referral | None
-    case: Case | None
+    recipients: tuple[StaffMember, ...]
+    subject: ReminderSubject
 
 
-async def claim_due_reminders(uow: UnitOfWork, clock: Clock, limit: int = 100) -> list[DueReminder]:
-    """Mark every pending reminder that is due as sent, and return them for delivery."""
+@dataclass
+class SweepReport:
+    claimed: int = 0
+    delivered: int = 0
+    retried: int = 0
+    failed: int = 0
+    unreachable: int = 0
+    #: Claimed but not sent: the lease ran out first (sent with a later claim).
+    expired: int = 0
+    deferred: int = 0
+    cancelled: int = 0
+    #: The longest time between a send returning and its "sent" being committed (seconds):
+    #: the only window in which a crash can make a reminder go out twice.
+    max_window: float = 0.0
+    windows: list[float] = field(default_factory=list)
+
+
+class _BatchCache:
+    """What a claim reads once per batch, not once per reminder (many share a recipient)."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self.names: dict[str, str | None] = {}
+        self.people: dict[str, tuple[StaffMember, ...]] = {}
+
+    async def organization_name(self, organization_id: str) -> str | None:
+        if organization_id not in self.names:
+            self.names[organization_id] = await self.uow.directory.organization_name(
+                organization_id
+            )
+        return self.names[organization_id]
+
+    async def recipients(self, target: str) -> tuple[StaffMember, ...]:
+        if target not in self.people:
+            self.people[target] = await _recipients(self.uow, target)
+        return self.people[target]
+
+
+async def _still_applies(
+    uow: UnitOfWork, reminder: Reminder, book: RuleBook, cache: _BatchCache
+) -> ReminderSubject | None:
+    """What the reminder is about, or None when it no longer applies (answered, done...)."""
+    referral = await uow.referrals.get(reminder.referral_id) if reminder.referral_id else None
+    case_id = reminder.case_id or (referral.case_id if referral else None)
+    case = await uow.cases.get(case_id) if case_id else None
+    kind = reminder.kind
+    rules = book.for_municipality(reminder.municipality_code)
+    if kind in (ReminderKind.REFERRAL_PENDING, ReminderKind.REFERRAL_ESCALATED):
+        if referral is None or case is None or referral.status is not ReferralStatus.REQUESTED:
+            return None
+        name = await cache.organization_name(referral.to_organization_id)
+        return ReminderSubject(
+            case=case,
+            referral=referral,
+            organization_name=name,
+            waited=reminder.due_at - referral.created_at,
+        )
+    if kind in (ReminderKind.FOLLOW_UP_DUE, ReminderKind.FOLLOW_UP_OVERDUE):
+        follow_up = (
+            await uow.follow_ups.get(reminder.follow_up_id) if reminder.follow_up_id else None
+        )
+        if follow_up is None or follow_up.done_at is not None or case is None:
+            return None
+        if referral is not None and not referral.is_open:
+            return None
+        return ReminderSubject(case=case, referral=referral, follow_up=follow_up)
+    if kind is ReminderKind.CASE_INACTIVE:
+        if case is None or case.id is None:
+            return None
+        if not any(r.is_open for r in await uow.referrals.for_case(case.id)):
+            return None
+        return ReminderSubject(case=case, waited=rules.case_inactive)
+    if kind is ReminderKind.CAPACITY_CHECKIN:
+        organization_id = reminder.target.split(":", 1)[1]
+        services = [s for s in await uow.directory.services_of(organization_id) if s.active]
+        if not services:
+            return None
+        name = await cache.organization_name(organization_id)
+        return ReminderSubject(services=tuple(services), organization_name=name)
+    if kind is ReminderKind.STAFF_UNREACHABLE:
+        staff = await uow.people.get_staff(reminder.staff_id) if reminder.staff_id else None
+        if staff is None:
+            return None
+        name = (
+            await uow.directory.organization_name(staff.organization_id)
+            if staff.organization_id
+            else None
+        )
+        return ReminderSubject(staff=staff, organization_name=name)
+    return None
+
+
+async def _recipients(uow: UnitOfWork, target: str) -> tuple[StaffMember, ...]:
+    kind, _, key = target.partition(":")
+    people: list[StaffMember] = []
+    if kind == "organization":
+        people = [p for p in await uow.people.staff_of(key) if p.role is Role.STAFF]
+    elif kind in ("staff", "coordinator", "admin") and key.isdigit():
+        found = await uow.people.get_staff(int(key))
+        people = [found] if found is not None else []
+    elif kind == "coordinators":
+        people = await uow.people.coordinators_of(key)
+    return tuple(
+        p for p in people if p.active and p.chat_id is not None and p.unreachable_at is None
+    )
+
+
+async def claim_due(
+    uow: UnitOfWork,
+    clock: Clock,
+    worker: str,
+    book: RuleBook = DEFAULT_BOOK,
+    limit: int = DEFAULT_BATCH,
+    lease: timedelta = DEFAULT_LEASE,
+) -> tuple[list[Claimed], SweepReport]:
+    """Claim up to `limit` due reminders for `worker` in one transaction (see the module)."""
     now = clock.now()
-    claimed: list[DueReminder] = []
+    report = SweepReport()
+    claimed: list[Claimed] = []
     async with uow:
-        for reminder in (await uow.reminders.due(now))[:limit]:
-            reminder.mark_sent(now)
-            reminder.attempts += 1
-            referral = (
-                await uow.referrals.get(reminder.referral_id) if reminder.referral_id else None
+        cache = _BatchCache(uow)
+        batch = await uow.reminders.claimable(now, now - lease, limit)
+        # Read what the batch is about in two queries, not two per reminder.
+        referrals = await uow.referrals.get_many([r.referral_id for r in batch if r.referral_id])
+        by_referral = {r.id: r for r in referrals}
+        await uow.cases.get_many(
+            sorted(
+                {r.case_id for r in batch if r.case_id} | {r.case_id for r in by_referral.values()}
             )
-            case = await uow.cases.get(referral.case_id) if referral else None
-            if referral is not None and not referral.is_open:
-                reminder.status = ReminderStatus.CANCELLED  # closed meanwhile: nothing to say
+        )
+        for reminder in batch:
+            subject = await _still_applies(uow, reminder, book, cache)
+            if subject is None:
+                reminder.cancel()
+                report.cancelled += 1
                 continue
-            claimed.append(DueReminder(reminder, referral, case))
-            subject = case.code if case else f"reminder:{reminder.id}"
-            await record_audit(
-                uow, clock, "system", "reminder.claim", subject, kind=reminder.kind.value
-            )
+            rules = book.for_municipality(reminder.municipality_code)
+            until = rules.quiet_until(now, book.zone(reminder.municipality_code))
+            if until is not None:
+                reminder.defer(until)
+                report.deferred += 1
+                continue
+            recipients = await cache.recipients(reminder.target)
+            reminder.claim(worker, now)
+            if subject.case is not None:
+                await record_audit(
+                    uow,
+                    clock,
+                    "system",
+                    "reminder.claim",
+                    subject.case.code,
+                    kind=reminder.kind.value,
+                    worker=worker,
+                )
+            claimed.append(Claimed(reminder, recipients, subject))
         await uow.commit()
-    return claimed
+    report.claimed = len(claimed)
+    return claimed, report
 
 
-async def release_failed_reminder(reminder_id: int, uow: UnitOfWork) -> bool:
-    """Put a reminder whose delivery failed back in the queue, once. True when it was."""
+async def _settle(
+    uow: UnitOfWork,
+    clock: Clock,
+    book: RuleBook,
+    claimed: Claimed,
+    delivery: Delivery,
+    worker: str,
+) -> str:
+    """Record how one delivery went (its own transaction). Returns what became of it."""
+    now = clock.now()
     async with uow:
-        reminder = await uow.reminders.get(reminder_id)
-        if reminder is None or reminder.status is not ReminderStatus.SENT:
-            return False
-        if reminder.attempts >= MAX_ATTEMPTS:
-            reminder.status = ReminderStatus.FAILED
-            await uow.commit()
-            return False
-        reminder.status = ReminderStatus.PENDING
-        reminder.sent_at = None
+        reminder = await uow.reminders.get(claimed.reminder.id)  # type: ignore[arg-type]
+        if reminder is None or reminder.status is not ReminderStatus.PENDING:
+            return "gone"
+        outcome: str
+        if delivery.delivered > 0 or (not claimed.recipients and not delivery.unreachable):
+            if claimed.recipients:
+                reminder.mark_sent(now)
+                outcome = "delivered"
+            else:
+                reminder.mark_unreachable("no recipient")
+                outcome = "unreachable"
+        elif delivery.error is not None:
+            rules = book.for_municipality(reminder.municipality_code)
+            retried = reminder.retry_later(
+                now, delivery.error, rules.max_attempts, rules.backoff(reminder.attempts)
+            )
+            outcome = "retried" if retried else "failed"
+        else:
+            reminder.mark_unreachable()
+            outcome = "unreachable"
+        for person in delivery.unreachable:
+            await _mark_staff_unreachable(uow, person, claimed, now)
         await uow.commit()
-    return True
+    if outcome == "failed":
+        log.warning("reminder %s failed after %d attempts", reminder.id, reminder.attempts)
+    return outcome
+
+
+async def _mark_staff_unreachable(
+    uow: UnitOfWork, person: StaffMember, claimed: Claimed, now: datetime
+) -> None:
+    staff = await uow.people.get_staff(person.id) if person.id is not None else None
+    if staff is None or staff.unreachable_at is not None:
+        return
+    staff.unreachable_at = now
+    code = claimed.reminder.municipality_code
+    if code is None and staff.organization_id is not None:
+        codes = await uow.directory.organization_municipalities(staff.organization_id)
+        code = codes[0] if codes else None
+    if code is None or staff.role is Role.COORDINATOR:
+        return
+    await uow.reminders.add(
+        Reminder(
+            id=None,
+            kind=ReminderKind.STAFF_UNREACHABLE,
+            due_at=now,
+            target=f"coordinators:{code}",
+            staff_id=staff.id,
+            municipality_code=code,
+        )
+    )
+
+
+async def _deliver(
+    uow: Callable[[], UnitOfWork],
+    clock: Clock,
+    notifier: Notifier,
+    worker: str,
+    book: RuleBook,
+    claimed: list[Claimed],
+    report: SweepReport,
+    concurrency: int,
+    lease: timedelta,
+) -> None:
+    """Deliver a claimed batch, each reminder marked at once after its own send; up to
+    `concurrency` at a time (the notifier paces them), started in due order."""
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(item: Claimed) -> None:
+        async with gate:
+            claimed_at = item.reminder.claimed_at
+            if claimed_at is not None and clock.now() - claimed_at >= lease * 0.9:
+                # Our lease is (nearly) over: another worker may take it now; sending it
+                # here too could make a duplicate. It goes out with a later claim.
+                report.expired += 1
+                return
+            delivery = await notifier.remind(item.reminder, item.recipients, item.subject)
+            sent_at = time.monotonic()
+            outcome = await _settle(uow(), clock, book, item, delivery, worker)
+        if outcome == "delivered":
+            window = time.monotonic() - sent_at
+            report.windows.append(window)
+            report.max_window = max(report.max_window, window)
+            report.delivered += 1
+        elif outcome == "retried":
+            report.retried += 1
+        elif outcome == "failed":
+            report.failed += 1
+        elif outcome == "unreachable":
+            report.unreachable += 1
+
+    await asyncio.gather(*(one(item) for item in claimed))
+
+
+async def sweep_reminders(
+    uow: Callable[[], UnitOfWork],
+    clock: Clock,
+    notifier: Notifier,
+    worker: str,
+    book: RuleBook = DEFAULT_BOOK,
+    limit: int = DEFAULT_BATCH,
+    lease: timedelta = DEFAULT_LEASE,
+    concurrency: int = 1,
+) -> SweepReport:
+    """Claim one batch, deliver each reminder and record it at once (see the module)."""
+    claimed, report = await claim_due(uow(), clock, worker, book, limit, lease)
+    await _deliver(uow, clock, notifier, worker, book, claimed, report, concurrency, lease)
+    return report
+
+
+async def drain_reminders(
+    uow: Callable[[], UnitOfWork],
+    clock: Clock,
+    notifier: Notifier,
+    worker: str,
+    book: RuleBook = DEFAULT_BOOK,
+    limit: int = DEFAULT_BATCH,
+    lease: timedelta = DEFAULT_LEASE,
+    concurrency: int = 4,
+) -> SweepReport:
+    """Deliver everything due, batch after batch: the next batch is claimed while this one is
+    sent (so a backlog drains at the send pace); at most two batches are held at a time, well
+    within the lease."""
+    total = SweepReport()
+    pending: asyncio.Future[tuple[list[Claimed], SweepReport]] | None = asyncio.ensure_future(
+        claim_due(uow(), clock, worker, book, limit, lease)
+    )
+    while pending is not None:
+        claimed, report = await pending
+        full = report.claimed + report.deferred + report.cancelled >= limit
+        pending = (
+            asyncio.ensure_future(claim_due(uow(), clock, worker, book, limit, lease))
+            if full
+            else None
+        )
+        await _deliver(uow, clock, notifier, worker, book, claimed, report, concurrency, lease)
+        for name in ("claimed", "delivered", "retried", "failed", "unreachable", "expired"):
+            setattr(total, name, getattr(total, name) + getattr(report, name))
+        total.deferred += report.deferred
+        total.cancelled += report.cancelled
+        total.windows.extend(report.windows)
+        total.max_window = max(total.max_window, report.max_window)
+    return total
+
+
+# --- for operators -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReminderLine:
+    reminder: Reminder
+    case_code: str | None
+
+
+async def list_reminders(
+    uow: UnitOfWork, clock: Clock, statuses: tuple[ReminderStatus, ...], limit: int
+) -> tuple[list[ReminderLine], dict[ReminderStatus, int]]:
+    """The reminders in these states (soonest first) with their case codes, and the count of
+    every state (operators: `juntos reminders list`; read as the system, audited per case)."""
+    async with uow:
+        rows = await uow.reminders.listing(statuses, limit)
+        counts = await uow.reminders.count_by_status()
+        lines: list[ReminderLine] = []
+        for reminder in rows:
+            case_id = reminder.case_id
+            if case_id is None and reminder.referral_id is not None:
+                referral = await uow.referrals.get(reminder.referral_id)
+                case_id = referral.case_id if referral else None
+            case = await uow.cases.get(case_id) if case_id is not None else None
+            lines.append(ReminderLine(reminder, case.code if case else None))
+            if case is not None:
+                await record_audit(uow, clock, "operator", "reminder.list", case.code)
+        await uow.commit()
+    return lines, counts

@@ -140,9 +140,16 @@ async def redeem_invite(
 
 
 async def staff_for_chat(chat_id: int, uow: UnitOfWork) -> StaffMember | None:
-    """The active staff identity of a Telegram chat, if it has one."""
+    """The active staff identity of a Telegram chat, if it has one.
+
+    Someone marked unreachable (they had blocked the bot) who writes again is reachable again:
+    reminders go to them from now on.
+    """
     async with uow:
         staff = await uow.people.staff_by_chat(chat_id)
+        if staff is not None and staff.active and staff.unreachable_at is not None:
+            staff.unreachable_at = None
+            await uow.commit()
     return staff if staff is not None and staff.active else None
 
 

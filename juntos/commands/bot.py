@@ -5,9 +5,11 @@ from __future__ import annotations
 import typer
 
 from crisis_model import ModelFileError, default_model
+from domain.reminder_rules import RulesError
 from juntos.bootstrap import run_bot
 from juntos.commands.common import install_keys
 from juntos.logs import configure_logging
+from juntos.reminder_rules import load_rule_book
 from juntos.settings import load_settings
 
 
@@ -30,6 +32,11 @@ def run(
         default_model()
     except ModelFileError as error:
         typer.echo(str(error), err=True)
+        raise typer.Exit(1) from None
+    try:
+        load_rule_book(settings.juntos_reminders_file)
+    except RulesError as error:
+        typer.echo(f"Reminder rules: {error}", err=True)
         raise typer.Exit(1) from None
     configure_logging()
     run_bot(settings, token)

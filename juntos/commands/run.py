@@ -28,8 +28,10 @@ from telegram.error import TelegramError
 
 from bot.app import JuntosApplication
 from crisis_model import ModelFileError, default_model
+from domain.reminder_rules import RulesError
 from juntos.bootstrap import AppResources, build_bot
 from juntos.commands.common import install_keys
+from juntos.reminder_rules import load_rule_book
 from juntos.sandbox_invites import invites_path, load_codes
 from juntos.settings import VAR, Settings, load_settings
 from nlu.process import (
@@ -92,6 +94,11 @@ def run(
         default_model()
     except ModelFileError as error:
         console.print(f"[red]{error}[/red]", soft_wrap=True)
+        raise typer.Exit(1) from None
+    try:
+        load_rule_book(settings.juntos_reminders_file)
+    except RulesError as error:
+        console.print(f"[red]Reminder rules: {error}[/red]", soft_wrap=True)
         raise typer.Exit(1) from None
     try:
         asyncio.run(_run(plan, console))

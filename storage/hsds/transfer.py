@@ -21,6 +21,7 @@ from domain.directory import (
 from domain.ports import PlaceFinder, UnitOfWork
 from storage import tables
 from storage.batching import chunks
+from storage.hsds.capacity import write_capacity
 from storage.hsds.csvio import CsvTable, Problem, read_tables, sort_problems
 from storage.hsds.exporting import directory_tables, write_tables
 from storage.hsds.importing import plan_import
@@ -225,7 +226,9 @@ async def export_directory(
         redacted, hidden = redact_confidential(directory)
         # Read every value while the session is open: closing it expires the loaded rows.
         rows = directory_tables(directory if include_confidential else redacted)
+        answers = await uow.capacity.all_latest()
     counts = write_tables(rows, target)
+    counts["service_capacity"] = write_capacity(answers, target)
     if include_confidential:
         return ExportReport(counts, redacted=0, included=hidden)
     return ExportReport(counts, redacted=hidden, included=0)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import CaseScope
+from domain.capacity import CapacityAnswer
 from domain.cases import (
     OPEN_STATUSES,
     Case,
@@ -17,12 +19,13 @@ from domain.cases import (
     Note,
     Referral,
     Reminder,
+    ReminderKind,
     ReminderStatus,
     format_case_code,
     parse_case_code,
 )
 from domain.errors import InvalidValue
-from storage.tables import cases, follow_ups, notes, referrals, reminders
+from storage.tables import cases, follow_ups, notes, referrals, reminders, service_capacity
 
 
 class SqlCaseRepository:
@@ -40,6 +43,11 @@ class SqlCaseRepository:
 
     async def get(self, case_id: int) -> Case | None:
         return await self.session.get(Case, case_id)
+
+    async def get_many(self, case_ids: Sequence[int]) -> list[Case]:
+        if not case_ids:
+            return []
+        return list(await self.session.scalars(select(Case).where(cases.c.id.in_(case_ids))))
 
     async def get_by_code(self, code: str) -> Case | None:
         try:
@@ -157,6 +165,12 @@ class SqlReferralRepository:
     async def get(self, referral_id: int) -> Referral | None:
         return await self.session.get(Referral, referral_id)
 
+    async def get_many(self, referral_ids: Sequence[int]) -> list[Referral]:
+        if not referral_ids:
+            return []
+        rows = await self.session.scalars(select(Referral).where(referrals.c.id.in_(referral_ids)))
+        return list(rows)
+
     async def for_case(self, case_id: int) -> list[Referral]:
         rows = await self.session.scalars(
             select(Referral).where(referrals.c.case_id == case_id).order_by(referrals.c.id)
@@ -197,22 +211,97 @@ class SqlReminderRepository:
     async def get(self, reminder_id: int) -> Reminder | None:
         return await self.session.get(Reminder, reminder_id)
 
-    async def pending_for_referral(self, referral_id: int) -> list[Reminder]:
+    async def _pending(self, *where: ColumnElement[bool]) -> list[Reminder]:
         rows = await self.session.scalars(
-            select(Reminder).where(
-                reminders.c.referral_id == referral_id,
-                reminders.c.status == ReminderStatus.PENDING,
-            )
+            select(Reminder)
+            .where(reminders.c.status == ReminderStatus.PENDING, *where)
+            .order_by(reminders.c.id)
         )
         return list(rows)
 
-    async def due(self, at: datetime) -> list[Reminder]:
-        rows = await self.session.scalars(
+    async def pending_for_referral(self, referral_id: int) -> list[Reminder]:
+        return await self._pending(reminders.c.referral_id == referral_id)
+
+    async def pending_for_case(self, case_id: int, kind: ReminderKind) -> list[Reminder]:
+        return await self._pending(reminders.c.case_id == case_id, reminders.c.kind == kind)
+
+    async def pending_for_follow_up(self, follow_up_id: int) -> list[Reminder]:
+        return await self._pending(reminders.c.follow_up_id == follow_up_id)
+
+    async def claimable(
+        self, now: datetime, lease_taken_after: datetime, limit: int
+    ) -> list[Reminder]:
+        stmt = (
             select(Reminder)
             .where(
                 reminders.c.status == ReminderStatus.PENDING,
-                reminders.c.due_at <= at,
+                reminders.c.due_at <= now,
+                or_(
+                    reminders.c.claimed_at.is_(None),
+                    reminders.c.claimed_at <= lease_taken_after,
+                ),
             )
             .order_by(reminders.c.due_at, reminders.c.id)
+            .limit(limit)
+        )
+        # PostgreSQL: rows another sweep holds are skipped, not waited for (two bot processes
+        # never claim the same reminder). SQLite has one writer at a time and no row locks;
+        # the FOR UPDATE is not rendered there.
+        bind = self.session.bind
+        if bind is not None and bind.dialect.name == "postgresql":
+            stmt = stmt.with_for_update(skip_locked=True)
+        return list(await self.session.scalars(stmt))
+
+    async def exists(self, kind: ReminderKind, target: str, due_at: datetime) -> bool:
+        found = await self.session.scalar(
+            select(reminders.c.id)
+            .where(
+                reminders.c.kind == kind,
+                reminders.c.target == target,
+                reminders.c.due_at == due_at,
+            )
+            .limit(1)
+        )
+        return found is not None
+
+    async def listing(self, statuses: Sequence[ReminderStatus], limit: int) -> list[Reminder]:
+        rows = await self.session.scalars(
+            select(Reminder)
+            .where(reminders.c.status.in_(list(statuses)))
+            .order_by(reminders.c.due_at, reminders.c.id)
+            .limit(limit)
         )
         return list(rows)
+
+    async def count_by_status(self) -> dict[ReminderStatus, int]:
+        rows = await self.session.execute(
+            select(reminders.c.status, func.count()).group_by(reminders.c.status)
+        )
+        return {ReminderStatus(status): count for status, count in rows.all()}
+
+
+class SqlCapacityRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, answer: CapacityAnswer) -> CapacityAnswer:
+        self.session.add(answer)
+        await self.session.flush()
+        return answer
+
+    async def latest(self, service_ids: Sequence[str]) -> dict[str, CapacityAnswer]:
+        if not service_ids:
+            return {}
+        rows = await self.session.scalars(
+            select(CapacityAnswer)
+            .where(service_capacity.c.service_id.in_(list(service_ids)))
+            .order_by(service_capacity.c.answered_at, service_capacity.c.id)
+        )
+        return {answer.service_id: answer for answer in rows}
+
+    async def all_latest(self) -> list[CapacityAnswer]:
+        rows = await self.session.scalars(
+            select(CapacityAnswer).order_by(service_capacity.c.answered_at, service_capacity.c.id)
+        )
+        latest = {answer.service_id: answer for answer in rows}
+        return sorted(latest.values(), key=lambda a: a.service_id)

@@ -86,10 +86,26 @@ async def test_referring_tells_the_receiver_and_schedules_a_pending_reminder(uow
     assert referral.status is ReferralStatus.REQUESTED
     assert [(r.id, c.code) for r, c in notifier.requested] == [(referral.id, case.code)]
     reminders = list(uow.store.reminders.values())
-    assert [(r.kind, r.target, r.status) for r in reminders] == [
-        (ReminderKind.REFERRAL_PENDING, f"organization:{RECEIVER}", ReminderStatus.PENDING)
+    assert [(r.kind, r.target, r.status, r.due_at - clock.now()) for r in reminders] == [
+        (
+            ReminderKind.REFERRAL_PENDING,
+            f"organization:{RECEIVER}",
+            ReminderStatus.PENDING,
+            timedelta(hours=48),
+        ),
+        (
+            ReminderKind.REFERRAL_ESCALATED,
+            f"coordinators:{JUAREZ}",
+            ReminderStatus.PENDING,
+            timedelta(hours=72),
+        ),
+        (
+            ReminderKind.CASE_INACTIVE,
+            f"coordinators:{JUAREZ}",
+            ReminderStatus.PENDING,
+            timedelta(days=14),
+        ),
     ]
-    assert reminders[0].due_at == clock.now() + timedelta(hours=48)
 
 
 async def test_a_case_without_consent_to_share_cannot_be_referred(uow, clock) -> None:
@@ -106,7 +122,14 @@ async def test_accepting_a_referral_cancels_its_reminder_and_is_audited(uow, clo
     assert moved.status is ReferralStatus.ACCEPTED
     assert moved.accepted_at == clock.now()
     assert moved.first_contact_at is None
-    assert [r.status for r in uow.store.reminders.values()] == [ReminderStatus.CANCELLED]
+    statuses = [(r.kind, r.status) for r in uow.store.reminders.values()]
+    assert statuses == [
+        (ReminderKind.REFERRAL_PENDING, ReminderStatus.CANCELLED),
+        (ReminderKind.REFERRAL_ESCALATED, ReminderStatus.CANCELLED),
+        # Accepting is activity: the inactivity count starts again.
+        (ReminderKind.CASE_INACTIVE, ReminderStatus.CANCELLED),
+        (ReminderKind.CASE_INACTIVE, ReminderStatus.PENDING),
+    ]
     actions = [(e.actor, e.action, e.detail.get("after")) for e in uow.store.audit]
     assert ("staff:2", "referral.status", "accepted") in actions
 
