@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     Time,
+    UniqueConstraint,
     false,
 )
 
@@ -388,6 +389,20 @@ reminders = Table(
     Column("sent_at", UTCDateTime),
     Column("attempts", Integer, nullable=False, default=0),
     Index("ix_reminders_status_due_at", "status", "due_at"),
+)
+
+# One weekly digest per coordinator and ISO week: claimed by one bot process, marked delivered
+# only once Telegram took it (domain/services/indicators.py).
+digest_deliveries = Table(
+    "digest_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("coordinator_id", Integer, ForeignKey("staff_members.id"), nullable=False),
+    Column("week", String(10), nullable=False),
+    Column("worker", String(80), nullable=False),
+    Column("claimed_at", UTCDateTime, nullable=False),
+    Column("delivered_at", UTCDateTime),
+    UniqueConstraint("coordinator_id", "week", name="uq_digest_deliveries_coordinator_week"),
 )
 
 audit_entries = Table(

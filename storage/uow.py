@@ -10,8 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from domain.ports import (
     AuditLog,
     CaseRepository,
+    DigestLog,
     DirectoryRepository,
     FollowUpRepository,
+    IndicatorRepository,
     NoteRepository,
     PeopleRepository,
     ReferralRepository,
@@ -27,6 +29,7 @@ from storage.repositories.cases import (
     SqlReminderRepository,
 )
 from storage.repositories.directory import SqlDirectoryRepository
+from storage.repositories.indicators import SqlDigestLog, SqlIndicatorRepository
 from storage.repositories.people import SqlPeopleRepository
 from storage.repositories.relay import SqlRelayRepository
 
@@ -42,6 +45,8 @@ class SqlUnitOfWork:
     reminders: ReminderRepository
     people: PeopleRepository
     audit: AuditLog
+    indicators: IndicatorRepository
+    digests: DigestLog
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -67,6 +72,8 @@ class SqlUnitOfWork:
         self.reminders = SqlReminderRepository(session)
         self.people = SqlPeopleRepository(session)
         self.audit = SqlAuditLog(session)
+        self.indicators = SqlIndicatorRepository(session)
+        self.digests = SqlDigestLog(session)
         return self
 
     async def __aexit__(
