@@ -9,6 +9,7 @@ from typing import Any
 from telegram.ext import Application
 
 from bot.context import JuntosContext, services_of
+from bot.indicators.digest import send_due_digests
 from domain.ports import ForgottenState, StateScope
 from domain.services.relay import purge_relay_messages
 from domain.services.reminders import claim_due_reminders, release_failed_reminder
@@ -32,6 +33,11 @@ async def sweep_reminders(context: JuntosContext) -> None:
         delivered = await services.notifier.reminder_due(due.reminder, due.referral, due.case)
         if not delivered and due.reminder.id is not None:
             await release_failed_reminder(due.reminder.id, services.uow())
+
+
+async def sweep_digests(context: JuntosContext) -> None:
+    """Send the coordinators' weekly digests that are due (claimed once across processes)."""
+    await send_due_digests(context.bot, services_of(context))
 
 
 async def forget_idle_state(context: JuntosContext) -> None:

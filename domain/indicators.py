@@ -280,7 +280,7 @@ def build_indicators(
             sender = figures.organizations.get(pair.from_organization_id)
             from_key = _sector_key(sender.sector if sender else None)
         matrix[(from_key, to_key)] += pair.made
-        if UNKNOWN_SECTOR not in (from_key, to_key) and MEMBER_REQUEST != from_key:
+        if UNKNOWN_SECTOR not in (from_key, to_key) and from_key != MEMBER_REQUEST:
             cross += pair.made if from_key != to_key else 0
     organizations = tuple(
         sorted(

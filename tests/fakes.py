@@ -25,8 +25,8 @@ from domain.cases import (
 )
 from domain.directory import Directory, Organization, Service, confidential_location_ids
 from domain.errors import InvalidValue
-from domain.indicators import IndicatorFigures, OverdueCase, ReferralCounts, WeekCounts
 from domain.geo import haversine_km
+from domain.indicators import IndicatorFigures, OverdueCase, ReferralCounts, WeekCounts
 from domain.nearby import ConfidentialOffer, NearbyQuery, ServicePoint
 from domain.people import Invite, Member, Role, StaffMember
 from domain.ports import (
