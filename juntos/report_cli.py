@@ -104,15 +104,15 @@ def indicators(
     chosen: list[Municipality] = []
     for text in municipality:
         try:
-            found, others = find_municipality(text, places)
+            place, others = find_municipality(text, places)
         except UnknownMunicipality as problem:
             raise _fail(f"{problem}; try `juntos place resolve {text!r}`") from None
-        chosen.append(found)
+        chosen.append(place)
         if others:
             alternatives = "; ".join(f"{o.name}, {o.state}: {o.inegi_code}" for o in others)
             errors.print(
                 escape(
-                    f"{text} is {found.name}, {found.state} ({found.inegi_code}); "
+                    f"{text} is {place.name}, {place.state} ({place.inegi_code}); "
                     f"for another, pass its INEGI code ({alternatives})"
                 ),
                 highlight=False,
