@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from juntos.database import Database
@@ -68,3 +69,30 @@ def test_an_empty_period_prints_zeros_and_says_so(juntos: Juntos) -> None:
     result = juntos("report", "indicators", "-m", "Tijuana", *MARCH)
     assert result.exit_code == 0
     assert "No se hicieron referencias" in result.output
+
+
+def test_demo_load_adds_a_labelled_fictional_history_once(juntos: Juntos, tmp_path: Path) -> None:
+    assert juntos("demo", "load").exit_code == 0
+    today = datetime.now(UTC).date()
+    window = ("--from", str(today - timedelta(days=90)), "--to", str(today))
+    first = json.loads(juntos("report", "indicators", "-m", "08037", *window, "--json").output)
+    made = {(r["section"], r["key"]): r["value"] for r in first["rows"]}[("referrals", "made")]
+    assert made != "< 5" and int(made) >= 30  # a chart with a story, not empty axes
+    assert juntos("demo", "load").exit_code == 0
+    again = json.loads(juntos("report", "indicators", "-m", "08037", *window, "--json").output)
+    assert again["rows"] == first["rows"]  # the second load added nothing
+
+    async def labels() -> set[tuple[str, bool]]:
+        engine = create_engine(f"sqlite:///{tmp_path / 'juntos.db'}")
+        try:
+            async with Database(engine=engine, sessions=session_factory(engine)).uow() as uow:
+                found = set()
+                for number in (1, 100, 700):
+                    case = await uow.cases.get(number)
+                    assert case is not None
+                    found.add((case.created_by, case.alias.endswith("(ficticio)")))
+                return found
+        finally:
+            await engine.dispose()
+
+    assert run_outside_loop(labels()) == {("demo-history", True)}
