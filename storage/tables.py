@@ -286,6 +286,9 @@ cases = Table(
     Column("organization_id", String(UUID_LEN), ForeignKey("organizations.id"), index=True),
     Column("member_id", Integer, ForeignKey("members.id", ondelete="SET NULL"), index=True),
     Column("created_by", String(40), nullable=False),
+    # The people a municipality's referrals served, by age, gender and needs, read in this
+    # order from the index alone (storage/repositories/indicators.py).
+    Index("ix_cases_people", "municipality_code", "age", "gender", "needs"),
 )
 
 referrals = Table(
@@ -313,6 +316,26 @@ referrals = Table(
     Column("created_by", String(40), nullable=False, default="system", server_default="system"),
     Column("outcome", EnumText(MemberOutcome, 20)),
     Column("outcome_at", UTCDateTime),
+    # The coordinators' indicators (storage/repositories/indicators.py) read each case's
+    # referrals from this index alone.
+    Index(
+        "ix_referrals_indicators_cover",
+        "case_id",
+        "created_at",
+        "status",
+        "accepted_at",
+        "first_contact_at",
+        "from_organization_id",
+        "to_organization_id",
+        "rejection_reason",
+        "outcome",
+        "closed_at",
+    ),
+    # The weekly digest reads one week of referrals by when each thing happened.
+    Index("ix_referrals_created_at", "created_at"),
+    Index("ix_referrals_accepted_at", "accepted_at"),
+    Index("ix_referrals_first_contact_at", "first_contact_at"),
+    Index("ix_referrals_closed_at", "closed_at"),
 )
 
 follow_ups = Table(

@@ -19,6 +19,7 @@ from bot.indicators.handlers import places_label
 from bot.staff import callbacks as scb
 from domain.indicators import WeeklyDigest
 from domain.services.indicators import (
+    DigestCache,
     claim_digest,
     digest_delivered,
     due_digests,
@@ -57,8 +58,9 @@ async def send_due_digests(bot: Bot, services: Services, worker: str | None = No
     """Send every digest that is due; how many were delivered."""
     sent = 0
     worker = worker or worker_name()
+    cache: DigestCache = {}
     for target in await due_digests(services.uow(), services.clock, services.places):
-        digest = await claim_digest(target, worker, services.uow(), services.clock)
+        digest = await claim_digest(target, worker, services.uow(), services.clock, cache)
         if digest is None:
             continue  # another process has it, or it went out meanwhile
         staff = target.coordinator

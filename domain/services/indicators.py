@@ -138,8 +138,17 @@ async def due_digests(uow: UnitOfWork, clock: Clock, places: PlaceFinder) -> lis
     return due
 
 
+#: Digests already built in one sweep, by (municipalities, week, zone): coordinators of the
+#: same municipalities read the same figures, computed once.
+DigestCache = dict[tuple[frozenset[str], str, str], WeeklyDigest]
+
+
 async def claim_digest(
-    target: DigestTarget, worker: str, uow: UnitOfWork, clock: Clock
+    target: DigestTarget,
+    worker: str,
+    uow: UnitOfWork,
+    clock: Clock,
+    cache: DigestCache | None = None,
 ) -> WeeklyDigest | None:
     """Take this week's digest for sending and build it; None when another process has it
     (or it was delivered meanwhile)."""
@@ -152,11 +161,16 @@ async def claim_digest(
         await uow.commit()
     if not claimed:
         return None
-    return await build_weekly_digest(staff, target.week, target.zone, uow, clock)
+    return await build_weekly_digest(staff, target.week, target.zone, uow, clock, cache)
 
 
 async def build_weekly_digest(
-    staff: StaffMember, week: DigestWeek, zone: str, uow: UnitOfWork, clock: Clock
+    staff: StaffMember,
+    week: DigestWeek,
+    zone: str,
+    uow: UnitOfWork,
+    clock: Clock,
+    cache: DigestCache | None = None,
 ) -> WeeklyDigest:
     """What the coordinator's municipalities did in the covered week (the overdue follow-ups
     are those overdue now); every case named is audited as listed."""
@@ -164,17 +178,22 @@ async def build_weekly_digest(
     assert codes is not None
     start, end = week.covered.bounds(zone)
     today = clock.now().astimezone(ZoneInfo(zone)).date()
+    key = (codes, week.key, zone)
     async with uow:
         repo = uow.indicators
-        digest = build_digest(
-            week,
-            codes,
-            await repo.week_counts(codes, start, end),
-            await repo.overdue_cases(codes, today, DIGEST_OVERDUE_SHOWN),
-            await repo.hours_to("acceptance", codes, start, end),
-            await repo.hours_to("first_contact", codes, start, end),
-            await repo.failed_reminders(codes, start, end),
-        )
+        digest = cache.get(key) if cache is not None else None
+        if digest is None:
+            digest = build_digest(
+                week,
+                codes,
+                await repo.week_counts(codes, start, end),
+                await repo.overdue_cases(codes, today, DIGEST_OVERDUE_SHOWN),
+                await repo.hours_to("acceptance", codes, start, end),
+                await repo.hours_to("first_contact", codes, start, end),
+                await repo.failed_reminders(codes, start, end),
+            )
+            if cache is not None:
+                cache[key] = digest
         for case in digest.overdue:
             await record_audit(uow, clock, staff.actor, "case.list", case.code, via="digest")
         await uow.commit()

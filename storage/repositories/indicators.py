@@ -28,12 +28,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import KeyedColumnElement
+from sqlalchemy.sql.expression import Join
 
 from domain.cases import OPEN_STATUSES, MemberOutcome, ReferralStatus, RejectionReason
 from domain.indicators import (
-    AGE_BOUNDS,
-    AgeGroup,
     IndicatorFigures,
     OrganizationFacts,
     OverdueCase,
@@ -41,6 +41,7 @@ from domain.indicators import (
     PeopleGroup,
     ReferralCounts,
     WeekCounts,
+    age_group,
 )
 from storage.tables import (
     cases,
@@ -52,6 +53,34 @@ from storage.tables import (
 )
 
 r, c = referrals, cases
+
+
+class _CasesThenReferrals(Join):
+    """cases JOIN referrals, read in that order on SQLite (CROSS JOIN keeps SQLite's planner
+    from starting at a date index and looking every case up): a municipality's cases come
+    from a covering index, and each case's referrals from another (see storage/tables.py)."""
+
+    inherit_cache = True
+
+
+@compiles(_CasesThenReferrals, "sqlite")
+def _cross_join(element: _CasesThenReferrals, compiler: Any, **kw: Any) -> str:
+    kw["asfrom"] = True
+    left = compiler.process(element.left, **kw)
+    right = compiler.process(element.right, **kw)
+    on = compiler.process(element.onclause, **{k: v for k, v in kw.items() if k != "asfrom"})
+    return f"{left} CROSS JOIN {right} ON {on}"
+
+
+def _cases_referrals() -> Join:
+    return _CasesThenReferrals(c, r, c.c.id == r.c.case_id)
+
+
+def _by_date() -> Join:
+    """A week of referrals: the planner starts from the date indexes and looks each case up."""
+    return r.join(c, c.c.id == r.c.case_id)
+
+
 EVENTS = {"acceptance": r.c.accepted_at, "first_contact": r.c.first_contact_at}
 
 
@@ -75,14 +104,6 @@ def _constant(value: int | str) -> ColumnElement[Any]:
     return literal_column(str(value) if isinstance(value, int) else f"'{value}'")
 
 
-def _age_group() -> ColumnElement[str]:
-    whens = [
-        (c.c.age.between(_constant(low), _constant(high)), _constant(group.value))
-        for group, low, high in AGE_BOUNDS
-    ]
-    return case(*whens, else_=_constant(AgeGroup.UNKNOWN.value))
-
-
 class SqlIndicatorRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -100,12 +121,12 @@ class SqlIndicatorRepository:
         return cast(days * _constant(24), Integer)
 
     async def _histogram(
-        self, later: KeyedColumnElement[Any], *where: ColumnElement[bool]
+        self, later: KeyedColumnElement[Any], *where: ColumnElement[bool], week: bool = False
     ) -> dict[int, int]:
         hours = self._hours(later).label("hours")
         rows = await self.session.execute(
             select(hours, func.count())
-            .select_from(r.join(c, c.c.id == r.c.case_id))
+            .select_from(_by_date() if week else _cases_referrals())
             .where(later.is_not(None), *where)
             .group_by(hours)
         )
@@ -115,33 +136,10 @@ class SqlIndicatorRepository:
         self, codes: frozenset[str] | None, start: datetime, end: datetime
     ) -> IndicatorFigures:
         where = (_in_municipalities(codes), _between(r.c.created_at, start, end))
-        joined = r.join(c, c.c.id == r.c.case_id)
         status = r.c.status
         reasons = list(RejectionReason)
         outcomes = list(MemberOutcome)
-        row = (
-            await self.session.execute(
-                select(
-                    func.count(),
-                    func.count(r.c.accepted_at),
-                    _count_if(status == ReferralStatus.COMPLETED.value),
-                    _count_if(status == ReferralStatus.REJECTED.value),
-                    *(_count_if(r.c.rejection_reason == reason.value) for reason in reasons),
-                    *(_count_if(r.c.outcome == outcome.value) for outcome in outcomes),
-                )
-                .select_from(joined)
-                .where(*where)
-            )
-        ).one()
-        values = [int(v or 0) for v in row]
-        counts = ReferralCounts(
-            made=values[0],
-            accepted=values[1],
-            completed=values[2],
-            rejected=values[3],
-            rejected_by_reason=dict(zip(reasons, values[4 : 4 + len(reasons)], strict=True)),
-            outcomes=dict(zip(outcomes, values[4 + len(reasons) :], strict=True)),
-        )
+        # One pass: every count by (sender, receiver); the totals are their sums.
         pair_rows = await self.session.execute(
             select(
                 r.c.from_organization_id,
@@ -150,28 +148,42 @@ class SqlIndicatorRepository:
                 func.count(r.c.accepted_at),
                 _count_if(status == ReferralStatus.COMPLETED.value),
                 _count_if(status == ReferralStatus.REJECTED.value),
+                *(_count_if(r.c.rejection_reason == reason.value) for reason in reasons),
+                *(_count_if(r.c.outcome == outcome.value) for outcome in outcomes),
             )
-            .select_from(joined)
+            .select_from(_cases_referrals())
             .where(*where)
             .group_by(r.c.from_organization_id, r.c.to_organization_id)
         )
-        pairs = tuple(
-            PairCount(a, b, int(m), int(x), int(y), int(z)) for a, b, m, x, y, z in pair_rows
+        pairs: list[PairCount] = []
+        totals = [0] * (4 + len(reasons) + len(outcomes))
+        for sender, receiver, *raw in pair_rows:
+            values = [int(v or 0) for v in raw]
+            totals = [a + b for a, b in zip(totals, values, strict=True)]
+            pairs.append(PairCount(sender, receiver, *values[:4]))
+        counts = ReferralCounts(
+            made=totals[0],
+            accepted=totals[1],
+            completed=totals[2],
+            rejected=totals[3],
+            rejected_by_reason=dict(zip(reasons, totals[4 : 4 + len(reasons)], strict=True)),
+            outcomes=dict(zip(outcomes, totals[4 + len(reasons) :], strict=True)),
         )
-        # People: each case once, when any of its referrals was made in the period.
+        # People: each case once, when any of its referrals was made in the period; grouped by
+        # age in years (the domain folds ages into groups), gender and needs: the order of the
+        # covering index ix_cases_people, so no sort.
         referred = (
             select(r.c.id)
             .where(r.c.case_id == c.c.id, _between(r.c.created_at, start, end))
             .exists()
         )
-        age = _age_group().label("age_group")
         people_rows = await self.session.execute(
-            select(age, c.c.gender, c.c.needs, func.count())
+            select(c.c.age, c.c.gender, c.c.needs, func.count())
             .where(_in_municipalities(codes), referred)
-            .group_by(age, c.c.gender, c.c.needs)
+            .group_by(c.c.age, c.c.gender, c.c.needs)
         )
         people = tuple(
-            PeopleGroup(AgeGroup(a), g, frozenset(n), int(k)) for a, g, n, k in people_rows
+            PeopleGroup(age_group(a), g, frozenset(n), int(k)) for a, g, n, k in people_rows
         )
         ids = {p.to_organization_id for p in pairs} | {
             p.from_organization_id for p in pairs if p.from_organization_id
@@ -186,7 +198,7 @@ class SqlIndicatorRepository:
                 orgs[org_id] = OrganizationFacts(name, sector)
         return IndicatorFigures(
             counts=counts,
-            pairs=pairs,
+            pairs=tuple(pairs),
             people=people,
             hours_to_acceptance=await self._histogram(r.c.accepted_at, *where),
             hours_to_first_contact=await self._histogram(r.c.first_contact_at, *where),
@@ -210,7 +222,7 @@ class SqlIndicatorRepository:
                     _count_if(rejected),
                     *(_count_if(and_(rejected, r.c.rejection_reason == x.value)) for x in reasons),
                 )
-                .select_from(r.join(c, c.c.id == r.c.case_id))
+                .select_from(_by_date())
                 .where(_in_municipalities(codes), or_(made, accepted, closed))
             )
         ).one()
@@ -227,7 +239,9 @@ class SqlIndicatorRepository:
         self, event: str, codes: frozenset[str], start: datetime, end: datetime
     ) -> dict[int, int]:
         later = EVENTS[event]
-        return await self._histogram(later, _in_municipalities(codes), _between(later, start, end))
+        return await self._histogram(
+            later, _in_municipalities(codes), _between(later, start, end), week=True
+        )
 
     async def overdue_cases(
         self, codes: frozenset[str], today: date, limit: int

@@ -15,6 +15,9 @@ down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+#: The weekly digest reads one week of referrals by when each thing happened.
+DIGEST_COLUMNS = ("created_at", "accepted_at", "first_contact_at", "closed_at")
+
 
 def upgrade() -> None:
     op.create_table(
@@ -33,7 +36,30 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_digest_deliveries")),
         sa.UniqueConstraint("coordinator_id", "week", name="uq_digest_deliveries_coordinator_week"),
     )
+    op.create_index(
+        "ix_referrals_indicators_cover",
+        "referrals",
+        [
+            "case_id",
+            "created_at",
+            "status",
+            "accepted_at",
+            "first_contact_at",
+            "from_organization_id",
+            "to_organization_id",
+            "rejection_reason",
+            "outcome",
+            "closed_at",
+        ],
+    )
+    op.create_index("ix_cases_people", "cases", ["municipality_code", "age", "gender", "needs"])
+    for column in DIGEST_COLUMNS:
+        op.create_index(f"ix_referrals_{column}", "referrals", [column])
 
 
 def downgrade() -> None:
+    for column in DIGEST_COLUMNS:
+        op.drop_index(f"ix_referrals_{column}", table_name="referrals")
+    op.drop_index("ix_cases_people", table_name="cases")
+    op.drop_index("ix_referrals_indicators_cover", table_name="referrals")
     op.drop_table("digest_deliveries")
