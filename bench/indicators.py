@@ -184,12 +184,14 @@ async def add_coordinators(engine: AsyncEngine, count: int) -> None:
         await uow.commit()
 
 
-async def plans(engine: AsyncEngine, statements: list[tuple[str, Any]]) -> list[str]:
+async def plans(
+    engine: AsyncEngine, statements: list[tuple[str, Any]], took: list[float]
+) -> list[str]:
     """The plan of each captured query, reduced to the lines that name a scan or an index."""
     dialect = engine.dialect.name
     out = []
     async with engine.connect() as conn:
-        for statement, params in statements:
+        for (statement, params), seconds in zip(statements, took, strict=True):
             if not statement.lstrip().upper().startswith("SELECT"):
                 continue
             if dialect == "sqlite":
@@ -203,7 +205,8 @@ async def plans(engine: AsyncEngine, statements: list[tuple[str, Any]]) -> list[
                 r for r in rows if any(w in r.upper() for w in ("SCAN", "SEARCH", "INDEX", "SEQ"))
             ]
             first = " ".join(statement.split())[:70]
-            out.append(f"  {first}…\n    " + "\n    ".join(wanted or rows[:3]))
+            head = f"  {seconds * 1000:.0f} ms  {first}…\n    "
+            out.append(head + "\n    ".join(wanted or rows[:3]))
     return out
 
 
@@ -218,22 +221,29 @@ async def run(url: str, n: int, repeats: int) -> dict[str, float]:
         clock = FixedClock(MONDAY)
         request = IndicatorRequest(YEAR, ZONE, frozenset({JUAREZ}))
         captured: list[tuple[str, Any]] = []
+        took: list[float] = []
 
         def capture(_conn: Any, _cursor: Any, statement: str, params: Any, *_a: Any) -> None:
             captured.append((statement, params))
+            took.append(time.perf_counter())
+
+        def done(*_a: Any) -> None:
+            took[-1] = time.perf_counter() - took[-1]
 
         timings, cpu = [], []
         found = None
         for attempt in range(repeats):
             if attempt == repeats - 1:
                 event.listen(engine.sync_engine, "before_cursor_execute", capture)
+                event.listen(engine.sync_engine, "after_cursor_execute", done)
             t0, c0 = time.perf_counter(), time.process_time()
             found = await operator_indicators(request, SqlUnitOfWork(sessions), clock)
             timings.append(time.perf_counter() - t0)
             cpu.append(time.process_time() - c0)
         event.remove(engine.sync_engine, "before_cursor_execute", capture)
+        event.remove(engine.sync_engine, "after_cursor_execute", done)
         assert found is not None
-        plan_lines = await plans(engine, captured)
+        plan_lines = await plans(engine, captured, took)
         await add_coordinators(engine, 100)
         places = load_gazetteer()
         t0 = time.perf_counter()

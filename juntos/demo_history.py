@@ -93,7 +93,7 @@ def _hours(rng: random.Random, median: float, low: float, high: float) -> timede
 def _story(rng: random.Random, referral: Referral, now: datetime) -> list[FollowUp]:
     """Move the referral as far as its age allows; its follow-ups."""
     at = referral.created_at
-    if rng.random() < 0.14:
+    if rng.random() < 0.18:
         rejected = at + _hours(rng, 20, 1, 120)
         if rejected < now:
             referral.reject(_pick(rng, REASONS), rejected)
