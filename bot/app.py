@@ -82,7 +82,8 @@ class BotConfig:
     forget_seconds: float = jobs.FORGET_SECONDS
     forget_first_seconds: float = jobs.FORGET_FIRST_SECONDS
     digest_seconds: float = digest.DIGEST_SWEEP_SECONDS
-    digest_first_seconds: float = 5.0
+    # A minute after start, like the daily jobs (and out of the way of a short test run).
+    digest_first_seconds: float = 60.0
 
     @property
     def file_url(self) -> str:

@@ -3,6 +3,7 @@ PostgreSQL), on the hand-computed municipality of tests/indicator_fixture.py."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from datetime import UTC, datetime, timedelta
@@ -137,3 +138,25 @@ async def test_a_digest_that_could_not_be_delivered_is_sent_by_the_next_sweep(
     assert await send_due_digests(app.bot, app.bot_data.services, "bot-a") == 1
     [digest] = await chat.wait_for_bot_messages(count=1, timeout=10.0)
     assert "Resumen semanal" in (digest.text or "")
+
+
+async def test_only_coordinators_see_indicadores_in_their_command_menu(
+    bot: BotUnderTest, emulator: BotApiEmulator
+) -> None:
+    async def menu(chat: PrivateChat) -> set[str]:
+        for _ in range(100):  # the menu is set just after the welcome is sent
+            calls = [
+                c
+                for c in emulator.calls("setMyCommands")
+                if (c.params.get("scope") or {}).get("chat_id") == chat.chat_id
+            ]
+            if calls:
+                return {c["command"] for c in calls[-1].params["commands"]}
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"no command menu for chat {chat.chat_id}")
+
+    marco = await coordinator(bot)
+    rosa = await join(bot, SENDER_ORG, 2001, "Rosa")
+    assert "indicadores" in await menu(marco)
+    rosas = await menu(rosa)
+    assert "indicadores" not in rosas and "casos" in rosas
