@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.indicators.digest import send_due_digests
 from domain.people import Role
+from juntos.demo_history import load_demo_history
 from sandbox import BotApiEmulator, PrivateChat, StoredMessage
 from tests import indicator_fixture as fx
 from tests.bot.test_staff_side import SENDER_ORG, invite, join
@@ -160,3 +161,20 @@ async def test_only_coordinators_see_indicadores_in_their_command_menu(
     assert "indicadores" in await menu(marco)
     rosas = await menu(rosa)
     assert "indicadores" not in rosas and "casos" in rosas
+
+
+async def test_the_demo_history_gives_a_first_chart_with_a_story(
+    bot: BotUnderTest, emulator: BotApiEmulator
+) -> None:
+    async with bot.database() as db:
+        added = await load_demo_history(db, bot.clock)  # what `juntos demo load` adds
+    assert added > 0
+    chat = await coordinator(bot)
+    await say(chat, "/indicadores")
+    photo, document = await press(chat, "ix:p:3m", replies=2)
+    assert photo.photo is not None and "Juárez" in (photo.caption or "")
+    rows = list(csv.DictReader(io.StringIO(file_bytes(emulator, document).decode("utf-8-sig"))))
+    made = next(r["value"] for r in rows if (r["section"], r["key"]) == ("referrals", "made"))
+    assert int(made) >= 20
+    crossing = [r for r in rows if r["section"] == "matrix" and r["value"] not in ("0", "< 5")]
+    assert crossing, "referrals between sectors show up as numbers"
