@@ -41,20 +41,13 @@ class AgeGroup(StrEnum):
     UNKNOWN = "unknown"
 
 
-#: (group, lowest age, highest age)
+#: (group, lowest age, highest age): storage turns this into a SQL CASE.
 AGE_BOUNDS: tuple[tuple[AgeGroup, int, int], ...] = (
     (AgeGroup.UNDER_12, 0, 11),
     (AgeGroup.TEEN, 12, 17),
     (AgeGroup.YOUNG, 18, 29),
     (AgeGroup.ADULT, 30, 200),
 )
-
-
-def age_group(age: int | None) -> AgeGroup:
-    for group, low, high in AGE_BOUNDS:
-        if age is not None and low <= age <= high:
-            return group
-    return AgeGroup.UNKNOWN
 
 
 #: Who sent a referral, as a row of the cross-sector matrix: an organisation's sector, a

@@ -34,6 +34,8 @@ from sqlalchemy.sql.expression import Join
 
 from domain.cases import OPEN_STATUSES, MemberOutcome, ReferralStatus, RejectionReason
 from domain.indicators import (
+    AGE_BOUNDS,
+    AgeGroup,
     IndicatorFigures,
     OrganizationFacts,
     OverdueCase,
@@ -41,7 +43,6 @@ from domain.indicators import (
     PeopleGroup,
     ReferralCounts,
     WeekCounts,
-    age_group,
 )
 from storage.tables import (
     cases,
@@ -169,21 +170,34 @@ class SqlIndicatorRepository:
             rejected_by_reason=dict(zip(reasons, totals[4 : 4 + len(reasons)], strict=True)),
             outcomes=dict(zip(outcomes, totals[4 + len(reasons) :], strict=True)),
         )
-        # People: each case once, when any of its referrals was made in the period; grouped by
-        # age in years (the domain folds ages into groups), gender and needs: the order of the
-        # covering index ix_cases_people, so no sort.
+        # People: each case once, when any of its referrals was made in the period. Counted
+        # by age in years, gender and needs first (the order of the covering index
+        # ix_cases_people: no sort), then by age group, so few rows come back.
         referred = (
             select(r.c.id)
             .where(r.c.case_id == c.c.id, _between(r.c.created_at, start, end))
             .exists()
         )
-        people_rows = await self.session.execute(
-            select(c.c.age, c.c.gender, c.c.needs, func.count())
+        by_age = (
+            select(c.c.age, c.c.gender, c.c.needs, func.count().label("people"))
             .where(_in_municipalities(codes), referred)
             .group_by(c.c.age, c.c.gender, c.c.needs)
+            .subquery()
+        )
+        group = case(
+            *(
+                (by_age.c.age.between(_constant(low), _constant(high)), _constant(name.value))
+                for name, low, high in AGE_BOUNDS
+            ),
+            else_=_constant(AgeGroup.UNKNOWN.value),
+        ).label("age_group")
+        people_rows = await self.session.execute(
+            select(group, by_age.c.gender, by_age.c.needs, func.sum(by_age.c.people)).group_by(
+                group, by_age.c.gender, by_age.c.needs
+            )
         )
         people = tuple(
-            PeopleGroup(age_group(a), g, frozenset(n), int(k)) for a, g, n, k in people_rows
+            PeopleGroup(AgeGroup(a), g, frozenset(n), int(k)) for a, g, n, k in people_rows
         )
         ids = {p.to_organization_id for p in pairs} | {
             p.from_organization_id for p in pairs if p.from_organization_id
