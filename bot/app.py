@@ -29,6 +29,9 @@ from bot import jobs, messagelog, texts
 from bot.context import BotData, JuntosContext, Services
 from bot.handlers import buttons, crisis, errors, location, privacy, requests, start, text
 from bot.handlers.common import chat_data, show_menu, translator
+from bot.indicators import callbacks as indicator_callbacks
+from bot.indicators import digest
+from bot.indicators import handlers as indicators
 from bot.messagelog import LoggingBot
 from bot.processor import PerChatUpdateProcessor
 from bot.relay import callbacks as relay_callbacks
@@ -56,6 +59,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "casos": ("casos", "cases"),
     "caso": ("caso", "case"),
     "seguimiento": ("seguimiento", "followup"),
+    # Coordinators and admins.
+    "indicadores": ("indicadores", "indicators"),
 }
 
 
@@ -76,6 +81,9 @@ class BotConfig:
     sweep_seconds: float = jobs.SWEEP_SECONDS
     forget_seconds: float = jobs.FORGET_SECONDS
     forget_first_seconds: float = jobs.FORGET_FIRST_SECONDS
+    digest_seconds: float = digest.DIGEST_SWEEP_SECONDS
+    # A minute after start, like the daily jobs (and out of the way of a short test run).
+    digest_first_seconds: float = 60.0
 
     @property
     def file_url(self) -> str:
@@ -165,6 +173,7 @@ def register_handlers(app: JuntosApplication) -> None:
             "casos": staff.show_cases,
             "caso": staff.show_case,
             "seguimiento": staff.start_follow_up,
+            "indicadores": indicators.ask_period,
         }
     )
     for key, callback in handlers.items():
@@ -172,6 +181,9 @@ def register_handlers(app: JuntosApplication) -> None:
     # Staff buttons (sr:, sc:, rf:, ff:) before the member's, which answer anything else.
     app.add_handler(CallbackQueryHandler(staff.press_staff_button, pattern=staff_callbacks.PATTERN))
     app.add_handler(CallbackQueryHandler(relay.press_relay_button, pattern=relay_callbacks.PATTERN))
+    app.add_handler(
+        CallbackQueryHandler(indicators.press_indicator_button, pattern=indicator_callbacks.PATTERN)
+    )
     app.add_handler(CallbackQueryHandler(buttons.press_button))
     # Text while a staff member writes a referral or follow-up goes to that flow.
     app.add_handler(
@@ -214,6 +226,12 @@ def build_application(
                 interval=jobs.CHECKIN_PLAN_SECONDS,
                 first=config.forget_first_seconds,
                 name="capacity-checkins",
+            )
+            app.job_queue.run_repeating(
+                jobs.sweep_digests,
+                interval=config.digest_seconds,
+                first=config.digest_first_seconds,
+                name="weekly-digests",
             )
             app.job_queue.run_repeating(
                 jobs.forget_idle_state,

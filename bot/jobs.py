@@ -9,6 +9,7 @@ from typing import Any
 from telegram.ext import Application
 
 from bot.context import JuntosContext, services_of
+from bot.indicators.digest import send_due_digests
 from domain.ports import ForgottenState, StateScope
 from domain.services.relay import purge_relay_messages
 from domain.services.reminders import drain_reminders, plan_capacity_checkins
@@ -60,6 +61,11 @@ async def plan_checkins(context: JuntosContext) -> None:
     added = await plan_capacity_checkins(services.uow(), services.clock, services.rules)
     if added:
         log.info("planned %d capacity check-in(s)", added)
+
+
+async def sweep_digests(context: JuntosContext) -> None:
+    """Send the coordinators' weekly digests that are due (claimed once across processes)."""
+    await send_due_digests(context.bot, services_of(context))
 
 
 async def forget_idle_state(context: JuntosContext) -> None:

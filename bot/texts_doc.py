@@ -45,6 +45,7 @@ COMMENT_TAG = "Translators:"
 MEMBER_TEXTS = "bot/texts.py"
 RELAY_TEXTS = "bot/relay/texts.py"
 STAFF_TEXTS = "bot/staff/texts.py"
+INDICATOR_TEXTS = "bot/indicators/texts.py"
 #: Modules whose every message must be described below or named in NOT_FOR_MEMBERS.
 CHECKED_MODULES = (MEMBER_TEXTS, RELAY_TEXTS)
 #: Text functions of those modules that only staff read.
@@ -275,6 +276,11 @@ WHEN: list[tuple[str, list[tuple[str, str, str]]]] = [
             (S, "invite_used", "Un enlace de invitación ya usado."),
             (S, "invite_expired", "Un enlace de invitación vencido."),
             (S, "invite_locked", "Cinco códigos equivocados en una hora."),
+            (
+                INDICATOR_TEXTS,
+                "coordinators_only",
+                "/indicadores o un botón de indicadores usado por una persona.",
+            ),
         ],
     ),
 ]
@@ -422,7 +428,7 @@ def listing() -> str:
     catalogs = _catalogs()
     translators = Catalogs(LOCALES)
     by_function: dict[tuple[str, str], list[Found]] = {}
-    for module in (MEMBER_TEXTS, RELAY_TEXTS, STAFF_TEXTS):
+    for module in (MEMBER_TEXTS, RELAY_TEXTS, STAFF_TEXTS, INDICATOR_TEXTS):
         for found in found_messages(module):
             by_function.setdefault((found.module, found.function), []).append(found)
     lines = [

@@ -112,7 +112,14 @@ _STATE_NAMES = {
 }
 
 #: Municipality names that say their state without one (the program's border cities).
-_KNOWN_CITIES = {"tijuana": "02", "ciudad juarez": "08", "cd juarez": "08"}
+_KNOWN_CITIES = {
+    "tijuana": "02",
+    "mexicali": "02",
+    "ciudad juarez": "08",
+    "cd juarez": "08",
+    "chihuahua": "08",
+    "monterrey": "19",
+}
 
 
 def _fold(text: str) -> str:

@@ -23,6 +23,11 @@ from domain.cases import (
     ReminderStatus,
 )
 from domain.directory import Directory, Municipality, Organization, Service
+from domain.indicators import (
+    IndicatorFigures,
+    OverdueCase,
+    WeekCounts,
+)
 from domain.nearby import ConfidentialOffer, NearbyQuery, ServicePoint
 from domain.people import Invite, Member, StaffMember
 from domain.relay import Direction, RelayDelivery, RelayMessage, RelayThread
@@ -171,6 +176,64 @@ class CapacityRepository(Protocol):
     async def all_latest(self) -> list[CapacityAnswer]: ...
 
 
+class IndicatorRepository(Protocol):
+    """Aggregates over the cases of some municipalities (None: every municipality), in SQL.
+
+    Instants are UTC, `start` included and `end` excluded. Nothing here returns a row about
+    one person: counts, and histograms of whole hours.
+    """
+
+    async def figures(
+        self, codes: frozenset[str] | None, start: datetime, end: datetime
+    ) -> IndicatorFigures:
+        """Referrals made in [start, end) and the people (cases) they were made for."""
+        ...
+
+    async def week_counts(
+        self, codes: frozenset[str], start: datetime, end: datetime
+    ) -> WeekCounts:
+        """Referrals made, accepted, completed and rejected in [start, end), each by the time
+        it happened."""
+        ...
+
+    async def hours_to(
+        self, event: str, codes: frozenset[str], start: datetime, end: datetime
+    ) -> dict[int, int]:
+        """Histogram of whole hours from a referral being made to `event` ("acceptance" or
+        "first_contact"), over the referrals whose event happened in [start, end)."""
+        ...
+
+    async def overdue_cases(
+        self, codes: frozenset[str], today: date, limit: int
+    ) -> tuple[list[OverdueCase], int]:
+        """Cases with a follow-up not done and due before `today` on an open referral, oldest
+        due first (at most `limit`), and how many there are."""
+        ...
+
+    async def failed_reminders(self, codes: frozenset[str], start: datetime, end: datetime) -> int:
+        """Reminders about these municipalities' referrals, due in [start, end), that failed."""
+        ...
+
+
+class DigestLog(Protocol):
+    """One weekly digest per coordinator and ISO week: claimed before sending, marked
+    delivered after (so two bot processes never both send it, and a failed send is retried)."""
+
+    async def claim(
+        self, coordinator_id: int, week: str, worker: str, now: datetime, stale_before: datetime
+    ) -> bool:
+        """Take the digest for sending: True when it was free (never claimed, or claimed before
+        `stale_before` and never delivered)."""
+        ...
+
+    async def delivered(self, coordinator_id: int, week: str, at: datetime) -> None: ...
+    async def release(self, coordinator_id: int, week: str) -> None: ...
+
+    async def delivered_weeks(self, coordinator_id: int) -> list[str]:
+        """Weeks whose digest reached this coordinator, oldest first."""
+        ...
+
+
 class PeopleRepository(Protocol):
     async def add_staff(self, staff: StaffMember) -> StaffMember: ...
     async def get_staff(self, staff_id: int) -> StaffMember | None: ...
@@ -209,6 +272,8 @@ class UnitOfWork(Protocol):
     capacity: CapacityRepository
     people: PeopleRepository
     audit: AuditLog
+    indicators: IndicatorRepository
+    digests: DigestLog
 
     async def __aenter__(self) -> Self: ...
 

@@ -32,6 +32,9 @@ def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Read pages straight from the OS cache instead of one system call per page: the
+    # coordinators' indicators read a municipality's whole year from covering indexes.
+    cursor.execute("PRAGMA mmap_size=268435456")
     cursor.close()
 
 

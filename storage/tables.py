@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     Time,
+    UniqueConstraint,
     false,
 )
 
@@ -287,6 +288,9 @@ cases = Table(
     Column("organization_id", String(UUID_LEN), ForeignKey("organizations.id"), index=True),
     Column("member_id", Integer, ForeignKey("members.id", ondelete="SET NULL"), index=True),
     Column("created_by", String(40), nullable=False),
+    # The people a municipality's referrals served, by age, gender and needs, read in this
+    # order from the index alone (storage/repositories/indicators.py).
+    Index("ix_cases_people", "municipality_code", "age", "gender", "needs"),
 )
 
 referrals = Table(
@@ -314,6 +318,26 @@ referrals = Table(
     Column("created_by", String(40), nullable=False, default="system", server_default="system"),
     Column("outcome", EnumText(MemberOutcome, 20)),
     Column("outcome_at", UTCDateTime),
+    # The coordinators' indicators (storage/repositories/indicators.py) read each case's
+    # referrals from this index alone.
+    Index(
+        "ix_referrals_indicators_cover",
+        "case_id",
+        "created_at",
+        "status",
+        "accepted_at",
+        "first_contact_at",
+        "from_organization_id",
+        "to_organization_id",
+        "rejection_reason",
+        "outcome",
+        "closed_at",
+    ),
+    # The weekly digest reads one week of referrals by when each thing happened.
+    Index("ix_referrals_created_at", "created_at"),
+    Index("ix_referrals_accepted_at", "accepted_at"),
+    Index("ix_referrals_first_contact_at", "first_contact_at"),
+    Index("ix_referrals_closed_at", "closed_at"),
 )
 
 follow_ups = Table(
@@ -410,6 +434,20 @@ service_capacity = Table(
     Column("answered_at", UTCDateTime, nullable=False),
     Column("answered_by", String(80), nullable=False),
     Index("ix_service_capacity_service_id_answered_at", "service_id", "answered_at"),
+)
+
+# One weekly digest per coordinator and ISO week: claimed by one bot process, marked delivered
+# only once Telegram took it (domain/services/indicators.py).
+digest_deliveries = Table(
+    "digest_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("coordinator_id", Integer, ForeignKey("staff_members.id"), nullable=False),
+    Column("week", String(10), nullable=False),
+    Column("worker", String(80), nullable=False),
+    Column("claimed_at", UTCDateTime, nullable=False),
+    Column("delivered_at", UTCDateTime),
+    UniqueConstraint("coordinator_id", "week", name="uq_digest_deliveries_coordinator_week"),
 )
 
 audit_entries = Table(

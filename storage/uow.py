@@ -11,8 +11,10 @@ from domain.ports import (
     AuditLog,
     CapacityRepository,
     CaseRepository,
+    DigestLog,
     DirectoryRepository,
     FollowUpRepository,
+    IndicatorRepository,
     NoteRepository,
     PeopleRepository,
     ReferralRepository,
@@ -29,6 +31,7 @@ from storage.repositories.cases import (
     SqlReminderRepository,
 )
 from storage.repositories.directory import SqlDirectoryRepository
+from storage.repositories.indicators import SqlDigestLog, SqlIndicatorRepository
 from storage.repositories.people import SqlPeopleRepository
 from storage.repositories.relay import SqlRelayRepository
 
@@ -45,6 +48,8 @@ class SqlUnitOfWork:
     capacity: CapacityRepository
     people: PeopleRepository
     audit: AuditLog
+    indicators: IndicatorRepository
+    digests: DigestLog
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -71,6 +76,8 @@ class SqlUnitOfWork:
         self.capacity = SqlCapacityRepository(session)
         self.people = SqlPeopleRepository(session)
         self.audit = SqlAuditLog(session)
+        self.indicators = SqlIndicatorRepository(session)
+        self.digests = SqlDigestLog(session)
         return self
 
     async def __aexit__(

@@ -28,6 +28,7 @@ from domain.cases import (
 from domain.directory import Directory, Organization, Service, confidential_location_ids
 from domain.errors import InvalidValue
 from domain.geo import haversine_km
+from domain.indicators import IndicatorFigures, OverdueCase, ReferralCounts, WeekCounts
 from domain.nearby import ConfidentialOffer, NearbyQuery, ServicePoint
 from domain.people import Invite, Member, Role, StaffMember
 from domain.ports import (
@@ -35,8 +36,10 @@ from domain.ports import (
     CapacityRepository,
     CaseRepository,
     Delivery,
+    DigestLog,
     DirectoryRepository,
     FollowUpRepository,
+    IndicatorRepository,
     NoteRepository,
     PeopleRepository,
     ReferralRepository,
@@ -125,6 +128,8 @@ class _Store:
         self.deliveries: list[RelayDelivery] = []
         self.invites: dict[int, Invite] = {}
         self.wrong_codes: list[tuple[int, datetime]] = []
+        #: (coordinator id, ISO week) -> [worker, claimed_at, delivered_at]
+        self.digests: dict[tuple[int, str], list[object]] = {}
 
 
 class _Ids:
@@ -576,6 +581,61 @@ class FakeAudit:
         return [e for e in self.store.audit if subject is None or e.subject == subject][-limit:]
 
 
+class FakeIndicators:
+    """Aggregates are SQL (tests/integration/test_indicators.py checks them on both
+    databases); service tests over fakes see an empty municipality."""
+
+    async def figures(
+        self, codes: frozenset[str] | None, start: datetime, end: datetime
+    ) -> IndicatorFigures:
+        return IndicatorFigures(ReferralCounts(), (), (), {}, {}, {})
+
+    async def week_counts(
+        self, codes: frozenset[str], start: datetime, end: datetime
+    ) -> WeekCounts:
+        return WeekCounts()
+
+    async def hours_to(
+        self, event: str, codes: frozenset[str], start: datetime, end: datetime
+    ) -> dict[int, int]:
+        return {}
+
+    async def overdue_cases(
+        self, codes: frozenset[str], today: date, limit: int
+    ) -> tuple[list[OverdueCase], int]:
+        return [], 0
+
+    async def failed_reminders(self, codes: frozenset[str], start: datetime, end: datetime) -> int:
+        return 0
+
+
+class FakeDigestLog:
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+
+    async def claim(
+        self, coordinator_id: int, week: str, worker: str, now: datetime, stale_before: datetime
+    ) -> bool:
+        row = self.store.digests.get((coordinator_id, week))
+        if row is not None and (row[2] is not None or row[1] >= stale_before):  # type: ignore[operator]
+            return False
+        self.store.digests[(coordinator_id, week)] = [worker, now, None]
+        return True
+
+    async def delivered(self, coordinator_id: int, week: str, at: datetime) -> None:
+        self.store.digests[(coordinator_id, week)][2] = at
+
+    async def release(self, coordinator_id: int, week: str) -> None:
+        row = self.store.digests.get((coordinator_id, week))
+        if row is not None and row[2] is None:
+            del self.store.digests[(coordinator_id, week)]
+
+    async def delivered_weeks(self, coordinator_id: int) -> list[str]:
+        return sorted(
+            w for (i, w), row in self.store.digests.items() if i == coordinator_id and row[2]
+        )
+
+
 class FakeUnitOfWork:
     """Commits are counted; a transaction that is not committed is rolled back (snapshot)."""
 
@@ -589,6 +649,8 @@ class FakeUnitOfWork:
     capacity: CapacityRepository
     people: PeopleRepository
     audit: AuditLog
+    indicators: IndicatorRepository
+    digests: DigestLog
 
     def __init__(self) -> None:
         self.store = _Store()
@@ -607,6 +669,8 @@ class FakeUnitOfWork:
         self.capacity = FakeCapacity(self.store)
         self.people = FakePeople(self.store)
         self.audit = FakeAudit(self.store)
+        self.indicators = FakeIndicators()
+        self.digests = FakeDigestLog(self.store)
         return self
 
     async def __aexit__(

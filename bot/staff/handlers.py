@@ -28,7 +28,7 @@ from bot.staff.identity import current_staff
 from domain.cases import format_case_code, parse_case_code
 from domain.crisis import CrisisSignal, lines_for
 from domain.errors import InvalidValue
-from domain.people import InviteOutcome, StaffMember
+from domain.people import InviteOutcome, Role, StaffMember
 from domain.services.staff import redeem_invite
 from domain.taxonomy import parse_category
 from nlu.client import Parse
@@ -62,7 +62,7 @@ async def join_with_code(update: Update, context: JuntosContext, code: str) -> N
     if result.outcome is InviteOutcome.LINKED and result.staff is not None:
         log.info("staff linked: %s", result.staff.actor)
         await say(update, stexts.linked(t, result.organization_name or "", result.staff.role))
-        await _show_staff_commands(context, chat.id, t)
+        await _show_staff_commands(context, chat.id, t, result.staff.role)
         return
     messages = {
         InviteOutcome.UNKNOWN: stexts.invite_unknown,
@@ -75,11 +75,16 @@ async def join_with_code(update: Update, context: JuntosContext, code: str) -> N
     await say(update, texts.with_danger_line(t, messages[result.outcome](t)))
 
 
-async def _show_staff_commands(context: JuntosContext, chat_id: int, t: Translator) -> None:
+async def _show_staff_commands(
+    context: JuntosContext, chat_id: int, t: Translator, role: Role
+) -> None:
     """This chat's command menu gains the staff commands (members keep the default menu)."""
     commands = [
         BotCommand(name, description)
-        for name, description in [*texts.command_descriptions(t), *stexts.command_descriptions(t)]
+        for name, description in [
+            *texts.command_descriptions(t),
+            *stexts.command_descriptions(t, role),
+        ]
     ]
     try:
         await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))

@@ -132,15 +132,19 @@ def staff_help(t: Translator) -> str:
     )
 
 
-def command_descriptions(t: Translator) -> list[tuple[str, str]]:
-    """The staff commands, for the command menu of a linked staff member's chat."""
+def command_descriptions(t: Translator, role: Role = Role.STAFF) -> list[tuple[str, str]]:
+    """The staff commands, for the command menu of a linked staff member's chat (coordinators
+    and admins also get /indicadores)."""
     _ = t.gettext
-    return [
+    commands = [
         ("casos", _("Open cases of your organisation")),
         ("caso", _("A case and its history: /caso CASO-0042")),
         ("referir", _("Refer a person to another organisation")),
         ("seguimiento", _("Log a follow-up: /seguimiento CASO-0042")),
     ]
+    if role in (Role.COORDINATOR, Role.ADMIN):
+        commands.append(("indicadores", _("Indicators of your municipality (coordination)")))
+    return commands
 
 
 def staff_only(t: Translator) -> str:

@@ -10,6 +10,7 @@ from domain.ports import SystemClock
 from juntos.commands.common import with_database
 from juntos.commands.directory import run_import
 from juntos.database import Database
+from juntos.demo_history import load_demo_history
 from juntos.sandbox_invites import invites_path, issue_persona_invites, save_codes
 from juntos.settings import load_settings
 
@@ -25,8 +26,9 @@ def load(
         DEMO_DIRECTORY, "--from", file_okay=False, help="Folder of the demo HSDS tables."
     ),
 ) -> None:
-    """Load the fictional demo directory (safe to run again: it updates in place), and invite
-    the sandbox's staff personas that are not linked yet."""
+    """Load the fictional demo directory (safe to run again: it updates in place), a few months
+    of fictional referral history (once), and invite the sandbox's staff personas that are
+    not linked yet."""
     if not source.is_dir():
         raise typer.BadParameter(f"{source} is not a folder", param_hint="--from")
     run_import(source)
@@ -35,6 +37,16 @@ def load(
         return await issue_persona_invites(database, SystemClock())
 
     codes = with_database(invite)
+
+    async def history(database: Database) -> int:
+        return await load_demo_history(database, SystemClock())
+
+    added = with_database(history)
+    if added:
+        typer.echo(
+            f"Added {added} fictional referrals (demo history of the last months) for the "
+            "coordinators' indicators."
+        )
     if codes:
         path = invites_path(load_settings())
         save_codes(codes, path)

@@ -13,6 +13,7 @@ import asyncio
 from crisis_model import corpus, default_model
 from crisis_model.corpus import Half
 from crisis_model.evaluation import evaluate, format_heldout
+from domain.crisis import CrisisSignal
 from domain.services.crisis import CrisisScreen
 from sandbox import PrivateChat
 from tests.bot_harness import BotUnderTest
@@ -27,6 +28,12 @@ def shows_lines(chat: PrivateChat) -> bool:
     return any("\n911 — " in (m.text or "") for m in chat.bot_messages())
 
 
+def replies(signal: CrisisSignal | None) -> int:
+    """A clear signal gets one reply; an uncertain one the lines and the menu (Rasa is down);
+    anything else the menu."""
+    return 2 if signal is not None and signal.uncertain else 1
+
+
 async def test_the_bot_shows_the_lines_exactly_where_the_screen_does_on_the_heldout_parts(
     bot: BotUnderTest,
 ) -> None:
@@ -39,16 +46,8 @@ async def test_the_bot_shows_the_lines_exactly_where_the_screen_does_on_the_held
         wave = range(start, min(start + WAVE, len(examples)))
         for i in wave:
             await chats[i].send_text(examples[i].text)
-        # A clear signal gets one reply; an uncertain one the lines and the menu (Rasa is
-        # down); anything else the menu.
         await asyncio.gather(
-            *(
-                chats[i].wait_for_bot_messages(
-                    count=2 if expected[i] is not None and expected[i].uncertain else 1,
-                    timeout=120,
-                )
-                for i in wave
-            )
+            *(chats[i].wait_for_bot_messages(count=replies(expected[i]), timeout=120) for i in wave)
         )
     mismatches = [
         (example.category, example.text)
