@@ -23,6 +23,7 @@ from juntos.logs import cap_third_party_loggers
 from juntos.settings import Settings
 from nlu.client import NluClient
 from storage import crypto
+from storage.cells import H3Grid
 from storage.gazetteer import load_gazetteer
 from storage.persistence import SqlPersistence
 
@@ -75,6 +76,7 @@ class AppResources:
             state_retention=self.settings.state_retention,
             relay_retention=self.settings.relay_retention,
             crisis=self.crisis,
+            grid=H3Grid(),
         )
 
     def nlu_ready(self) -> None:

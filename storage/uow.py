@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from domain.ports import (
     AuditLog,
     CaseRepository,
+    DemandRepository,
     DirectoryRepository,
     FollowUpRepository,
     NoteRepository,
@@ -26,6 +27,7 @@ from storage.repositories.cases import (
     SqlReferralRepository,
     SqlReminderRepository,
 )
+from storage.repositories.demand import SqlDemandRepository
 from storage.repositories.directory import SqlDirectoryRepository
 from storage.repositories.people import SqlPeopleRepository
 from storage.repositories.relay import SqlRelayRepository
@@ -42,6 +44,7 @@ class SqlUnitOfWork:
     reminders: ReminderRepository
     people: PeopleRepository
     audit: AuditLog
+    demand: DemandRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -67,6 +70,7 @@ class SqlUnitOfWork:
         self.reminders = SqlReminderRepository(session)
         self.people = SqlPeopleRepository(session)
         self.audit = SqlAuditLog(session)
+        self.demand = SqlDemandRepository(session)
         return self
 
     async def __aexit__(

@@ -23,6 +23,7 @@ from domain.cases import (
     format_case_code,
     parse_case_code,
 )
+from domain.demand import CrisisCount, CrisisKey, SearchCount, SearchKey
 from domain.directory import Directory, Organization, Service, confidential_location_ids
 from domain.errors import InvalidValue
 from domain.geo import haversine_km
@@ -31,6 +32,7 @@ from domain.people import Invite, Member, Role, StaffMember
 from domain.ports import (
     AuditLog,
     CaseRepository,
+    DemandRepository,
     DirectoryRepository,
     FollowUpRepository,
     NoteRepository,
@@ -104,6 +106,8 @@ class _Store:
         self.deliveries: list[RelayDelivery] = []
         self.invites: dict[int, Invite] = {}
         self.wrong_codes: list[tuple[int, datetime]] = []
+        self.searches: dict[SearchKey, int] = {}
+        self.crises: dict[CrisisKey, int] = {}
 
 
 class _Ids:
@@ -510,6 +514,35 @@ class FakeAudit:
         return [e for e in self.store.audit if subject is None or e.subject == subject][-limit:]
 
 
+class FakeDemand:
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+
+    async def add_search(self, key: SearchKey, count: int = 1) -> None:
+        self.store.searches[key] = self.store.searches.get(key, 0) + count
+
+    async def add_crisis(self, key: CrisisKey, count: int = 1) -> None:
+        self.store.crises[key] = self.store.crises.get(key, 0) + count
+
+    async def searches(
+        self, municipality_codes: frozenset[str], first_week: str, last_week: str
+    ) -> list[SearchCount]:
+        return [
+            SearchCount(k, n)
+            for k, n in self.store.searches.items()
+            if k.municipality_code in municipality_codes and first_week <= k.week <= last_week
+        ]
+
+    async def crises(
+        self, municipality_codes: frozenset[str], first_week: str, last_week: str
+    ) -> list[CrisisCount]:
+        return [
+            CrisisCount(k, n)
+            for k, n in self.store.crises.items()
+            if k.municipality_code in municipality_codes and first_week <= k.week <= last_week
+        ]
+
+
 class FakeUnitOfWork:
     """Commits are counted; a transaction that is not committed is rolled back (snapshot)."""
 
@@ -522,6 +555,7 @@ class FakeUnitOfWork:
     reminders: ReminderRepository
     people: PeopleRepository
     audit: AuditLog
+    demand: DemandRepository
 
     def __init__(self) -> None:
         self.store = _Store()
@@ -539,6 +573,7 @@ class FakeUnitOfWork:
         self.reminders = FakeReminders(self.store)
         self.people = FakePeople(self.store)
         self.audit = FakeAudit(self.store)
+        self.demand = FakeDemand(self.store)
         return self
 
     async def __aexit__(
