@@ -6,6 +6,7 @@ import sys
 
 import typer
 
+from juntos import report_cli
 from juntos.commands import audit, db, demo, directory, keys, place, staff
 from juntos.commands import bot as bot_command
 from juntos.commands import crisis as crisis_command
@@ -29,6 +30,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(keys.app, name="keys")
 app.add_typer(nlu_commands.app, name="nlu")
 app.add_typer(crisis_command.app, name="crisis")
+app.add_typer(report_cli.app, name="report")
 app.command("sandbox")(sandbox_command.run)
 app.command("bot")(bot_command.run)
 app.command("run")(run_command.run)

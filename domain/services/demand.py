@@ -43,6 +43,8 @@ from domain.taxonomy import Category
 
 #: The operator at the command line (who holds the database and its keys) reads any report.
 OPERATOR = "operator"
+#: The audit subject that marks fictional demo counts in this database (`juntos demo load`).
+DEMO_SUBJECT = "demo:demand"
 #: Services drawn on the map: at most this many, within the cells' extent.
 MAX_SERVICES_SHOWN = 300
 #: Suggested places for a new service, per need, and in all.
@@ -203,6 +205,8 @@ class DemandReport:
     new_service_areas: list[NewServiceArea] = field(default_factory=list)
     crises: list[tuple[str, Shown]] = field(default_factory=list)
     services: list[ServiceMarker] = field(default_factory=list)
+    #: The database holds the fictional demo counts: say so wherever the report is shown.
+    fictional: bool = False
 
     @property
     def empty(self) -> bool:
@@ -237,6 +241,7 @@ async def demand_report(
     async with uow:
         counts = await uow.demand.searches(codes, weeks[0], weeks[-1])
         crises = await uow.demand.crises(codes, weeks[0], weeks[-1])
+        fictional = bool(await uow.audit.for_subject(DEMO_SUBJECT))
         await record_audit(
             uow,
             clock,
@@ -257,6 +262,7 @@ async def demand_report(
         need=need,
         total=Shown(total),
         unmet=Shown(unmet_total),
+        fictional=fictional,
     )
     if not counts:
         return report
