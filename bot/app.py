@@ -34,6 +34,7 @@ from bot.processor import PerChatUpdateProcessor
 from bot.relay import callbacks as relay_callbacks
 from bot.relay import handlers as relay
 from bot.staff import callbacks as staff_callbacks
+from bot.staff import demand
 from bot.staff import handlers as staff
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "casos": ("casos", "cases"),
     "caso": ("caso", "case"),
     "seguimiento": ("seguimiento", "followup"),
+    # Coordinators: where help is missing in their municipalities.
+    "demanda": ("demanda", "demand"),
 }
 
 
@@ -165,6 +168,7 @@ def register_handlers(app: JuntosApplication) -> None:
             "casos": staff.show_cases,
             "caso": staff.show_case,
             "seguimiento": staff.start_follow_up,
+            "demanda": demand.show_demand,
         }
     )
     for key, callback in handlers.items():
@@ -172,6 +176,7 @@ def register_handlers(app: JuntosApplication) -> None:
     # Staff buttons (sr:, sc:, rf:, ff:) before the member's, which answer anything else.
     app.add_handler(CallbackQueryHandler(staff.press_staff_button, pattern=staff_callbacks.PATTERN))
     app.add_handler(CallbackQueryHandler(relay.press_relay_button, pattern=relay_callbacks.PATTERN))
+    app.add_handler(CallbackQueryHandler(demand.press_demand_button, pattern=demand.PATTERN))
     app.add_handler(CallbackQueryHandler(buttons.press_button))
     # Text while a staff member writes a referral or follow-up goes to that flow.
     app.add_handler(

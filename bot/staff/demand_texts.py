@@ -52,8 +52,9 @@ def shown(t: Translator, count: Shown) -> str:
 def share_text(t: Translator, share: Share) -> str:
     if share.percent is None:
         return t.gettext("< {minimum} searches").format(minimum=MIN_SHOWN)
-    return t.gettext("{percent}% of {total}").format(
-        percent=share.percent, total=t.number(share.total)
+    # Translators: share is like "40%".
+    return t.gettext("{share} of {total}").format(
+        share=f"{share.percent}%", total=t.number(share.total)
     )
 
 
@@ -79,6 +80,22 @@ def ask_period(t: Translator, municipality: str) -> str:
 
 def ask_municipality(t: Translator) -> str:
     return t.gettext("Which municipality?")
+
+
+def name_a_municipality(t: Translator) -> str:
+    return t.gettext("Which municipality? For example: /demanda Juárez, Chihuahua")
+
+
+def not_your_municipality(t: Translator) -> str:
+    return t.gettext(
+        "You can see the unmet demand of the municipalities you coordinate only. Nothing was shown."
+    )
+
+
+def csv_caption(t: Translator) -> str:
+    return t.gettext("The whole table (counts under {minimum} shown as “< {minimum}”).").format(
+        minimum=MIN_SHOWN
+    )
 
 
 def demand_only_coordinators(t: Translator) -> str:

@@ -139,6 +139,7 @@ def command_descriptions(t: Translator) -> list[tuple[str, str]]:
         ("caso", _("A case and its history: /caso CASO-0042")),
         ("referir", _("Refer a person to another organisation")),
         ("seguimiento", _("Log a follow-up: /seguimiento CASO-0042")),
+        ("demanda", _("Where help is missing (coordinators)")),
     ]
 
 
