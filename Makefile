@@ -113,6 +113,7 @@ bench: setup crisis-model nlu-model
 	@$(BIN)/python bench/crisis.py
 	@$(BIN)/python bench/crisis_eval.py
 	@$(BIN)/python bench/gazetteer.py
+	@$(BIN)/python bench/demand.py
 
 # Rebuild the committed gazetteer data and NLU lookup (needs npm; sources in NOTICE).
 .PHONY: gazetteer

@@ -32,6 +32,7 @@ SUPPRESSED_EDGE = "#9a9a9a"
 SERVICE_COLOR = "#1f4e79"
 #: Above this share of the colour scale, a cell's label is written in white.
 DARK_FROM = 0.6
+STAR_OFFSET_DEG = 0.0085
 #: Week labels under the trend: at most this many (every n-th week).
 MAX_WEEK_LABELS = 13
 
@@ -82,9 +83,10 @@ def _draw_map(
     if picks:
         axes.scatter(
             [p.longitude for p in picks],
-            [p.latitude for p in picks],
+            # Above the label (about 0.9 km north of the cell's centre), not over it.
+            [p.latitude + STAR_OFFSET_DEG for p in picks],
             marker="*",
-            s=140,
+            s=90,
             facecolors="none",
             edgecolors="#0b6e4f",
             linewidths=1.2,
