@@ -62,10 +62,10 @@ def demand(
     municipality: str = typer.Option(
         ..., "--municipality", help="Name (add the state when ambiguous) or INEGI code."
     ),
-    start: str = typer.Option(
-        f"{date.today().year}-01-01", "--from", help="First day (YYYY-MM-DD)."
+    start: str | None = typer.Option(
+        None, "--from", help="First day (YYYY-MM-DD; default: 1 January of this year)."
     ),
-    end: str = typer.Option(date.today().isoformat(), "--to", help="Last day (YYYY-MM-DD)."),
+    end: str | None = typer.Option(None, "--to", help="Last day (YYYY-MM-DD; default: today)."),
     need: str | None = typer.Option(None, "--need", help="Only this kind of help (a code)."),
     png: Path | None = typer.Option(None, "--png", dir_okay=False, help="Write the map here."),
     csv: Path | None = typer.Option(None, "--csv", dir_okay=False, help="Write the table here."),
@@ -74,7 +74,11 @@ def demand(
     ),
 ) -> None:
     """Where help is missing: searches without a service within 10 km, by need and area."""
-    period = Period(_date(start, "--from"), _date(end, "--to"))
+    today = SystemClock().now().date()
+    period = Period(
+        _date(start, "--from") if start else today.replace(month=1, day=1),
+        _date(end, "--to") if end else today,
+    )
     if period.end < period.start:
         raise typer.BadParameter("--to is before --from", param_hint="--to")
     category = _need(need)
