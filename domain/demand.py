@@ -20,6 +20,9 @@ WITHIN_KM = 10.0
 MIN_SHOWN = 5
 #: The need of a search for any kind of help.
 ANY_NEED = "any"
+#: Needs only confidential places offer (every shelter is confidential): never measured by
+#: distance, so their searches always read as unserved; no new place is suggested for them.
+UNMEASURED_NEEDS = frozenset({"shelter"})
 
 
 class AgeBand(StrEnum):

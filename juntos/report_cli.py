@@ -125,7 +125,7 @@ def _print(console: Console, report: DemandReport, t: Translator) -> None:
         console.print(dt.hidden_groups(t, hidden))
     shares = Table(need, "%", title=dt.shares_title(t))
     for code, share in report.shares:
-        shares.add_row(dt.need_name(t, code), dt.share_text(t, share))
+        shares.add_row(dt.need_name(t, code), dt.share_text(t, code, share))
     console.print(shares)
     if report.new_service_areas:
         console.print(dt.picks_title(t))

@@ -9,7 +9,7 @@ from babel.dates import format_date
 
 from bot.i18n import Translator
 from bot.texts import category_label
-from domain.demand import ANY_NEED, MIN_SHOWN, WITHIN_KM, Share, Shown
+from domain.demand import ANY_NEED, MIN_SHOWN, UNMEASURED_NEEDS, WITHIN_KM, Share, Shown
 from domain.emergency import DangerKind
 from domain.services.demand import DemandReport, NewServiceArea, PeriodChoice
 from domain.taxonomy import parse_category
@@ -49,7 +49,9 @@ def shown(t: Translator, count: Shown) -> str:
     return str(count) if count.suppressed else t.number(count.value)
 
 
-def share_text(t: Translator, share: Share) -> str:
+def share_text(t: Translator, need: str, share: Share) -> str:
+    if need in UNMEASURED_NEEDS:
+        return t.gettext("not measured (confidential places)")
     if share.percent is None:
         return t.gettext("< {minimum} searches").format(minimum=MIN_SHOWN)
     # Translators: share is like "40%".
@@ -205,13 +207,22 @@ def summary(t: Translator, report: DemandReport) -> str:
         f"{i}. {need_name(t, r.need)} · {r.area.label}: {shown(t, r.unmet)}"
         for i, r in enumerate(visible[:MESSAGE_ROWS], start=1)
     )
+    if len(visible) > MESSAGE_ROWS:
+        more = len(visible) - MESSAGE_ROWS
+        lines.append(
+            t.ngettext(
+                "{count} more row in the CSV.", "{count} more rows in the CSV.", more
+            ).format(count=more)
+        )
     hidden = len(report.unmet_rows) - len(visible)
     if not visible:
         lines.append(_("None with {minimum} searches or more.").format(minimum=MIN_SHOWN))
     if hidden:
         lines.append(hidden_groups(t, hidden))
     lines += ["", shares_title(t)]
-    lines.extend(f"{need_name(t, need)}: {share_text(t, share)}" for need, share in report.shares)
+    lines.extend(
+        f"{need_name(t, need)}: {share_text(t, need, share)}" for need, share in report.shares
+    )
     if report.new_service_areas:
         lines += ["", picks_title(t)]
         lines.extend(pick_line(t, a) for a in report.new_service_areas)

@@ -21,6 +21,7 @@ from domain.access import Actor, actor_name, can_see_demand
 from domain.demand import (
     ANY_NEED,
     MIN_SHOWN,
+    UNMEASURED_NEEDS,
     WITHIN_KM,
     CrisisCount,
     CrisisKey,
@@ -335,7 +336,16 @@ def _shares(counts: list[SearchCount]) -> list[tuple[str, Share]]:
         total[c.key.need] += c.count
         if c.key.within_10km:
             served[c.key.need] += c.count
-    return [(need, Share(served[need], total[need])) for need in sorted(total)]
+    shares = [(need, Share(served[need], total[need])) for need in total]
+    # The least served first; small totals (no percent) and unmeasured needs last.
+    return sorted(
+        shares,
+        key=lambda item: (
+            item[0] in UNMEASURED_NEEDS or item[1].percent is None,
+            item[1].percent or 0,
+            item[0],
+        ),
+    )
 
 
 def pick_new_service_areas(
@@ -368,7 +378,7 @@ def _new_service_areas(
 ) -> list[NewServiceArea]:
     by_need: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for c in counts:
-        if not c.key.within_10km and c.key.need != ANY_NEED:
+        if not c.key.within_10km and c.key.need not in (ANY_NEED, *UNMEASURED_NEEDS):
             by_need[c.key.need][c.key.cell] += c.count
     centers = {cell: area.center for cell, area in areas.items()}
     found = [

@@ -208,3 +208,21 @@ async def test_the_largest_unmet_need_of_a_week_is_never_a_small_one() -> None:
     assert (found.need, found.cell, found.searches) == ("legal_aid", quiet, 6)
     assert await largest_unmet_need(uow, frozenset({MONTERREY}), "2026-W10") is None
     assert await largest_unmet_need(uow, frozenset(), "2026-W10") is None
+
+
+async def test_shelters_are_never_measured_so_no_new_shelter_place_is_suggested(
+    places: Gazetteer,
+) -> None:
+    uow = FakeUnitOfWork()
+    cell = GRID.cell_of(RIBERAS)
+    async with uow:
+        await uow.demand.add_search(key(cell, "shelter", False), 9)
+        await uow.demand.add_search(key(cell, "legal_aid", False), 6)
+        await uow.demand.add_search(key(cell, "health", True), 6)
+        await uow.commit()
+    period = Period(date(2026, 3, 1), date(2026, 3, 4))
+    report = await demand_report(
+        DemandRequest(JUAREZ, period), None, uow, GRID, places, FakeClock()
+    )
+    assert [need for need, _share in report.shares] == ["legal_aid", "health", "shelter"]
+    assert [a.need for a in report.new_service_areas] == ["legal_aid"]
