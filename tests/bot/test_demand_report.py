@@ -87,6 +87,8 @@ async def test_another_municipality_is_refused_and_an_empty_period_says_so(
     # A forged button for a municipality this coordinator does not cover.
     [refused] = await forge(chat, f"dm:month:{MONTERREY}")
     assert "solo de los municipios que coordina" in (refused.text or "")
+    [unknown] = await say(chat, "/demanda qwzx kkkpp")
+    assert "No encontré ese municipio" in (unknown.text or "")
     [refused_by_name] = await say(chat, "/demanda Monterrey")
     [refused_again] = await press(chat, f"dm:year:{MONTERREY}")
     assert "solo de los municipios que coordina" in (refused_again.text or "")
