@@ -111,3 +111,15 @@ async def test_members_and_partner_staff_cannot_see_the_demand(bot: BotUnderTest
     staff = await join(bot, SENDER_ORG, 3102, "Beto")
     [staff_reply] = await say(staff, "/demanda")
     assert "coordinadores" in (staff_reply.text or "")
+
+
+async def test_a_coordinator_of_two_municipalities_chooses_one_first(bot: BotUnderTest) -> None:
+    chat = bot.chat(user_id=3201, first_name="Coordinación")
+    code = await invite(bot, SENDER_ORG, Role.COORDINATOR, frozenset({JUAREZ, MONTERREY}))
+    await say(chat, f"/start {code}")
+    [which] = await say(chat, "/demanda")
+    assert which.text == "¿Qué municipio?"
+    assert which.button_texts == ["Juárez", "Monterrey"]
+    [period] = await press(chat, f"dm:m:{MONTERREY}")
+    assert "Monterrey" in (period.text or "")
+    assert period.callback_data == [f"dm:{p}:{MONTERREY}" for p in ("month", "quarter", "year")]
