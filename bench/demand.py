@@ -20,13 +20,8 @@ from bot.i18n import Catalogs
 from bot.staff.demand_map import render_csv, render_png
 from domain.geo import Point
 from domain.ports import SystemClock
-from domain.services.demand import (
-    CompletedSearch,
-    DemandRequest,
-    Period,
-    count_search,
-    demand_report,
-)
+from domain.services.demand import CompletedSearch, Period, count_search
+from domain.services.demand_report import DemandRequest, demand_report
 from domain.taxonomy import Category
 from juntos.commands.demo import DEMO_DIRECTORY
 from juntos.demo_demand import load_demo_demand

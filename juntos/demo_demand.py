@@ -29,7 +29,7 @@ from domain.directory import Directory, confidential_location_ids
 from domain.emergency import DangerKind
 from domain.geo import KM_PER_DEGREE_LAT, Point, haversine_km
 from domain.ports import AreaGrid, PlaceFinder, UnitOfWork
-from domain.services.demand import DEMO_SUBJECT
+from domain.services.demand_report import DEMO_SUBJECT
 from domain.taxonomy import Category
 
 SEED = 17

@@ -22,7 +22,8 @@ from bot.staff import demand_texts as dt
 from bot.staff.demand_map import render_csv, render_png
 from domain.errors import NotFound
 from domain.ports import SystemClock
-from domain.services.demand import DemandReport, DemandRequest, Period, demand_report
+from domain.services.demand import Period
+from domain.services.demand_report import DemandReport, DemandRequest, demand_report
 from domain.taxonomy import Category, parse_category
 from juntos.commands.common import with_database
 from juntos.commands.staff import municipality_codes

@@ -30,12 +30,8 @@ from bot.staff.demand_map import render_csv, render_png
 from bot.staff.identity import current_staff
 from domain.errors import AccessDenied, NotFound
 from domain.people import Role, StaffMember
-from domain.services.demand import (
-    DemandRequest,
-    PeriodChoice,
-    demand_report,
-    period_for,
-)
+from domain.services.demand import PeriodChoice, period_for
+from domain.services.demand_report import DemandRequest, demand_report
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from bot.i18n import Translator
 from bot.staff import demand_texts as dt
 from domain.demand import MIN_SHOWN
 from domain.ports import AreaGrid
-from domain.services.demand import DemandReport
+from domain.services.demand_report import DemandReport
 
 COLORMAP = "OrRd"
 SUPPRESSED_EDGE = "#9a9a9a"

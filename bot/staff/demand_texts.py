@@ -11,7 +11,8 @@ from bot.i18n import Translator
 from bot.texts import category_label
 from domain.demand import ANY_NEED, MIN_SHOWN, UNMEASURED_NEEDS, WITHIN_KM, Share, Shown
 from domain.emergency import DangerKind
-from domain.services.demand import DemandReport, NewServiceArea, PeriodChoice
+from domain.services.demand import PeriodChoice
+from domain.services.demand_report import DemandReport, NewServiceArea
 from domain.taxonomy import parse_category
 
 #: Rows of the ranked table in a Telegram message (the CSV has them all).

@@ -22,16 +22,14 @@ from domain.geo import Point
 from domain.people import Member, Role, StaffMember
 from domain.services.demand import (
     CompletedSearch,
-    DemandRequest,
     Period,
     PeriodChoice,
     count_crisis,
     count_search,
-    demand_report,
     largest_unmet_need,
     period_for,
-    pick_new_service_areas,
 )
+from domain.services.demand_report import DemandRequest, demand_report, pick_new_service_areas
 from domain.taxonomy import Category
 from storage.cells import H3Grid
 from storage.gazetteer import Gazetteer, load_gazetteer
