@@ -115,6 +115,7 @@ bench: setup crisis-model nlu-model
 	@$(BIN)/python bench/gazetteer.py
 	@$(BIN)/python bench/reminders.py
 	@$(BIN)/python bench/indicators.py
+	@$(BIN)/python bench/demand.py
 
 # Rebuild the committed gazetteer data and NLU lookup (needs npm; sources in NOTICE).
 .PHONY: gazetteer

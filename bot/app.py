@@ -37,6 +37,7 @@ from bot.processor import PerChatUpdateProcessor
 from bot.relay import callbacks as relay_callbacks
 from bot.relay import handlers as relay
 from bot.staff import callbacks as staff_callbacks
+from bot.staff import demand
 from bot.staff import handlers as staff
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "seguimiento": ("seguimiento", "followup"),
     # Coordinators and admins.
     "indicadores": ("indicadores", "indicators"),
+    # Coordinators: where help is missing in their municipalities.
+    "demanda": ("demanda", "demand"),
 }
 
 
@@ -174,6 +177,7 @@ def register_handlers(app: JuntosApplication) -> None:
             "caso": staff.show_case,
             "seguimiento": staff.start_follow_up,
             "indicadores": indicators.ask_period,
+            "demanda": demand.show_demand,
         }
     )
     for key, callback in handlers.items():
@@ -184,6 +188,7 @@ def register_handlers(app: JuntosApplication) -> None:
     app.add_handler(
         CallbackQueryHandler(indicators.press_indicator_button, pattern=indicator_callbacks.PATTERN)
     )
+    app.add_handler(CallbackQueryHandler(demand.press_demand_button, pattern=demand.PATTERN))
     app.add_handler(CallbackQueryHandler(buttons.press_button))
     # Text while a staff member writes a referral or follow-up goes to that flow.
     app.add_handler(

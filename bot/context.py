@@ -15,6 +15,7 @@ from bot.i18n import Catalogs
 from bot.points import RecentPoints
 from bot.staff.cache import StaffCache
 from domain.ports import (
+    AreaGrid,
     Clock,
     ConversationStates,
     Notifier,
@@ -53,6 +54,8 @@ class Services:
     catalogs: Catalogs
     #: The crisis screen (rules and model, in process): every text a person writes.
     crisis: CrisisScreen
+    #: The hexagonal grid unmet demand is counted and drawn on.
+    grid: AreaGrid
     #: The saved conversation state, and how long it is kept without activity.
     states: ConversationStates | None = None
     state_retention: timedelta = DEFAULT_RETENTION

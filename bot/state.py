@@ -75,6 +75,8 @@ class FlowData:
     #: The result a consent request is about (a service id), if any.
     contact_service_id: str | None = None
     contact_organization: str | None = None
+    #: The need and municipality (never a point) of the search last counted as demand.
+    counted: str | None = None
 
     @property
     def typed_point(self) -> Point | None:
@@ -128,6 +130,7 @@ class FlowData:
             candidates=[Candidate(**c) for c in data.get("candidates", [])],
             contact_service_id=_str(data.get("contact_service_id")),
             contact_organization=_str(data.get("contact_organization")),
+            counted=_str(data.get("counted")),
         )
 
 

@@ -601,13 +601,20 @@ def requests_list(t: Translator, cases: Sequence[CaseStatus]) -> str:
 
 def privacy(t: Translator) -> str:
     _ = t.gettext
-    # Translators: no office words ("cifrado", "folio", "caso"): "protegido", "clave".
-    return _(
-        "I don't keep what you write. I keep your language, the step we are on and, while you "
-        "search, the approximate area. Only if you ask to be contacted do I keep, protected, "
-        "what I need to write to you on Telegram (not your name or phone), and your request "
-        "with a code.\n"
-        "/mis_datos shows it, /borrar deletes it and /salir deletes recent messages."
+    return (
+        # Translators: no office words ("cifrado", "folio", "caso"): "protegido", "clave".
+        _(
+            "I don't keep what you write. I keep your language, the step we are on and, while you "
+            "search, the approximate area. Only if you ask to be contacted do I keep, protected, "
+            "what I need to write to you on Telegram (not your name or phone), and your request "
+            "with a code.\n"
+            "/mis_datos shows it, /borrar deletes it and /salir deletes recent messages."
+        )
+        + "\n"
+        + _(
+            "Each search is only counted, with no name, chat or exact place: how many per week and "
+            "area, so coordinators see where help is missing."
+        )
     )
 
 

@@ -63,6 +63,15 @@ def check_can_see_case(actor: Actor, case: Case, referrals: Iterable[Referral]) 
         raise AccessDenied(actor_name(actor), "see", case.code)
 
 
+def can_see_demand(actor: Actor, municipality_code: str) -> bool:
+    """The anonymous demand counts of a municipality: its coordinators, and admins."""
+    if isinstance(actor, Member) or not actor.active:
+        return False
+    if actor.role is Role.ADMIN:
+        return True
+    return actor.role is Role.COORDINATOR and municipality_code in actor.municipality_codes
+
+
 #: Statuses the receiving organisation's staff may move a referral to.
 RECEIVER_MOVES = frozenset(
     {

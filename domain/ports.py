@@ -22,7 +22,9 @@ from domain.cases import (
     ReminderKind,
     ReminderStatus,
 )
+from domain.demand import CrisisCount, CrisisKey, SearchCount, SearchKey
 from domain.directory import Directory, Municipality, Organization, Service
+from domain.geo import Point
 from domain.indicators import (
     IndicatorFigures,
     OverdueCase,
@@ -259,6 +261,26 @@ class AuditLog(Protocol):
         ...
 
 
+class DemandRepository(Protocol):
+    """Anonymous counters of searches and crisis lines (domain/demand.py): keys and counts only."""
+
+    async def add_search(self, key: SearchKey, count: int = 1) -> None:
+        """Add `count` to the counter of `key` (creating it at `count`)."""
+        ...
+
+    async def add_crisis(self, key: CrisisKey, count: int = 1) -> None: ...
+
+    async def searches(
+        self, municipality_codes: frozenset[str], first_week: str, last_week: str
+    ) -> list[SearchCount]:
+        """The counters of these municipalities from `first_week` to `last_week` inclusive."""
+        ...
+
+    async def crises(
+        self, municipality_codes: frozenset[str], first_week: str, last_week: str
+    ) -> list[CrisisCount]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: rolls back on exit unless `commit()` was awaited."""
 
@@ -274,6 +296,7 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     indicators: IndicatorRepository
     digests: DigestLog
+    demand: DemandRepository
 
     async def __aenter__(self) -> Self: ...
 
@@ -311,6 +334,20 @@ class PlaceFinder(Protocol):
     def resolve(self, text: str, limit: int = 5) -> list[PlaceCandidate]: ...
     def municipality(self, inegi_code: str) -> Municipality | None: ...
     def nearest_municipality(self, latitude: float, longitude: float) -> Municipality | None: ...
+
+
+class AreaGrid(Protocol):
+    """The hexagonal grid demand is counted on: cells of a few km², named by a short string."""
+
+    def cell_of(self, point: Point) -> str:
+        """The cell containing `point` (the point itself is not kept)."""
+        ...
+
+    def center(self, cell: str) -> Point: ...
+
+    def boundary(self, cell: str) -> list[Point]:
+        """The cell's corners, in order (to draw it)."""
+        ...
 
 
 class Notifier(Protocol):

@@ -25,6 +25,7 @@ from juntos.reminder_rules import load_rule_book
 from juntos.settings import Settings
 from nlu.client import NluClient
 from storage import crypto
+from storage.cells import H3Grid
 from storage.gazetteer import load_gazetteer
 from storage.persistence import SqlPersistence
 
@@ -85,6 +86,7 @@ class AppResources:
             rules=self.rules,
             reminder_batch=self.settings.juntos_reminder_batch,
             reminder_lease=timedelta(seconds=self.settings.juntos_reminder_lease_seconds),
+            grid=H3Grid(),
         )
 
     def nlu_ready(self) -> None:

@@ -26,11 +26,15 @@ from domain.errors import InvalidValue
 from domain.indicators import Indicators, Period
 from domain.ports import PlaceFinder, SystemClock
 from domain.services.indicators import IndicatorRequest, municipality_zone, operator_indicators
+from juntos import report_demand
 from juntos.commands.common import errors, with_database
 from juntos.database import Database
 from storage.gazetteer import load_gazetteer
 
-app = typer.Typer(help="Reports for coordinations (indicators).", no_args_is_help=True)
+app = typer.Typer(
+    help="Reports for coordinations (indicators, unmet demand).", no_args_is_help=True
+)
+app.command("demand")(report_demand.demand)
 
 
 def _fold(text: str) -> str:

@@ -471,3 +471,29 @@ bot_state = Table(
     Column("payload", EncryptedText, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )
+
+# --- unmet demand: anonymous counters (domain/demand.py) ----------------------------------------
+# Keys and counts only: no member, chat, point, text or time finer than the ISO week (a test
+# lists every column). Each completed search adds one to its row; crisis lines shown, per kind.
+
+demand_searches = Table(
+    "demand_searches",
+    metadata,
+    Column("week", String(8), primary_key=True),
+    Column("municipality_code", String(5), primary_key=True),
+    Column("cell", String(16), primary_key=True),
+    Column("need", String(32), primary_key=True),
+    Column("age_band", String(12), primary_key=True),
+    Column("within_10km", Boolean, primary_key=True),
+    Column("distance_band", String(12), primary_key=True),
+    Column("count", Integer, nullable=False),
+)
+
+demand_crises = Table(
+    "demand_crises",
+    metadata,
+    Column("week", String(8), primary_key=True),
+    Column("municipality_code", String(5), primary_key=True),
+    Column("kind", String(32), primary_key=True),
+    Column("count", Integer, nullable=False),
+)

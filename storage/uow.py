@@ -11,6 +11,7 @@ from domain.ports import (
     AuditLog,
     CapacityRepository,
     CaseRepository,
+    DemandRepository,
     DigestLog,
     DirectoryRepository,
     FollowUpRepository,
@@ -30,6 +31,7 @@ from storage.repositories.cases import (
     SqlReferralRepository,
     SqlReminderRepository,
 )
+from storage.repositories.demand import SqlDemandRepository
 from storage.repositories.directory import SqlDirectoryRepository
 from storage.repositories.indicators import SqlDigestLog, SqlIndicatorRepository
 from storage.repositories.people import SqlPeopleRepository
@@ -50,6 +52,7 @@ class SqlUnitOfWork:
     audit: AuditLog
     indicators: IndicatorRepository
     digests: DigestLog
+    demand: DemandRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -78,6 +81,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditLog(session)
         self.indicators = SqlIndicatorRepository(session)
         self.digests = SqlDigestLog(session)
+        self.demand = SqlDemandRepository(session)
         return self
 
     async def __aexit__(

@@ -25,6 +25,7 @@ from domain.cases import (
     format_case_code,
     parse_case_code,
 )
+from domain.demand import CrisisCount, CrisisKey, SearchCount, SearchKey
 from domain.directory import Directory, Organization, Service, confidential_location_ids
 from domain.errors import InvalidValue
 from domain.geo import haversine_km
@@ -36,6 +37,7 @@ from domain.ports import (
     CapacityRepository,
     CaseRepository,
     Delivery,
+    DemandRepository,
     DigestLog,
     DirectoryRepository,
     FollowUpRepository,
@@ -130,6 +132,8 @@ class _Store:
         self.wrong_codes: list[tuple[int, datetime]] = []
         #: (coordinator id, ISO week) -> [worker, claimed_at, delivered_at]
         self.digests: dict[tuple[int, str], list[object]] = {}
+        self.searches: dict[SearchKey, int] = {}
+        self.crises: dict[CrisisKey, int] = {}
 
 
 class _Ids:
@@ -636,6 +640,35 @@ class FakeDigestLog:
         )
 
 
+class FakeDemand:
+    def __init__(self, store: _Store) -> None:
+        self.store = store
+
+    async def add_search(self, key: SearchKey, count: int = 1) -> None:
+        self.store.searches[key] = self.store.searches.get(key, 0) + count
+
+    async def add_crisis(self, key: CrisisKey, count: int = 1) -> None:
+        self.store.crises[key] = self.store.crises.get(key, 0) + count
+
+    async def searches(
+        self, municipality_codes: frozenset[str], first_week: str, last_week: str
+    ) -> list[SearchCount]:
+        return [
+            SearchCount(k, n)
+            for k, n in self.store.searches.items()
+            if k.municipality_code in municipality_codes and first_week <= k.week <= last_week
+        ]
+
+    async def crises(
+        self, municipality_codes: frozenset[str], first_week: str, last_week: str
+    ) -> list[CrisisCount]:
+        return [
+            CrisisCount(k, n)
+            for k, n in self.store.crises.items()
+            if k.municipality_code in municipality_codes and first_week <= k.week <= last_week
+        ]
+
+
 class FakeUnitOfWork:
     """Commits are counted; a transaction that is not committed is rolled back (snapshot)."""
 
@@ -651,6 +684,7 @@ class FakeUnitOfWork:
     audit: AuditLog
     indicators: IndicatorRepository
     digests: DigestLog
+    demand: DemandRepository
 
     def __init__(self) -> None:
         self.store = _Store()
@@ -671,6 +705,7 @@ class FakeUnitOfWork:
         self.audit = FakeAudit(self.store)
         self.indicators = FakeIndicators()
         self.digests = FakeDigestLog(self.store)
+        self.demand = FakeDemand(self.store)
         return self
 
     async def __aexit__(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot import keyboards, texts
+from bot import demand, keyboards, texts
 from bot.flows import contact, places
 from bot.flows.inputs import Kind
 from bot.flows.machine import (
@@ -228,6 +228,7 @@ async def _show_results(turn: Turn) -> StrEnum:
         parts.append(texts.confidential_offers(t, offers, data.municipality or ""))
     markup = keyboards.results(t, data.results, data.offers, data.approximate, found.more)
     await say(turn.update, "\n\n".join(parts), markup)
+    await demand.count_search(turn.context, data, point, found)
     return State.RESULTS
 
 

@@ -19,7 +19,7 @@ import logging
 from telegram import Message, Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot import keyboards, texts
+from bot import demand, keyboards, texts
 from bot.context import JuntosContext, TextParser, services_of
 from bot.handlers.common import say, translator
 from bot.relay import handlers as relay
@@ -122,6 +122,7 @@ async def screen_for_crisis(update: Update, context: JuntosContext) -> None:
     if await _answered_as_staff(update, context, signal):
         return  # staff describing someone else's danger: one line, and their flow goes on
     await send_crisis_reply(update, context, signal)
+    await demand.count_crisis(context, signal)
     # An answer in a relay thread still reaches the organisation, marked "posible crisis".
     await relay.relay_reply(update, context, crisis=True)
     if not signal.uncertain:

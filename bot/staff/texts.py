@@ -141,6 +141,7 @@ def command_descriptions(t: Translator, role: Role = Role.STAFF) -> list[tuple[s
         ("caso", _("A case and its history: /caso CASO-0042")),
         ("referir", _("Refer a person to another organisation")),
         ("seguimiento", _("Log a follow-up: /seguimiento CASO-0042")),
+        ("demanda", _("Where help is missing (coordinators)")),
     ]
     if role in (Role.COORDINATOR, Role.ADMIN):
         commands.append(("indicadores", _("Indicators of your municipality (coordination)")))
