@@ -156,3 +156,13 @@ class Share:
     @property
     def percent(self) -> int | None:
         return None if self.suppressed else round(100 * self.served / self.total)
+
+
+@dataclass(frozen=True)
+class UnmetNeed:
+    """The need and area with the most searches without a suitable service within WITHIN_KM."""
+
+    need: str
+    municipality_code: str
+    cell: str
+    searches: int

@@ -17,6 +17,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from domain.cases import Gender, MemberOutcome, RejectionReason
+from domain.demand import UnmetNeed
 from domain.errors import InvalidValue
 from domain.taxonomy import Category, Sector
 
@@ -391,6 +392,12 @@ class WeeklyDigest:
     to_acceptance: Duration
     to_first_contact: Duration
     failed_reminders: Shown
+    #: Organisations of these municipalities whose services nobody has said have room (or not)
+    #: for two weeks: their capacity shows as unknown to members (names, alphabetical).
+    silent_organizations: tuple[str, ...] = ()
+    #: The covered week's need and area with most searches and no service within 10 km (None
+    #: when none reached five searches).
+    unmet_need: UnmetNeed | None = None
 
 
 def build_digest(

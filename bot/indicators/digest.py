@@ -66,11 +66,15 @@ async def send_due_digests(bot: Bot, services: Services, worker: str | None = No
         staff = target.coordinator
         t = services.catalogs.get(staff.locale)
         places = places_label(t, digest.municipality_codes, services.places)
+        unmet = digest.unmet_need
+        unmet_place = (
+            places_label(t, (unmet.municipality_code,), services.places) if unmet else None
+        )
         assert staff.chat_id is not None
         try:
             await bot.send_message(
                 staff.chat_id,
-                itexts.digest_text(t, digest, places),
+                itexts.digest_text(t, digest, places, unmet_place),
                 reply_markup=digest_keyboard(t, digest),
             )
         except TelegramError as exc:

@@ -9,6 +9,7 @@ from babel.dates import format_skeleton
 from babel.numbers import format_percent
 
 from bot.i18n import Translator
+from bot.staff.demand_texts import need_name as demand_need_name
 from bot.staff.texts import gender_name, reason_name
 from bot.texts import category_label, with_danger_line
 from domain.cases import Gender, MemberOutcome, RejectionReason
@@ -220,8 +221,11 @@ def stale(t: Translator) -> str:
 # --- the weekly digest --------------------------------------------------------------------------
 
 
-def digest_text(t: Translator, digest: WeeklyDigest, places: str) -> str:
-    """Short enough for a phone: what needs action first, then the week's figures."""
+def digest_text(
+    t: Translator, digest: WeeklyDigest, places: str, unmet_place: str | None = None
+) -> str:
+    """Short enough for a phone: what needs action first, then the week's figures;
+    `unmet_place` names the municipality of the week's largest unmet need."""
     _ = t.gettext
     week = digest.week.covered
     lines = [
@@ -266,6 +270,25 @@ def digest_text(t: Translator, digest: WeeklyDigest, places: str) -> str:
         lines.append(
             _("Reminders that could not be delivered: {n}").format(
                 n=count(t, digest.failed_reminders)
+            )
+        )
+    if digest.silent_organizations:
+        lines.append(
+            # Translators: organisations that have not answered the weekly "do you have room?"
+            # question for two weeks; members see their capacity as unknown.
+            _("No answer to the capacity check-in for two weeks: {names}").format(
+                names=t.and_list(list(digest.silent_organizations))
+            )
+        )
+    if digest.unmet_need is not None:
+        lines.append(
+            # Translators: the need most searched this week with no service within 10 km.
+            _(
+                "Most searched without a service within 10 km: {need} in {place} ({n} searches)"
+            ).format(
+                need=demand_need_name(t, digest.unmet_need.need),
+                place=unmet_place or digest.unmet_need.municipality_code,
+                n=t.number(digest.unmet_need.searches),
             )
         )
     return "\n".join(lines)

@@ -22,6 +22,7 @@ from domain.demand import (
     WITHIN_KM,
     CrisisKey,
     SearchKey,
+    UnmetNeed,
     age_band,
     distance_band,
     iso_week,
@@ -119,16 +120,6 @@ def period_for(choice: PeriodChoice, today: date) -> Period:
 
 
 # --- the weekly digest -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UnmetNeed:
-    """The need and area with the most searches without a suitable service within WITHIN_KM."""
-
-    need: str
-    municipality_code: str
-    cell: str
-    searches: int
 
 
 async def largest_unmet_need(

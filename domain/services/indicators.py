@@ -8,11 +8,13 @@ send it and a failed send is tried again by the next sweep.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.access import Actor, actor_name
+from domain.capacity import CapacityLevel, current_level
+from domain.demand import iso_week
 from domain.errors import AccessDenied
 from domain.indicators import (
     DIGEST_OVERDUE_SHOWN,
@@ -28,6 +30,7 @@ from domain.municipal_time import DEFAULT_ZONE, zone_for_municipality
 from domain.people import Role, StaffMember
 from domain.ports import Clock, PlaceFinder, UnitOfWork
 from domain.services.cases import record_audit
+from domain.services.demand import largest_unmet_need
 
 OPERATOR = "operator"
 #: A digest claimed this long ago and never delivered (its process died) may be claimed again.
@@ -192,12 +195,37 @@ async def build_weekly_digest(
                 await repo.hours_to("first_contact", codes, start, end),
                 await repo.failed_reminders(codes, start, end),
             )
-            if cache is not None:
-                cache[key] = digest
+            digest = replace(digest, silent_organizations=await _silent(uow, codes, clock.now()))
         for case in digest.overdue:
             await record_audit(uow, clock, staff.actor, "case.list", case.code, via="digest")
         await uow.commit()
+    if cache is None or key not in cache:
+        unmet = await largest_unmet_need(uow, codes, iso_week(week.covered.start))
+        digest = replace(digest, unmet_need=unmet)
+        if cache is not None:
+            cache[key] = digest
     return digest
+
+
+async def _silent(uow: UnitOfWork, codes: frozenset[str], now: datetime) -> tuple[str, ...]:
+    """Organisations asked the weekly capacity check-in (they have staff and services) in these
+    municipalities, none of whose services has an answer younger than two weeks."""
+    asked = {
+        s.organization_id
+        for s in await uow.people.all_staff()
+        if s.active and s.role is Role.STAFF and s.organization_id is not None
+    }
+    names = []
+    for organization_id in sorted(asked):
+        if not codes & set(await uow.directory.organization_municipalities(organization_id)):
+            continue
+        services = await uow.directory.services_of(organization_id)
+        if not services:
+            continue
+        latest = await uow.capacity.latest([s.id for s in services])
+        if all(current_level(latest.get(s.id), now) is CapacityLevel.UNKNOWN for s in services):
+            names.append(await uow.directory.organization_name(organization_id) or organization_id)
+    return tuple(sorted(names))
 
 
 async def digest_delivered(target: DigestTarget, uow: UnitOfWork, clock: Clock) -> None:

@@ -9,6 +9,7 @@ import io
 from datetime import UTC, datetime, timedelta
 
 from bot.indicators.digest import send_due_digests
+from domain.demand import AgeBand, DistanceBand, SearchKey, iso_week
 from domain.people import Role
 from juntos.demo_history import load_demo_history
 from sandbox import BotApiEmulator, PrivateChat, StoredMessage
@@ -178,3 +179,36 @@ async def test_the_demo_history_gives_a_first_chart_with_a_story(
     assert int(made) >= 20
     crossing = [r for r in rows if r["section"] == "matrix" and r["value"] not in ("0", "< 5")]
     assert crossing, "referrals between sectors show up as numbers"
+
+
+async def test_the_digest_names_who_did_not_say_if_they_have_room_and_the_largest_unmet_need(
+    bot: BotUnderTest,
+) -> None:
+    covered_week = iso_week((fx.DIGEST_TIME - timedelta(days=7)).date())
+    async with bot.database() as db:
+        await fx.load(db.uow())
+        uow = db.uow()
+        async with uow:
+            for searches, need in ((7, "legal_aid"), (3, "mediation")):
+                key = SearchKey(
+                    covered_week,
+                    fx.JUAREZ,
+                    "87489e3a9ffffff",
+                    need,
+                    AgeBand.FROM_12_TO_17,
+                    within_10km=False,
+                    distance_band=DistanceBand.FROM_10_TO_25,
+                )
+                await uow.demand.add_search(key, searches)
+            await uow.commit()
+    chat = await coordinator(bot)
+    await join(bot, SENDER_ORG, 2001, "Rosa")  # staff: asked every Monday if they have room
+    bot.clock.current = fx.DIGEST_TIME
+    app = bot.application
+    assert await send_due_digests(app.bot, app.bot_data.services, "bot-a") == 1
+    [digest] = await chat.wait_for_bot_messages(count=1, timeout=10.0)
+    text = digest.text or ""
+    assert f"Sin respuesta sobre cupo desde hace dos semanas: {SENDER_ORG}" in text
+    # Seven searches for legal aid with nothing within 10 km; mediation's three stay unsaid.
+    assert "Lo más buscado sin servicio a menos de 10 km: Asesoría legal en Juárez (7" in text
+    assert "Mediación" not in text
