@@ -10,7 +10,7 @@ from sqlalchemy import text
 from domain.cases import Case, Referral, ReferralStatus
 from domain.directory import Directory
 from domain.people import Member, Role, StaffMember
-from domain.services.cases import OpenCase, open_case
+from domain.services.cases import record_audit
 from domain.taxonomy import Category
 from juntos.database import Database
 from storage import migrate
@@ -92,18 +92,23 @@ async def test_cases_referrals_and_times_round_trip(database: Database) -> None:
     async with database.uow() as uow:
         staff = await uow.people.add_staff(staff)
         await uow.commit()
-    case = await open_case(
-        OpenCase(
-            alias="Chava",
-            municipality_code="08037",
-            age=15,
-            needs=frozenset({Category.LEGAL_AID, Category.HEALTH}),
-            consent_share=True,
-        ),
-        staff,
-        database.uow(),
-        clock,
-    )
+    async with database.uow() as uow:
+        case = await uow.cases.add(
+            Case(
+                id=None,
+                code="",
+                alias="Chava",
+                municipality_code="08037",
+                created_at=clock.now(),
+                age=15,
+                needs=frozenset({Category.LEGAL_AID, Category.HEALTH}),
+                consent_share=True,
+                organization_id=staff.organization_id,
+                created_by=staff.actor,
+            )
+        )
+        await record_audit(uow, clock, staff.actor, "case.open", case.code)
+        await uow.commit()
     assert case.code == "CASO-0001"
     assert case.id is not None
     async with database.uow() as uow:
