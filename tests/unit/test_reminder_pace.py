@@ -4,6 +4,7 @@ answers with 429 and a pause)."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 
 from bot.notifier import Pace
@@ -19,6 +20,6 @@ async def test_sends_are_never_closer_than_the_interval_even_from_several_tasks(
             times.append(time.monotonic())
 
     await asyncio.gather(*(sender() for _ in range(4)))
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert len(times) == 20
     assert min(gaps) >= 0.005 - 0.001  # the event loop's clock resolution
