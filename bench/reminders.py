@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ from bench.reminder_run import (
 from sandbox import BotApiEmulator
 
 TELEGRAM_LIMIT = 30.0
+#: What each sweep logs (bot/jobs.py): the longest time between a send and its "sent" mark.
+WINDOW = re.compile(r"longest send-to-mark ([0-9.]+) s")
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,11 @@ async def run(count: int, processes: int, postgres: bool, send_rate: float) -> R
                     await asyncio.sleep(2)  # anything sent twice arrives too
                     deliveries.update()
                 statuses = await reminder_statuses(url)
+                windows = [
+                    float(found)
+                    for bot in bots
+                    for found in WINDOW.findall(bot.log.read_text(errors="replace"))
+                ]
                 if deliveries.seen < count:
                     for bot in bots:
                         tail = bot.log.read_text(errors="replace").splitlines()[-15:]
@@ -96,7 +104,9 @@ async def run(count: int, processes: int, postgres: bool, send_rate: float) -> R
                     f"{label}: {result.delivered}/{count} delivered at {result.rate:.1f} msg/s "
                     f"({result.share:.0f}% of Telegram's {TELEGRAM_LIMIT:.0f} msg/s), "
                     f"429s {result.flood}, lost {result.lost}, duplicated {result.duplicated}; "
-                    f"rows: {dict(statuses)}"
+                    f"rows: {dict(statuses)}; longest send-to-mark window "
+                    f"{max(windows, default=0.0) * 1000:.0f} ms (a crash inside it repeats "
+                    "that one reminder)"
                 )
                 return result
 

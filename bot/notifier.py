@@ -42,9 +42,9 @@ ReplyMarkup = InlineKeyboardMarkup | ForceReply
 
 
 class Pace:
-    """One send every 1/rate seconds on a fixed schedule: no bursts (any one-second window
-    holds at most rate + 1 sends), and a late wake-up does not push every later slot back, so
-    a long run keeps the full rate (a token bucket of one loses the lateness each time)."""
+    """One send every 1/rate seconds at most: no bursts and no catching up after a late
+    wake-up, so no one-second window ever holds more than the rate (a token bucket lets a
+    burst through, and Telegram answers it with 429 and a pause for every send)."""
 
     def __init__(self, rate: float) -> None:
         self._interval = 1.0 / rate
@@ -53,13 +53,10 @@ class Pace:
 
     async def wait(self) -> None:
         async with self._lock:
-            now = time.monotonic()
-            # More than one slot behind (idle for a while): the schedule starts again now.
-            slot = self._next if self._next >= now - self._interval else now
-            self._next = slot + self._interval
-            delay = slot - now
+            delay = self._next - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
+            self._next = time.monotonic() + self._interval
 
 
 class TelegramNotifier:

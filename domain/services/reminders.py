@@ -272,6 +272,12 @@ async def claim_due(
                 reminder.defer(until)
                 report.deferred += 1
                 continue
+            if reminder.attempts >= rules.max_attempts:
+                # Claimed that often and never settled: whatever kills the worker with it (a
+                # crash loop) must not stop the others. Failed: the coordinators see it.
+                reminder.retry_later(now, "lease expired", rules.max_attempts, timedelta(0))
+                report.failed += 1
+                continue
             recipients = await cache.recipients(reminder.target)
             reminder.claim(worker, now)
             if subject.case is not None:

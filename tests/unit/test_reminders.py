@@ -245,6 +245,23 @@ async def test_a_claim_whose_worker_died_is_taken_again_after_the_lease_only():
     assert await world.later(timedelta(minutes=2)) == [(ReminderKind.REFERRAL_PENDING, 2)]
 
 
+async def test_a_reminder_whose_workers_keep_dying_is_failed_not_claimed_forever():
+    world = World()
+    await world.refer()
+    world.clock.advance(timedelta(hours=48))
+    for n in range(5):
+        claimed, _ = await claim_due(world.uow, world.clock, f"dies-{n}", DEFAULT_BOOK)
+        assert len(claimed) == 1
+        world.clock.advance(timedelta(minutes=6))
+    claimed, report = await claim_due(world.uow, world.clock, "next", DEFAULT_BOOK)
+    assert claimed == []
+    assert report.failed == 1
+    pending = next(
+        r for r in world.uow.store.reminders.values() if r.kind is ReminderKind.REFERRAL_PENDING
+    )
+    assert (pending.status, pending.last_error) == (ReminderStatus.FAILED, "lease expired")
+
+
 async def test_a_staff_member_who_blocked_the_bot_is_unreachable_and_the_coordinator_told():
     world = World()
     await world.refer()
