@@ -12,7 +12,7 @@ from typing import Protocol, Self
 from domain.access import CaseScope
 from domain.cases import AuditEntry, Case, CaseSummary, FollowUp, Note, Referral, Reminder
 from domain.directory import Directory, Municipality, Organization, Service
-from domain.nearby import ConfidentialOffer, NearbyQuery, ServicePoint
+from domain.nearby import CardAt, ConfidentialOffer, NearbyQuery, ServicePoint
 from domain.people import Invite, Member, StaffMember
 from domain.relay import Direction, RelayDelivery, RelayMessage, RelayThread
 from domain.taxonomy import Category
@@ -55,6 +55,11 @@ class DirectoryRepository(Protocol):
 
     async def nearest(self, query: NearbyQuery) -> list[ServicePoint]:
         """The nearest active public services (never a confidential place)."""
+        ...
+
+    async def nearest_cards(self, query: NearbyQuery) -> list[CardAt]:
+        """The nearest active public services passing the query's filters, with their cards
+        (never a confidential place)."""
         ...
 
     async def confidential_offers(

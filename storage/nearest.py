@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -39,19 +40,30 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from domain.geo import KM_PER_DEGREE_LAT, bounding_box, haversine_km
 from domain.nearby import NearbyQuery
+from domain.schedule import open_at_second, second_of_week
 from storage import grid, tables
+from storage.cards import ANY_CATEGORY, eligibility_bit, parse_hours
 from storage.engine import sqlite_pragmas
 
-#: Category value of the service_points row that every point has (queries with no category).
-ANY_CATEGORY = "*"
 #: First radius tried without a density hint; it grows by what the density seen suggests.
 START_RADIUS_KM = 4.0
 
 Ranked = list[tuple[str, str, float]]
 
 
-def _statement(level: str, with_age: bool) -> Any:
-    """The query for one grid level, with every value a bound parameter (built once)."""
+@cache
+def _statement(
+    level: str,
+    with_age: bool,
+    free: bool = False,
+    accessible: bool = False,
+    eligibility: bool = False,
+    language: bool = False,
+    open_now: bool = False,
+) -> Any:
+    """The query for one grid level and set of filters, every value a bound parameter (built
+    once per shape). Static filters are conditions on the covering index; "open now" depends
+    on the moment, so the rows bring their weekly hours and `NearestSearch.read` checks them."""
     sp = tables.service_points
     lat = bindparam("lat", type_=Float())
     lon = bindparam("lon", type_=Float())
@@ -60,9 +72,10 @@ def _statement(level: str, with_age: bool) -> Any:
         (sp.c.latitude - lat) * (sp.c.latitude - lat)
         + ((sp.c.longitude - lon) * cos_lat) * ((sp.c.longitude - lon) * cos_lat)
     ).label("flat")
-    stmt = select(
-        sp.c.service_at_location_id, sp.c.service_id, sp.c.latitude, sp.c.longitude, flat
-    ).where(
+    columns = [sp.c.service_at_location_id, sp.c.service_id, sp.c.latitude, sp.c.longitude, flat]
+    if open_now:
+        columns += [sp.c.timezone, sp.c.hours]
+    stmt = select(*columns).where(
         sp.c.category == bindparam("category"),
         sp.c.latitude.between(bindparam("min_lat"), bindparam("max_lat")),
         sp.c.longitude.between(bindparam("min_lon"), bindparam("max_lon")),
@@ -77,15 +90,16 @@ def _statement(level: str, with_age: bool) -> Any:
             or_(sp.c.minimum_age.is_(None), sp.c.minimum_age <= age),
             or_(sp.c.maximum_age.is_(None), sp.c.maximum_age >= age),
         )
+    if free:
+        stmt = stmt.where(sp.c.free.is_(True))
+    if accessible:
+        stmt = stmt.where(sp.c.accessible.is_(True))
+    if eligibility:
+        stmt = stmt.where(sp.c.eligibility.op("&")(bindparam("eligibility", type_=Integer())) != 0)
+    if language:
+        stmt = stmt.where(sp.c.languages.like(bindparam("language")))
     # Ordered by the label: the expression is computed once per row.
     return stmt.order_by(flat.name).limit(bindparam("window"))
-
-
-_STATEMENTS = {
-    (level, with_age): _statement(level, with_age)
-    for level in ("fine", "coarse", "box")
-    for with_age in (False, True)
-}
 
 
 def _window_is_enough(
@@ -167,6 +181,23 @@ class NearestSearch:
             "lon": center.longitude,
             "cos_lat": math.cos(math.radians(center.latitude)),
         }
+        f = query.filters
+        if f.eligibility is not None:
+            self.params["eligibility"] = eligibility_bit(f.eligibility)
+        if f.language is not None:
+            self.params["language"] = f"%,{f.language},%"
+        if f.open_now and query.at is None:
+            raise ValueError("an open-now search needs the moment it refers to (query.at)")
+        self.shape = (
+            query.age is not None,
+            f.free,
+            f.accessible,
+            f.eligibility is not None,
+            f.language is not None,
+            f.open_now,
+        )
+        #: Local second of the week per time zone, for "open now" (computed once per zone).
+        self._seconds: dict[str, float] = {}
         self.radius = min(first_radius(query, density), query.max_radius_km)
         self.window = 2 * self.need + 5
 
@@ -187,14 +218,25 @@ class NearestSearch:
             window=self.window,
             cells=cells or [],
         )
-        return _STATEMENTS[(level, self.query.age is not None)], self.params
+        return _statement(level, *self.shape), self.params
+
+    def _open(self, zone: str, hours: str) -> bool:
+        second = self._seconds.get(zone)
+        if second is None:
+            assert self.query.at is not None
+            second = self._seconds[zone] = second_of_week(self.query.at, zone)
+        return open_at_second(parse_hours(hours), second)
 
     def read(self, rows: Sequence[Any]) -> Ranked | None:
         center, radius = self.query.point, self.radius
         best: dict[str, tuple[float, str]] = {}
-        for sal_id, service_id, lat, lon, _flat in rows:
+        open_now = self.query.filters.open_now
+        for row in rows:
+            sal_id, service_id, lat, lon = row[0], row[1], row[2], row[3]
+            if open_now and not self._open(row[5], row[6]):
+                continue
             km = haversine_km(center.latitude, center.longitude, lat, lon)
-            if km <= radius and (service_id not in best or km < best[service_id][0]):
+            if km <= radius and (service_id not in best or (km, sal_id) < best[service_id]):
                 best[service_id] = (km, sal_id)
         ranked = sorted((km, sal_id, sid) for sid, (km, sal_id) in best.items())
         if len(rows) == self.window and not _window_is_enough(
