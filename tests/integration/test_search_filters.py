@@ -8,6 +8,7 @@ import csv
 import itertools
 import random
 import shutil
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -238,7 +239,7 @@ async def test_filters_never_bring_a_confidential_place_into_the_distances(
 # --- bad feeds ----------------------------------------------------------------------------------
 
 
-def _rewrite(folder: Path, name: str, edit) -> None:  # type: ignore[no-untyped-def]
+def _rewrite(folder: Path, name: str, edit: Callable[[list[dict[str, str]]], None]) -> None:
     path = folder / f"{name}.csv"
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
