@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from typing import Any, TypeVar
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import String, Table, bindparam, func, select, type_coerce, union
+from sqlalchemy import String, Table, func, select, type_coerce, union
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
@@ -40,8 +40,10 @@ from storage.cards import (
     refresh_search_rows,
 )
 from storage.nearest import (
+    cards_sync,
     forget_density,
     nearest_ids,
+    nearest_with_cards,
     search_sync,
     sqlite_reader,
 )
@@ -288,23 +290,15 @@ class SqlDirectoryRepository:
 
     async def nearest_cards(self, query: NearbyQuery) -> list[CardAt]:
         """The nearest public services with their cards: ranked in the covering index, then
-        their cards by primary key (storage/cards.py)."""
+        their cards by primary key (storage/cards.py); on PostgreSQL in the same statement."""
         bind = self.session.bind
         reader = sqlite_reader(bind) if isinstance(bind, AsyncEngine) else None
         if reader is not None and isinstance(bind, AsyncEngine):
             with reader.connect() as connection:
                 ranked = search_sync(connection, bind.sync_engine, query)
-                if not ranked:
-                    return []
-                rows = connection.execute(CARDS_SQL, {"ids": [r[0] for r in ranked]}).all()
+                cards = cards_sync(connection, [r[0] for r in ranked]) if ranked else {}
         else:
-            ranked = await nearest_ids(self.session, query)
-            if not ranked:
-                return []
-            rows = list(
-                (await self.session.execute(CARDS_SQL, {"ids": [r[0] for r in ranked]})).all()
-            )
-        cards: dict[str, str] = {sal_id: card for sal_id, card in rows}
+            ranked, cards = await nearest_with_cards(self.session, query)
         return [CardAt(card_from_json(cards[sal_id]), km) for sal_id, _sid, km in ranked]
 
     async def nearest(self, query: NearbyQuery) -> list[ServicePoint]:
@@ -317,11 +311,6 @@ class SqlDirectoryRepository:
                 return load_points(session, ranked)
         ranked = await nearest_ids(self.session, query)
         return await self.session.run_sync(load_points, ranked)
-
-
-CARDS_SQL = select(
-    tables.service_cards.c.service_at_location_id, tables.service_cards.c.card
-).where(tables.service_cards.c.service_at_location_id.in_(bindparam("ids", expanding=True)))
 
 
 def affected_services(session: Session, d: Directory) -> set[str]:
