@@ -288,3 +288,48 @@ async def test_bad_costs_languages_terms_and_links_are_file_line_errors_and_noth
     assert report.written == {}
     async with database.uow() as uow:
         assert await uow.directory.count_services() == 0
+
+
+async def test_upgrading_a_database_with_a_directory_builds_its_search_cards(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    """Migration 0009 empties the derived search rows; the upgrade rebuilds them (points and
+    cards) from the directory as stored, so searches answer right after `juntos db upgrade`."""
+    from storage import migrate
+    from storage.engine import create_engine, session_factory
+
+    path = tmp_path / "old.db"
+    shutil.copy(sqlite_template, path)
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        await migrate.downgrade(engine, "0008")
+        org, svc, loc, sal = (uid(f"{kind}:old") for kind in ("org", "svc", "loc", "sal"))
+        async with engine.begin() as conn:
+            sql = conn.exec_driver_sql
+            await sql(
+                f"INSERT INTO organizations (id, name, description) VALUES ('{org}', 'O', '')"
+            )
+            await sql(
+                "INSERT INTO services (id, organization_id, name, status, description, categories, "
+                f"marked_confidential) VALUES ('{svc}', '{org}', 'Clínica vieja', 'active', '', "
+                "'health', 0)"
+            )
+            await sql(
+                "INSERT INTO locations (id, name, description, location_type, latitude, longitude, "
+                f"timezone, marked_confidential) VALUES ('{loc}', 'Sede', '', 'physical', 31.63, "
+                "-106.32, 'America/Ciudad_Juarez', 0)"
+            )
+            await sql(
+                "INSERT INTO services_at_location (id, service_id, location_id, description) "
+                f"VALUES ('{sal}', '{svc}', '{loc}', '')"
+            )
+        await migrate.upgrade(engine)
+        database = Database(engine=engine, sessions=session_factory(engine))
+        [found] = await find_nearest_services(
+            NearbyQuery(point=RIBERAS_DEL_BRAVO, category=Category.HEALTH),
+            database.uow(),
+            FakeClock(WEDNESDAY_10AM_JUAREZ),
+        )
+        assert found.service_name == "Clínica vieja"
+    finally:
+        await engine.dispose()
