@@ -74,7 +74,10 @@ async def test_asking_for_english_switches_language(bot_with_rasa: BotUnderTest)
 
 async def test_one_sentence_with_filters_sets_them_and_says_so(bot_with_rasa: BotUnderTest) -> None:
     chat = bot_with_rasa.chat()
-    [results] = await say(chat, "algo gratis para mujeres en Tonalá")
+    [choices] = await say(chat, "algo gratis para mujeres en Tonalá")
+    # Tonalá is in Jalisco and in Chiapas: the larger, Jalisco's, comes first.
+    assert choices.text == "¿Cuál de estos lugares es?", choices.button_texts
+    [results] = await press(chat, choices.callback_data[0])
     text = results.text or ""
     assert "🔎 Gratis · para mujeres\n" in text, text
     assert "Atención a Mujeres en Situación de Violencia Zapopan (demo)" in text
