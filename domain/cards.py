@@ -207,6 +207,29 @@ def directory_cards(directory: Directory) -> list[ServiceCard]:
     organizations = {o.id: o for o in d.organizations}
     locations = {x.id: x for x in d.locations}
     hidden = confidential_location_ids(d.locations, d.services, d.services_at_location)
+
+    def by(items: Iterable[T], key: str) -> dict[str, list[T]]:
+        groups: dict[str, list[T]] = defaultdict(list)
+        for item in items:
+            value = getattr(item, key)
+            if value is not None:
+                groups[value].append(item)
+        return groups
+
+    def linked(groups: dict[str, dict[str, list[T]]], wanted: dict[str, str]) -> list[T]:
+        found: dict[int, T] = {}
+        for key, group in groups.items():
+            for item in group.get(wanted[key], ()):
+                found[id(item)] = item
+        return list(found.values())
+
+    addresses = by(d.addresses, "location_id")
+    phones = {k: by(d.phones, k) for k in PHONE_KEYS}
+    schedules = {k: by(d.schedules, k) for k in SCHEDULE_KEYS}
+    costs = by(d.cost_options, "service_id")
+    languages = {k: by(d.languages, k) for k in ("service_id", "location_id", "phone_id")}
+    access = by(d.accessibility, "location_id")
+    documents = by(d.required_documents, "service_id")
     cards = []
     for sal in d.services_at_location:
         service, location = services[sal.service_id], locations[sal.location_id]
@@ -214,19 +237,30 @@ def directory_cards(directory: Directory) -> list[ServiceCard]:
             continue
         if location.latitude is None or location.longitude is None:
             continue
+        organization = organizations[service.organization_id]
+        wanted = {
+            "service_at_location_id": sal.id,
+            "service_id": service.id,
+            "location_id": location.id,
+            "organization_id": organization.id,
+        }
+        near_phones = linked(phones, wanted)
+        wanted_languages = {**wanted, "phone_id": ""}
+        spoken = linked({k: v for k, v in languages.items() if k != "phone_id"}, wanted_languages)
+        spoken += [x for p in near_phones for x in languages["phone_id"].get(p.id, ())]
         cards.append(
             make_card(
                 sal,
                 service,
-                organizations[service.organization_id],
+                organization,
                 location,
-                addresses=d.addresses,
-                phones=d.phones,
-                schedules=d.schedules,
-                cost_options=d.cost_options,
-                languages=d.languages,
-                accessibility=d.accessibility,
-                documents=d.required_documents,
+                addresses=addresses.get(location.id, ()),
+                phones=near_phones,
+                schedules=linked(schedules, wanted),
+                cost_options=costs.get(service.id, ()),
+                languages=spoken,
+                accessibility=access.get(location.id, ()),
+                documents=documents.get(service.id, ()),
             )
         )
     return cards
