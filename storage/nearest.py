@@ -37,7 +37,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from domain.geo import KM_PER_DEGREE_LAT, bounding_box, haversine_km
 from domain.nearby import NearbyQuery
@@ -377,20 +377,30 @@ async def nearest_with_cards(
     session: AsyncSession, query: NearbyQuery
 ) -> tuple[Ranked, dict[str, str]]:
     """The ranking and the cards of the ranked places, in as few round trips as the widening
-    needs (usually one): on a database server, where each statement costs a round trip."""
-    return await _search_async(session, query, with_cards=True)
+    needs (usually one): on a database server, where each statement costs a round trip. Read
+    on an autocommit connection of the session's engine: no BEGIN, no ROLLBACK, and the unit
+    of work's session never opens a transaction for it."""
+    bind = session.bind
+    if not isinstance(bind, AsyncEngine):
+        return await _search_async(session, query, with_cards=True)
+    async with bind.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
+        return await _search_async(connection, query, with_cards=True, engine=bind)
 
 
 async def _search_async(
-    session: AsyncSession, query: NearbyQuery, *, with_cards: bool
+    runner: AsyncSession | AsyncConnection,
+    query: NearbyQuery,
+    *,
+    with_cards: bool,
+    engine: AsyncEngine | None = None,
 ) -> tuple[Ranked, dict[str, str]]:
-    bind = session.bind
+    bind = engine or (runner.bind if isinstance(runner, AsyncSession) else None)
     density = _DENSITIES.get(bind.sync_engine) if isinstance(bind, AsyncEngine) else None
     if density is None and isinstance(bind, AsyncEngine):
-        density = _remember_density(bind.sync_engine, await session.execute(DENSITY_SQL))
+        density = _remember_density(bind.sync_engine, await runner.execute(DENSITY_SQL))
     search = NearestSearch(query, density, with_cards=with_cards)
     while True:
         statement, params = search.statement()
-        result = search.read(list((await session.execute(statement, params)).all()))
+        result = search.read(list((await runner.execute(statement, params)).all()))
         if result is not None:
             return result, search.cards
