@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from domain.directory import Address, Location, Organization, Phone, Service
 from domain.geo import Point
 from domain.schedule import Schedule
 from domain.taxonomy import Category, Eligibility
-
-#: The filters a member can set, in the order they are shown ("Gratis · abierto ahora").
-FILTER_NAMES = ("free", "open_now", "eligibility", "language", "accessible")
 
 
 @dataclass(frozen=True)
@@ -34,18 +31,14 @@ class SearchFilters:
     accessible: bool = False
 
     def active(self) -> tuple[str, ...]:
-        """The names of the filters set, in FILTER_NAMES order."""
+        """The names of the filters set, in the order they are shown ("Gratis · abierto
+        ahora"): free, open_now, eligibility, language, accessible."""
         return tuple(f.name for f in fields(self) if getattr(self, f.name) not in (False, None))
 
     def __bool__(self) -> bool:
         return bool(self.active())
 
-    def without(self, name: str) -> SearchFilters:
-        values: dict[str, object] = {name: False if name in _FLAGS else None}
-        return replace(self, **values)  # type: ignore[arg-type]
 
-
-_FLAGS = ("free", "open_now", "accessible")
 NO_FILTERS = SearchFilters()
 
 

@@ -36,7 +36,6 @@ from storage.batching import chunks
 from storage.cards import (
     ANY_CATEGORY,
     card_from_json,
-    rebuild_all_sync,
     refresh_search_rows,
 )
 from storage.nearest import (
@@ -103,13 +102,6 @@ class SqlDirectoryRepository:
         if isinstance(self.session.bind, AsyncEngine):
             forget_density(self.session.bind)
         self.session.expire_all()
-
-    async def rebuild_search_rows(self) -> int:
-        """Rebuild every search point and card from the stored directory (how many services)."""
-        count = await self.session.run_sync(rebuild_all_sync)
-        if isinstance(self.session.bind, AsyncEngine):
-            forget_density(self.session.bind)
-        return count
 
     async def confidential_locations(self, location_ids: Collection[str]) -> set[str]:
         """Which of `location_ids` are confidential (marked, or offering a confidential service,

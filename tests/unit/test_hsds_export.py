@@ -189,7 +189,9 @@ def test_locations_carry_their_inegi_code_and_schedules_their_standard_offset(
     assert schedules[_id(62)]["freq"] == "WEEKLY"
 
 
-def test_categories_sector_eligibility_and_confidentiality_become_attributes(tmp_path: Path) -> None:
+def test_categories_sector_eligibility_and_confidentiality_become_attributes(
+    tmp_path: Path,
+) -> None:
     write_directory(sample(), tmp_path)
     terms = {r["id"]: (r["taxonomy"], r["code"]) for r in rows(tmp_path, "taxonomy_terms")}
     links = {
