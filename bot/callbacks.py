@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from domain.taxonomy import Category
+from domain.languages import MEXICAN_LANGUAGES
+from domain.taxonomy import Category, Eligibility
 
 MAX_BYTES = 64
 MAX_INDEX = 9
@@ -29,6 +30,17 @@ class ResultAction(StrEnum):
     CHANGE_CATEGORY = "chcat"
     AGE = "age"
     EXACT = "exact"
+    FILTERS = "filt"
+
+
+class FilterName(StrEnum):
+    """What a filter button sets; `for` and `lang` carry a value (a term, a language code)."""
+
+    FREE = "free"
+    OPEN_NOW = "open"
+    ACCESSIBLE = "acc"
+    FOR = "for"
+    LANGUAGE = "lang"
 
 
 class AgeBracket(StrEnum):
@@ -81,6 +93,15 @@ class PickAge:
 
 
 @dataclass(frozen=True)
+class SetFilter:
+    """Turn a search filter on (`on`) or off; `value` for `for` (a term) and `lang` (a code)."""
+
+    name: FilterName
+    on: bool
+    value: str | None = None
+
+
+@dataclass(frozen=True)
 class PickLanguage:
     locale: str  # "es_MX" | "en"
 
@@ -99,6 +120,7 @@ Action = (
     | AskContact
     | ResultsAction
     | PickAge
+    | SetFilter
     | PickLanguage
     | Confirm
 )
@@ -123,6 +145,8 @@ def encode(action: Action) -> str:
             data = f"r:{result_action.value}"
         case PickAge(bracket):
             data = f"a:{bracket.value}"
+        case SetFilter(name, on, value):
+            data = f"f:{'+' if on else '-'}{name.value}" + (f":{value}" if value else "")
         case PickLanguage(locale):
             data = f"l:{'en' if locale == 'en' else 'es'}"
         case Confirm(topic, yes):
@@ -135,6 +159,20 @@ def _index(text: str) -> int | None:
     if text.isdigit() and len(text) == 1 and int(text) <= MAX_INDEX:
         return int(text)
     return None
+
+
+def _filter(text: str) -> SetFilter | None:
+    """`+free`, `-open`, `+for:women`, `-lang:tar`: a known filter, a known value."""
+    if text[:1] not in ("+", "-"):
+        return None
+    name_text, _, value = text[1:].partition(":")
+    name = FilterName(name_text)  # ValueError when unknown
+    on = text[0] == "+"
+    if name is FilterName.FOR:
+        return SetFilter(name, on, Eligibility(value).value)
+    if name is FilterName.LANGUAGE:
+        return SetFilter(name, on, value) if value in MEXICAN_LANGUAGES else None
+    return None if value else SetFilter(name, on)
 
 
 def parse(data: str | None) -> Action | None:
@@ -164,6 +202,8 @@ def parse(data: str | None) -> Action | None:
                 return ResultsAction(ResultAction(rest))
             case "a":
                 return PickAge(AgeBracket(rest))
+            case "f":
+                return _filter(rest)
             case "l":
                 return PickLanguage(LANGUAGES[rest]) if rest in LANGUAGES else None
             case "y":

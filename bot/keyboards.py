@@ -13,7 +13,9 @@ from bot import callbacks as cb
 from bot import texts
 from bot.i18n import Translator
 from bot.state import Candidate, Offer, Venue
-from domain.taxonomy import Category
+from domain.languages import FILTER_LANGUAGES
+from domain.nearby import SearchFilters
+from domain.taxonomy import Category, Eligibility
 
 
 def _button(label: str, action: cb.Action) -> InlineKeyboardButton:
@@ -81,11 +83,96 @@ def results(
         actions.append(_button(labels["more"], cb.ResultsAction(cb.ResultAction.MORE)))
     actions.append(_button(labels["chcat"], cb.ResultsAction(cb.ResultAction.CHANGE_CATEGORY)))
     rows.append(actions)
-    last = [_button(labels["age"], cb.ResultsAction(cb.ResultAction.AGE))]
+    last = [
+        _button(texts.filter_buttons(t)["open"], cb.ResultsAction(cb.ResultAction.FILTERS)),
+        _button(labels["age"], cb.ResultsAction(cb.ResultAction.AGE)),
+    ]
     if approximate:
         last.append(_button(labels["exact"], cb.ResultsAction(cb.ResultAction.EXACT)))
     rows.append(last)
     return InlineKeyboardMarkup(rows)
+
+
+_TERM_KEYS = {
+    Eligibility.WOMEN: "women",
+    Eligibility.ADOLESCENTS: "adolescents",
+    Eligibility.FAMILIES: "families",
+    Eligibility.LGBTQ: "lgbtq",
+    Eligibility.MIGRANTS: "migrants",
+}
+
+
+def _toggle(
+    label: str, on: bool, name: cb.FilterName, value: str | None = None
+) -> InlineKeyboardButton:
+    """A filter that is on shows ✓ and turns off; one that is off turns on."""
+    return _button(f"✓ {label}" if on else label, cb.SetFilter(name, not on, value))
+
+
+def filters(t: Translator, current: SearchFilters) -> InlineKeyboardMarkup:
+    """Every filter, those on with ✓ (tapping one shows the results again at once)."""
+    labels = texts.filter_buttons(t)
+    flags = [
+        _toggle(labels["free"], current.free, cb.FilterName.FREE),
+        _toggle(labels["open_now"], current.open_now, cb.FilterName.OPEN_NOW),
+        _toggle(labels["accessible"], current.accessible, cb.FilterName.ACCESSIBLE),
+    ]
+    terms = [
+        _toggle(labels[key], current.eligibility is term, cb.FilterName.FOR, term.value)
+        for term, key in _TERM_KEYS.items()
+    ]
+    languages = [
+        _toggle(
+            f"🗣 {texts.language_label(t, code)}",
+            current.language == code,
+            cb.FilterName.LANGUAGE,
+            code,
+        )
+        for code in FILTER_LANGUAGES
+    ]
+    rows = [flags[:2], flags[2:] + terms[:1], terms[1:3], terms[3:]]
+    rows.extend(languages[i : i + 3] for i in range(0, len(languages), 3))
+    return InlineKeyboardMarkup(rows)
+
+
+def drop_filters(
+    t: Translator, current: SearchFilters, offers: list[Offer]
+) -> InlineKeyboardMarkup:
+    """After "nothing with all these filters": one tap removes one (and the confidential
+    places of the municipality can still be asked to make contact)."""
+    label = texts.filter_buttons(t)["drop"]
+    contact = texts.result_buttons(t)["contact"]
+    rows = [
+        [_button(contact.format(letter=texts.offer_letter(index)), cb.AskContact(index))]
+        for index in range(len(offers))
+    ]
+    for name in current.active():
+        action = cb.SetFilter(
+            _FILTER_NAMES[name],
+            False,
+            current.eligibility.value
+            if name == "eligibility" and current.eligibility
+            else (current.language if name == "language" else None),
+        )
+        rows.append([_button(label.format(filter=texts.filter_label(t, name, current)), action)])
+    rows.append(
+        [
+            _button(
+                texts.result_buttons(t)["chcat"], cb.ResultsAction(cb.ResultAction.CHANGE_CATEGORY)
+            )
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+#: SearchFilters field -> the button's filter name.
+_FILTER_NAMES = {
+    "free": cb.FilterName.FREE,
+    "open_now": cb.FilterName.OPEN_NOW,
+    "accessible": cb.FilterName.ACCESSIBLE,
+    "eligibility": cb.FilterName.FOR,
+    "language": cb.FilterName.LANGUAGE,
+}
 
 
 def ages(t: Translator) -> InlineKeyboardMarkup:

@@ -12,7 +12,9 @@ from typing import Any
 
 from bot.i18n import normalize_locale
 from domain.geo import Point
-from domain.taxonomy import Category, parse_category
+from domain.languages import normalize_code
+from domain.nearby import NO_FILTERS, SearchFilters
+from domain.taxonomy import Category, parse_category, parse_eligibility
 
 LOCALE_KEY = "locale"
 FLOW_KEY = "flow"
@@ -77,6 +79,8 @@ class FlowData:
     contact_organization: str | None = None
     #: The need and municipality (never a point) of the search last counted as demand.
     counted: str | None = None
+    #: What the places must offer: remembered for the conversation, across searches.
+    filters: SearchFilters = NO_FILTERS
 
     @property
     def typed_point(self) -> Point | None:
@@ -107,6 +111,7 @@ class FlowData:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["category"] = self.category.value if self.category else None
+        data["filters"] = filters_to_dict(self.filters)
         return data
 
     @classmethod
@@ -131,7 +136,33 @@ class FlowData:
             contact_service_id=_str(data.get("contact_service_id")),
             contact_organization=_str(data.get("contact_organization")),
             counted=_str(data.get("counted")),
+            filters=filters_from_dict(data.get("filters")),
         )
+
+
+def filters_to_dict(filters: SearchFilters) -> dict[str, Any]:
+    return {
+        "free": filters.free,
+        "open_now": filters.open_now,
+        "eligibility": filters.eligibility.value if filters.eligibility else None,
+        "language": filters.language,
+        "accessible": filters.accessible,
+    }
+
+
+def filters_from_dict(data: Any) -> SearchFilters:
+    """Filters from persisted data; anything unreadable is dropped (never an error)."""
+    if not isinstance(data, dict):
+        return NO_FILTERS
+    eligibility = data.get("eligibility")
+    language = data.get("language")
+    return SearchFilters(
+        free=data.get("free") is True,
+        open_now=data.get("open_now") is True,
+        eligibility=parse_eligibility(eligibility) if isinstance(eligibility, str) else None,
+        language=normalize_code(language) if isinstance(language, str) else None,
+        accessible=data.get("accessible") is True,
+    )
 
 
 @dataclass

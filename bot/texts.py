@@ -19,9 +19,10 @@ from domain.capacity import CapacityLevel
 from domain.cases import ReferralStatus
 from domain.crisis import CrisisSignal, lines_for
 from domain.emergency import HARM_BY_OTHERS, LINE_911, LINE_LIFE, DangerKind, EmergencyLine
-from domain.nearby import ConfidentialOffer, NearbyService
+from domain.languages import MEXICAN_LANGUAGES
+from domain.nearby import NO_FILTERS, ConfidentialOffer, NearbyService, SearchFilters
 from domain.services.members import CaseStatus
-from domain.taxonomy import Category
+from domain.taxonomy import Category, Eligibility
 
 
 def category_label(t: Translator, category: Category) -> str:
@@ -339,18 +340,135 @@ def searching_near_municipality(t: Translator, municipality: str) -> str:
     )
 
 
-def results_header(t: Translator, count: int, category: Category | None) -> str:
+def results_header(
+    t: Translator, count: int, category: Category | None, filters: SearchFilters = NO_FILTERS
+) -> str:
     if category is None:
-        return t.ngettext(
+        header = t.ngettext(
             "The closest place that can help:",
             "The {count} closest places that can help:",
             count,
         ).format(count=count)
-    return t.ngettext(
-        "The closest place for {category}:",
-        "The {count} closest places for {category}:",
-        count,
-    ).format(count=count, category=category_label(t, category))
+    else:
+        header = t.ngettext(
+            "The closest place for {category}:",
+            "The {count} closest places for {category}:",
+            count,
+        ).format(count=count, category=category_label(t, category))
+    if filters:
+        return f"{filters_summary(t, filters)}\n{header}"
+    return header
+
+
+def language_label(t: Translator, code: str, fallback: str | None = None) -> str:
+    """A language's name in the member's language: Mexico's languages by our table, others by
+    CLDR, else the feed's own name, else the code."""
+    if code in MEXICAN_LANGUAGES:
+        spanish, english = MEXICAN_LANGUAGES[code]
+        return english if t.locale.startswith("en") else spanish
+    name = t.babel_locale.languages.get(code)
+    return str(name) if name else (fallback or code)
+
+
+def filter_label(t: Translator, name: str, filters: SearchFilters) -> str:
+    """One active filter as the header says it ("gratis", "para mujeres", "en rarámuri")."""
+    if name == "free":
+        return t.pgettext("filter", "free")
+    if name == "open_now":
+        return t.pgettext("filter", "open now")
+    if name == "accessible":
+        return t.pgettext("filter", "accessible")
+    if name == "language" and filters.language:
+        return t.pgettext("filter", "in {language}").format(
+            language=language_label(t, filters.language)
+        )
+    assert filters.eligibility is not None
+    return {
+        Eligibility.WOMEN: t.pgettext("filter", "for women"),
+        Eligibility.ADOLESCENTS: t.pgettext("filter", "for adolescents"),
+        Eligibility.FAMILIES: t.pgettext("filter", "for families"),
+        Eligibility.LGBTQ: t.pgettext("filter", "for LGBTQ+ people"),
+        Eligibility.MIGRANTS: t.pgettext("filter", "for migrants"),
+    }[filters.eligibility]
+
+
+def filters_summary(t: Translator, filters: SearchFilters) -> str:
+    """The filters on, as the results header shows them: "🔎 Gratis · abierto ahora"."""
+    text = " · ".join(filter_label(t, name, filters) for name in filters.active())
+    return f"🔎 {text[:1].upper()}{text[1:]}"
+
+
+def filters_prompt(t: Translator, filters: SearchFilters) -> str:
+    text = t.gettext("What should the place offer? Tap to add a filter, or ✓ to remove it.")
+    if filters:
+        return f"{filters_summary(t, filters)}\n{text}"
+    return text
+
+
+def filter_buttons(t: Translator) -> dict[str, str]:
+    """The filter menu, and the button under results that opens it."""
+    return {
+        "open": t.pgettext("button", "🔎 Filter"),
+        "free": t.pgettext("button", "Free only"),
+        "open_now": t.pgettext("button", "Open now"),
+        "accessible": t.pgettext("button", "Wheelchair access"),
+        "women": t.pgettext("button", "For women"),
+        "adolescents": t.pgettext("button", "For adolescents"),
+        "families": t.pgettext("button", "For families"),
+        "lgbtq": t.pgettext("button", "LGBTQ+"),
+        "migrants": t.pgettext("button", "For migrants"),
+        # Translators: under "nothing found with these filters": one button per filter.
+        "drop": t.pgettext("button", "Remove: {filter}"),
+    }
+
+
+def filter_outdated(t: Translator) -> str:
+    # Translators: a filter button of an older message that no longer fits the search.
+    return t.gettext("That button is from an earlier message. These are your filters now:")
+
+
+def nothing_with_filters(t: Translator, filters: SearchFilters) -> str:
+    # Translators: nothing near the member passes every filter; buttons below remove one.
+    text = t.gettext(
+        "I found no place near you with all of these: {filters}. Remove one to see more:"
+    ).format(filters=filters_summary(t, filters).removeprefix("🔎 "))
+    return with_danger_line(t, text)
+
+
+_WHEELCHAIR = ("silla de ruedas", "wheelchair", "rampa", "ramp")
+
+
+def result_facts(t: Translator, result: NearbyService) -> str:
+    """What applies to one result, in one short line: "Gratis · Solo mujeres · Se habla
+    rarámuri · Acceso para silla de ruedas · Lleva tu INE" (empty when nothing is known)."""
+    _ = t.gettext
+    facts: list[str] = []
+    if result.free:
+        facts.append(_("Free"))
+    facts.extend(
+        {
+            Eligibility.WOMEN: _("Women only"),
+            Eligibility.ADOLESCENTS: _("Adolescents only"),
+            Eligibility.FAMILIES: _("For families"),
+            Eligibility.LGBTQ: _("For LGBTQ+ people"),
+            Eligibility.MIGRANTS: _("For migrants"),
+        }[term]
+        for term in result.eligibility
+    )
+    spoken = [language_label(t, code, name) for code, name in result.languages if code != "es"]
+    if spoken:
+        facts.append(_("{languages} spoken").format(languages=t.and_list(spoken)))
+    if result.accessibility:
+        said = " ".join(result.accessibility).casefold()
+        if any(word in said for word in _WHEELCHAIR):
+            facts.append(_("Wheelchair access"))
+        else:
+            facts.append(_("Accessible"))
+    if result.documents:
+        facts.append(
+            _("Bring your {documents}").format(documents=t.and_list(list(result.documents)))
+        )
+    return " · ".join(facts)
 
 
 def nothing_within(t: Translator, radius_km: float, nearest_km: float) -> str:
@@ -401,6 +519,8 @@ def _capacity(t: Translator, result: NearbyService) -> str:
 
 
 def result_entry(t: Translator, number: int, result: NearbyService, now: datetime) -> str:
+    """One result: its name, its notice first of all, then kind, distance, hours, what
+    applies and where (issue 10's "cupo limitado" belongs here too)."""
     _ = t.gettext
     category = category_label(t, result.category) if result.category else ""
     lines = [
@@ -412,6 +532,11 @@ def result_entry(t: Translator, number: int, result: NearbyService, now: datetim
         )
         + _capacity(t, result),
     ]
+    if result.alert:
+        lines.insert(1, _("⚠️ Notice: {alert}").format(alert=result.alert))
+    facts = result_facts(t, result)
+    if facts:
+        lines.append(facts)
     if result.address:
         lines.append(result.address)
     if result.phones:

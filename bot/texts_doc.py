@@ -162,7 +162,12 @@ WHEN: list[tuple[str, list[tuple[str, str, str]]]] = [
             (M, "place_not_found", "Un lugar escrito que el bot no encontró."),
             (M, "place_choices", "Un lugar escrito que puede ser varios."),
             (M, "approximate_place", "Un lugar escrito que solo se conoce por su municipio."),
-            (M, "searching_near_municipality", "Después de un lugar escrito."),
+            (
+                M,
+                "searching_near_municipality",
+                "Después de un lugar escrito, arriba de lo que sigue (los resultados o la "
+                "siguiente pregunta), en el mismo mensaje.",
+            ),
             (M, "results_header", "Sobre los resultados."),
             (M, "nothing_within", "Cuando no hay nada a menos de 50 km."),
             (M, "nothing_found", "Cuando no hay nada de ese tipo a menos de 300 km."),
@@ -174,7 +179,35 @@ WHEN: list[tuple[str, list[tuple[str, str, str]]]] = [
                 "Tras el horario, si la organización respondió esta semana que tiene pocos "
                 "lugares o que está llena (los llenos van al final de la página).",
             ),
-            (M, "result_entry", "Cada resultado."),
+            (
+                M,
+                "result_entry",
+                "Cada resultado; si el lugar publicó un aviso, va justo bajo el nombre.",
+            ),
+            (
+                M,
+                "result_facts",
+                "En cada resultado, un renglón con lo que aplica: gratis, para quién, lenguas, "
+                "accesibilidad y qué llevar.",
+            ),
+            (M, "filter_label", "Los filtros activos, arriba de los resultados («🔎 Gratis · …»)."),
+            (M, "filters_prompt", "Botón «🔎 Filtrar» bajo los resultados."),
+            (
+                M,
+                "filter_buttons",
+                "Los filtros para elegir (los activos con ✓) y «Quitar» cuando no hay nada.",
+            ),
+            (
+                M,
+                "filter_outdated",
+                "Un botón de filtro de un mensaje anterior que ya no corresponde; luego, los "
+                "filtros como están.",
+            ),
+            (
+                M,
+                "nothing_with_filters",
+                "Cuando ningún lugar cercano cumple todos los filtros: un botón quita cada uno.",
+            ),
             (
                 M,
                 "confidential_offers",

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from domain.schedule import Schedule
-from domain.taxonomy import Category, Sector
+from domain.taxonomy import Category, Eligibility, Sector
 
 ACTIVE = "active"
 SERVICE_STATUSES = ("active", "inactive", "defunct", "temporarily closed")
@@ -36,6 +36,14 @@ class Service:
     categories: frozenset[Category] = frozenset()
     #: Marked with the `confidential` term of taxonomy `juntos`.
     marked_confidential: bool = False
+    fees_description: str | None = None
+    eligibility_description: str | None = None
+    interpretation_services: str | None = None
+    wait_time: str | None = None
+    #: A short-term notice (HSDS `alert`): members see it first.
+    alert: str | None = None
+    #: Who the service is for beyond age (terms of taxonomy `juntos_eligibility`).
+    eligibility: frozenset[Eligibility] = frozenset()
 
     @property
     def confidential(self) -> bool:
@@ -105,6 +113,67 @@ class Phone:
 
 
 @dataclass
+class CostOption:
+    """HSDS `cost_options`: what using a service costs (`option` "free", or an amount)."""
+
+    id: str
+    service_id: str
+    option: str | None = None
+    amount: float | None = None
+    currency: str | None = None
+    amount_description: str | None = None
+    valid_from: str | None = None
+    valid_to: str | None = None
+
+    @property
+    def free(self) -> bool:
+        return (self.option or "").strip().casefold() == FREE_OPTION or self.amount == 0
+
+
+#: The `cost_options.option` that says a service costs nothing.
+FREE_OPTION = "free"
+
+
+def is_free(options: Iterable[CostOption]) -> bool:
+    """A service is free when one of its cost options says so (option "free" or amount 0)."""
+    return any(option.free for option in options)
+
+
+@dataclass
+class ServiceLanguage:
+    """HSDS `languages`: a language (ISO 639 code) a service, location or phone works in."""
+
+    id: str
+    code: str
+    name: str | None = None
+    service_id: str | None = None
+    location_id: str | None = None
+    phone_id: str | None = None
+    note: str | None = None
+
+
+@dataclass
+class Accessibility:
+    """HSDS `accessibility`: what makes a location reachable for people with disabilities."""
+
+    id: str
+    location_id: str
+    description: str | None = None
+    details: str | None = None
+    url: str | None = None
+
+
+@dataclass
+class RequiredDocument:
+    """HSDS `required_documents`: a document to bring ("INE", "acta de nacimiento")."""
+
+    id: str
+    service_id: str
+    document: str
+    uri: str | None = None
+
+
+@dataclass
 class Municipality:
     inegi_code: str
     name: str
@@ -145,6 +214,10 @@ class Directory:
     addresses: list[Address] = field(default_factory=list)
     phones: list[Phone] = field(default_factory=list)
     schedules: list[Schedule] = field(default_factory=list)
+    cost_options: list[CostOption] = field(default_factory=list)
+    languages: list[ServiceLanguage] = field(default_factory=list)
+    accessibility: list[Accessibility] = field(default_factory=list)
+    required_documents: list[RequiredDocument] = field(default_factory=list)
 
 
 #: What an export shows instead of a confidential place's name.
@@ -170,5 +243,6 @@ def redact_confidential(directory: Directory) -> tuple[Directory, int]:
         directory,
         locations=locations,
         addresses=[a for a in directory.addresses if a.location_id not in hidden],
+        accessibility=[a for a in directory.accessibility if a.location_id not in hidden],
     )
     return redacted, len(hidden)

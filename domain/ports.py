@@ -30,7 +30,7 @@ from domain.indicators import (
     OverdueCase,
     WeekCounts,
 )
-from domain.nearby import ConfidentialOffer, NearbyQuery, ServicePoint
+from domain.nearby import CardAt, ConfidentialOffer, NearbyQuery, ServicePoint
 from domain.people import Invite, Member, StaffMember
 from domain.relay import Direction, RelayDelivery, RelayMessage, RelayThread
 from domain.taxonomy import Category
@@ -73,6 +73,11 @@ class DirectoryRepository(Protocol):
 
     async def nearest(self, query: NearbyQuery) -> list[ServicePoint]:
         """The nearest active public services (never a confidential place)."""
+        ...
+
+    async def nearest_cards(self, query: NearbyQuery) -> list[CardAt]:
+        """The nearest active public services passing the query's filters, with their cards
+        (never a confidential place)."""
         ...
 
     async def confidential_offers(

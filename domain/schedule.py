@@ -80,3 +80,70 @@ def next_opening(schedules: Iterable[Schedule], tz_name: str, at: datetime) -> d
         if start > local:
             return start
     return None
+
+
+#: Seconds in a week; weekly spans are seconds from Monday 00:00, local time.
+WEEK_SECONDS = 7 * 86_400
+
+
+def weekly_spans(schedules: Iterable[Schedule]) -> tuple[tuple[int, int], ...]:
+    """The weekly opening spans as (start, end) seconds from Monday 00:00 local time, sorted.
+
+    An end past the week's end is a span that runs past Sunday midnight. Read the same way as
+    `is_open` and `next_opening` read the schedules (wall-clock time in the location's zone).
+    """
+    spans: set[tuple[int, int]] = set()
+    for schedule in schedules:
+        opens = schedule.opens_at.hour * 3600 + schedule.opens_at.minute * 60
+        opens += schedule.opens_at.second
+        closes = schedule.closes_at.hour * 3600 + schedule.closes_at.minute * 60
+        closes += schedule.closes_at.second
+        length = closes - opens if closes > opens else 86_400 - opens + closes
+        for day in schedule.weekdays:
+            start = day * 86_400 + opens
+            spans.add((start, start + length))
+    return tuple(sorted(spans))
+
+
+def _second_of_week(local: datetime) -> float:
+    return (
+        local.weekday() * 86_400
+        + local.hour * 3600
+        + local.minute * 60
+        + local.second
+        + local.microsecond / 1e6
+    )
+
+
+def second_of_week(at: datetime, tz_name: str) -> float:
+    """Seconds since Monday 00:00 of the wall-clock time `at` (aware) in zone `tz_name`."""
+    return _second_of_week(at.astimezone(ZoneInfo(tz_name)))
+
+
+def open_at_second(spans: Iterable[tuple[int, int]], second: float) -> bool:
+    """Whether a local second of the week falls inside one of the weekly spans."""
+    return any(
+        start <= second < end or start <= second + WEEK_SECONDS < end for start, end in spans
+    )
+
+
+def open_in_spans(spans: Iterable[tuple[int, int]], tz_name: str, at: datetime) -> bool:
+    """`is_open` for weekly spans (see `weekly_spans`): True when `at` falls inside one."""
+    return open_at_second(spans, second_of_week(at, tz_name))
+
+
+def next_opening_in_spans(
+    spans: Iterable[tuple[int, int]], tz_name: str, at: datetime
+) -> datetime | None:
+    """`next_opening` for weekly spans: the next start after `at` (local, aware), or None."""
+    tz = ZoneInfo(tz_name)
+    local = at.astimezone(tz).replace(tzinfo=None)
+    monday = datetime.combine(local.date() - timedelta(days=local.weekday()), time())
+    best: datetime | None = None
+    for start, _end in spans:
+        candidate = monday + timedelta(seconds=start)
+        if candidate <= local:
+            candidate += timedelta(days=7)
+        if best is None or candidate < best:
+            best = candidate
+    return None if best is None else best.replace(tzinfo=tz)

@@ -10,6 +10,8 @@ CATEGORY_TAXONOMY = "juntos"
 SECTOR_TAXONOMY = "juntos_sector"
 #: Term code of taxonomy `juntos` that marks a service or a location as confidential.
 CONFIDENTIAL_CODE = "confidential"
+#: Name of the HSDS taxonomy whose term codes say who a service is for, beyond age.
+ELIGIBILITY_TAXONOMY = "juntos_eligibility"
 
 
 class Category(StrEnum):
@@ -32,6 +34,24 @@ class Sector(StrEnum):
     GOVERNMENT = "government"
     PRIVATE = "private"
     ACADEMIC = "academic"
+
+
+class Eligibility(StrEnum):
+    """Who a service is for beyond age (taxonomy `juntos_eligibility`): a service carrying a
+    term is only, or especially, for those people."""
+
+    WOMEN = "women"
+    ADOLESCENTS = "adolescents"
+    FAMILIES = "families"
+    LGBTQ = "lgbtq"
+    MIGRANTS = "migrants"
+
+
+def parse_eligibility(code: str) -> Eligibility | None:
+    try:
+        return Eligibility(code.strip())
+    except ValueError:
+        return None
 
 
 def parse_category(code: str) -> Category | None:

@@ -69,6 +69,10 @@ class Parse:
                 return found.value
         return None
 
+    def values(self, name: str) -> tuple[str, ...]:
+        """The values of every entity called `name`, in order, without repeats."""
+        return tuple(dict.fromkeys(e.value for e in self.entities if e.entity == name))
+
     def span(self, name: str, text: str) -> str | None:
         """The words the first entity called `name` covers in `text`, as written.
 

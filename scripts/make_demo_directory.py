@@ -19,16 +19,20 @@ from datetime import time
 from pathlib import Path
 
 from domain.directory import (
+    Accessibility,
     Address,
+    CostOption,
     Directory,
     Location,
     Organization,
     Phone,
+    RequiredDocument,
     Service,
     ServiceAtLocation,
+    ServiceLanguage,
 )
 from domain.schedule import Schedule
-from domain.taxonomy import Category, Sector
+from domain.taxonomy import Category, Eligibility, Sector
 from storage.hsds.exporting import write_directory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -229,7 +233,33 @@ class Offer:
     minimum_age: int | None = None
     maximum_age: int | None = None
     extra: frozenset[Category] = frozenset()
+    #: Cost per visit in MXN (0: free of charge).
+    fee: int = 0
+    fees_description: str | None = None
+    eligibility: frozenset[Eligibility] = frozenset()
+    documents: tuple[str, ...] = ()
+    #: Its places have a wheelchair ramp and an accessible bathroom.
+    accessible: bool = False
+    #: It also works in the city's indigenous language (CITY_LANGUAGES).
+    speaks_local: bool = False
 
+
+#: An indigenous language spoken in each city (fictional staff; real languages of the region).
+CITY_LANGUAGES = {
+    "tijuana": ("mix", "Mixteco"),
+    "chihuahua": ("tar", "Rarámuri"),
+    "juarez": ("tar", "Rarámuri"),
+    "monterrey": ("nah", "Náhuatl"),
+    "escobedo": ("nah", "Náhuatl"),
+    "guadalupe": ("nah", "Náhuatl"),
+    "guadalajara": ("hch", "Wixárika"),
+    "zapopan": ("hch", "Wixárika"),
+    "tonala": ("hch", "Wixárika"),
+    "morelia": ("tsz", "P'urhépecha"),
+}
+#: Border cities: the health service also attends migrants; English is spoken there.
+BORDER = frozenset({"tijuana", "juarez"})
+ACCESS = "Rampa para silla de ruedas y baño accesible (ficticio)."
 
 OFFERS = (
     Offer(
@@ -238,6 +268,9 @@ OFFERS = (
         "Escucha y Acompañamiento Emocional",
         "Sesiones de contención y acompañamiento psicológico individual y en grupo.",
         ((WEEKDAYS, "10:00", "19:00"), (frozenset({5}), "10:00", "14:00")),
+        fees_description="Sin costo.",
+        accessible=True,
+        speaks_local=True,
     ),
     Offer(
         Category.LEGAL_AID,
@@ -246,6 +279,8 @@ OFFERS = (
         "Orientación legal gratuita: denuncias, pensiones, custodia y trámites.",
         ((frozenset({0, 2, 4}), "10:00", "14:00"),),
         minimum_age=18,
+        fees_description="Gratuito para personas sin abogado.",
+        documents=("INE", "comprobante de domicilio"),
     ),
     Offer(
         Category.SHELTER,
@@ -254,6 +289,7 @@ OFFERS = (
         "Alojamiento seguro y temporal con acompañamiento; ubicación confidencial.",
         ((EVERY_DAY, "00:00", "00:00"),),
         extra=frozenset({Category.GENDER_VIOLENCE}),
+        eligibility=frozenset({Eligibility.WOMEN, Eligibility.FAMILIES}),
     ),
     Offer(
         Category.ADDICTION_TREATMENT,
@@ -263,6 +299,9 @@ OFFERS = (
         ((WEEKDAYS, "10:00", "19:00"), (frozenset({5}), "09:00", "13:00")),
         minimum_age=12,
         extra=frozenset({Category.HEALTH}),
+        fee=150,
+        fees_description="Cuota de recuperación por sesión, según estudio socioeconómico.",
+        eligibility=frozenset({Eligibility.FAMILIES}),
     ),
     Offer(
         Category.YOUTH_PROGRAMS,
@@ -272,6 +311,8 @@ OFFERS = (
         ((WEEKDAYS, "16:00", "21:00"), (frozenset({5, 6}), "10:00", "15:00")),
         minimum_age=12,
         maximum_age=29,
+        eligibility=frozenset({Eligibility.ADOLESCENTS}),
+        accessible=True,
     ),
     Offer(
         Category.EDUCATION_EMPLOYMENT,
@@ -282,6 +323,7 @@ OFFERS = (
         minimum_age=15,
         maximum_age=29,
         extra=frozenset({Category.YOUTH_PROGRAMS}),
+        documents=("CURP", "acta de nacimiento"),
     ),
     Offer(
         Category.MEDIATION,
@@ -289,6 +331,7 @@ OFFERS = (
         "Centro de Mediación Vecinal",
         "Mediación de conflictos entre vecinos, familias y escuelas.",
         ((frozenset({1, 3}), "16:00", "20:00"), (frozenset({5}), "10:00", "14:00")),
+        eligibility=frozenset({Eligibility.FAMILIES}),
     ),
     Offer(
         Category.HEALTH,
@@ -296,6 +339,11 @@ OFFERS = (
         "Consultorio Comunitario",
         "Consulta médica general y salud sexual y reproductiva.",
         ((frozenset(range(6)), "08:00", "20:00"),),
+        fee=50,
+        fees_description="Consulta de $50; sin costo con carta de exención.",
+        documents=("INE o CURP",),
+        accessible=True,
+        speaks_local=True,
     ),
     Offer(
         Category.GENDER_VIOLENCE,
@@ -305,6 +353,8 @@ OFFERS = (
         ((EVERY_DAY, "00:00", "00:00"),),
         minimum_age=15,
         extra=frozenset({Category.PSYCHOLOGICAL_SUPPORT, Category.LEGAL_AID}),
+        eligibility=frozenset({Eligibility.WOMEN}),
+        speaks_local=True,
     ),
     Offer(
         Category.CHILD_PROTECTION,
@@ -314,6 +364,7 @@ OFFERS = (
         ((WEEKDAYS, "08:00", "16:00"),),
         minimum_age=0,
         maximum_age=17,
+        eligibility=frozenset({Eligibility.ADOLESCENTS, Eligibility.FAMILIES}),
     ),
 )
 
@@ -377,6 +428,12 @@ def _add_place(
         location_id=location.id,
     )
     d.services_at_location.append(sal)
+    if offer.accessible and spot_index == 0:
+        d.accessibility.append(
+            Accessibility(
+                id=_id("accessibility", location.id), location_id=location.id, description=ACCESS
+            )
+        )
     d.phones.append(
         Phone(
             id=_id("phone", sal.id),
@@ -395,6 +452,39 @@ def _add_place(
                 service_id=service.id,
                 service_at_location_id=sal.id,
                 description="Abierto las 24 horas." if opens == closes else "",
+            )
+        )
+
+
+def _add_details(d: Directory, city: City, offer: Offer, service: Service) -> None:
+    """What it costs, what to bring, the languages spoken."""
+    d.cost_options.append(
+        CostOption(
+            id=_id("cost_option", service.id),
+            service_id=service.id,
+            option="free" if offer.fee == 0 else "Cuota por visita",
+            amount=float(offer.fee),
+            currency="MXN",
+            amount_description=None if offer.fee == 0 else "por visita",
+        )
+    )
+    for document in offer.documents:
+        d.required_documents.append(
+            RequiredDocument(
+                id=_id("required_document", service.id, document),
+                service_id=service.id,
+                document=document,
+            )
+        )
+    languages = [("es", "Español")]
+    if offer.speaks_local:
+        languages.append(CITY_LANGUAGES[city.slug])
+    if city.slug in BORDER and offer.category is Category.HEALTH:
+        languages.append(("en", "English"))
+    for code, name in languages:
+        d.languages.append(
+            ServiceLanguage(
+                id=_id("language", service.id, code), code=code, name=name, service_id=service.id
             )
         )
 
@@ -432,6 +522,8 @@ def build() -> Directory:
                 organization_id=org.id,
                 name=f"{offer.name} {city.name} (demo)",
                 description=f"{offer.description} Servicio ficticio de demostración.",
+                fees_description=offer.fees_description,
+                eligibility=offer.eligibility,
                 minimum_age=offer.minimum_age,
                 maximum_age=offer.maximum_age,
                 categories=frozenset({offer.category}) | offer.extra,
@@ -440,7 +532,16 @@ def build() -> Directory:
                     offer.category is Category.GENDER_VIOLENCE and city_index % 2 == 0
                 ),
             )
+            if offer.category is Category.HEALTH and city.slug in BORDER:
+                service.eligibility |= {Eligibility.MIGRANTS}
+            if offer.category is Category.PSYCHOLOGICAL_SUPPORT and city_index % 3 == 1:
+                # Some cities run it as a support group for LGBTQ+ people.
+                service.eligibility |= {Eligibility.LGBTQ}
+                service.description += " Grupo de apoyo para la diversidad sexual."
+            if offer.category is Category.MEDIATION and city_index % 4 == 0:
+                service.alert = "Aviso ficticio: esta semana solo atiende con cita."
             d.services.append(service)
+            _add_details(d, city, offer, service)
             # Youth programs also run in a second colonia: one service, two places.
             spots = [colonia]
             if offer.category is Category.YOUTH_PROGRAMS:

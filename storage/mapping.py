@@ -9,7 +9,18 @@ from sqlalchemy.orm import registry
 
 from domain.capacity import CapacityAnswer
 from domain.cases import AuditEntry, Case, FollowUp, Note, Referral, Reminder
-from domain.directory import Address, Location, Organization, Phone, Service, ServiceAtLocation
+from domain.directory import (
+    Accessibility,
+    Address,
+    CostOption,
+    Location,
+    Organization,
+    Phone,
+    RequiredDocument,
+    Service,
+    ServiceAtLocation,
+    ServiceLanguage,
+)
 from domain.people import Invite, Member, StaffMember
 from domain.relay import RelayDelivery, RelayMessage, RelayThread
 from domain.schedule import Schedule
@@ -40,6 +51,10 @@ def start_mappers() -> None:
     m(Address, tables.addresses)
     m(Phone, tables.phones)
     m(Schedule, tables.schedules)
+    m(CostOption, tables.cost_options)
+    m(ServiceLanguage, tables.languages)
+    m(Accessibility, tables.accessibility)
+    m(RequiredDocument, tables.required_documents)
     # The keyed hash is a storage concern: it lives on the row, not on the domain object.
     m(
         StaffMember,

@@ -64,6 +64,43 @@ def _downgrade(connection: Connection, revision: str) -> None:
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     async with engine.connect() as connection:
         await connection.run_sync(without_foreign_keys, lambda c: _upgrade(c, revision))
+    if revision == "head":
+        await _rebuild_search_rows(engine)
+
+
+def _search_rows_missing(connection: Connection) -> bool:
+    """The directory has places but no search card (the migration that added them ran)."""
+    from sqlalchemy import select
+
+    from storage import tables
+
+    has_places = connection.execute(select(tables.services_at_location.c.id).limit(1)).first()
+    has_cards = connection.execute(
+        select(tables.service_cards.c.service_at_location_id).limit(1)
+    ).first()
+    has_points = connection.execute(select(tables.service_points.c.id).limit(1)).first()
+    return has_places is not None and has_cards is None and has_points is None
+
+
+async def _rebuild_search_rows(engine: AsyncEngine) -> None:
+    """Rebuild the derived search rows (points and cards) when a migration emptied them."""
+    from sqlalchemy.orm import Session
+
+    from storage.cards import rebuild_all_sync
+    from storage.mapping import start_mappers
+
+    async with engine.connect() as connection:
+        if not await connection.run_sync(_search_rows_missing):
+            return
+    start_mappers()
+
+    def rebuild(connection: Connection) -> None:
+        with Session(connection) as session:
+            rebuild_all_sync(session)
+            session.flush()
+
+    async with engine.begin() as connection:
+        await connection.run_sync(rebuild)
 
 
 async def downgrade(engine: AsyncEngine, revision: str) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -35,23 +36,36 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from domain.geo import KM_PER_DEGREE_LAT, bounding_box, haversine_km
 from domain.nearby import NearbyQuery
+from domain.schedule import open_at_second, second_of_week
 from storage import grid, tables
+from storage.cards import ANY_CATEGORY, eligibility_bit, parse_hours
 from storage.engine import sqlite_pragmas
 
-#: Category value of the service_points row that every point has (queries with no category).
-ANY_CATEGORY = "*"
 #: First radius tried without a density hint; it grows by what the density seen suggests.
 START_RADIUS_KM = 4.0
 
 Ranked = list[tuple[str, str, float]]
 
 
-def _statement(level: str, with_age: bool) -> Any:
-    """The query for one grid level, with every value a bound parameter (built once)."""
+@cache
+def _statement(
+    level: str,
+    with_age: bool,
+    free: bool = False,
+    accessible: bool = False,
+    eligibility: bool = False,
+    language: bool = False,
+    open_now: bool = False,
+    with_cards: bool = False,
+) -> Any:
+    """The query for one grid level and set of filters, every value a bound parameter (built
+    once per shape). Static filters are conditions on the covering index; "open now" depends
+    on the moment, so the rows bring their weekly hours and `NearestSearch.read` checks them."""
     sp = tables.service_points
     lat = bindparam("lat", type_=Float())
     lon = bindparam("lon", type_=Float())
@@ -60,9 +74,19 @@ def _statement(level: str, with_age: bool) -> Any:
         (sp.c.latitude - lat) * (sp.c.latitude - lat)
         + ((sp.c.longitude - lon) * cos_lat) * ((sp.c.longitude - lon) * cos_lat)
     ).label("flat")
-    stmt = select(
-        sp.c.service_at_location_id, sp.c.service_id, sp.c.latitude, sp.c.longitude, flat
-    ).where(
+    columns = [sp.c.service_at_location_id, sp.c.service_id, sp.c.latitude, sp.c.longitude, flat]
+    if open_now:
+        columns += [sp.c.timezone, sp.c.hours]
+    if with_cards:
+        columns.append(tables.service_cards.c.card)
+    stmt = select(*columns)
+    if with_cards:
+        # One round trip for the ranking and the cards (PostgreSQL, where each costs most).
+        stmt = stmt.join(
+            tables.service_cards,
+            tables.service_cards.c.service_at_location_id == sp.c.service_at_location_id,
+        )
+    stmt = stmt.where(
         sp.c.category == bindparam("category"),
         sp.c.latitude.between(bindparam("min_lat"), bindparam("max_lat")),
         sp.c.longitude.between(bindparam("min_lon"), bindparam("max_lon")),
@@ -77,15 +101,34 @@ def _statement(level: str, with_age: bool) -> Any:
             or_(sp.c.minimum_age.is_(None), sp.c.minimum_age <= age),
             or_(sp.c.maximum_age.is_(None), sp.c.maximum_age >= age),
         )
+    if free:
+        stmt = stmt.where(sp.c.free.is_(True))
+    if accessible:
+        stmt = stmt.where(sp.c.accessible.is_(True))
+    if eligibility:
+        stmt = stmt.where(sp.c.eligibility.op("&")(bindparam("eligibility", type_=Integer())) != 0)
+    if language:
+        stmt = stmt.where(sp.c.languages.like(bindparam("language")))
     # Ordered by the label: the expression is computed once per row.
     return stmt.order_by(flat.name).limit(bindparam("window"))
 
 
-_STATEMENTS = {
-    (level, with_age): _statement(level, with_age)
-    for level in ("fine", "coarse", "box")
-    for with_age in (False, True)
-}
+_NAMED_SQLITE = sqlite.dialect(paramstyle="named")
+_CELLS = "__[POSTCOMPILE_cells]"
+
+
+@cache
+def _sqlite_sql(level: str, *shape: bool) -> tuple[str, dict[str, Any]]:
+    """The statement as SQLite text with named parameters, and the values of its literals;
+    the cells are inlined per run (integers computed here, never input)."""
+    compiled = _statement(level, *shape).compile(dialect=_NAMED_SQLITE)
+    defaults = {k: v for k, v in compiled.params.items() if v is not None}
+    return str(compiled), defaults
+
+
+CARDS_SQLITE = (
+    "SELECT service_at_location_id, card FROM service_cards WHERE service_at_location_id IN "
+)
 
 
 def _window_is_enough(
@@ -156,8 +199,14 @@ class NearestSearch:
     `read` returns the result when the search is over, None when another statement is needed.
     """
 
-    def __init__(self, query: NearbyQuery, density: Density | None = None) -> None:
+    def __init__(
+        self, query: NearbyQuery, density: Density | None = None, *, with_cards: bool = False
+    ) -> None:
         self.query = query
+        #: The rows bring each point's card too (and `cards` keeps those ranked).
+        self.with_cards = with_cards
+        self.cards: dict[str, str] = {}
+        self.level = "fine"
         self.need = query.offset + query.limit
         center = query.point
         self.params: dict[str, Any] = {
@@ -167,6 +216,24 @@ class NearestSearch:
             "lon": center.longitude,
             "cos_lat": math.cos(math.radians(center.latitude)),
         }
+        f = query.filters
+        if f.eligibility is not None:
+            self.params["eligibility"] = eligibility_bit(f.eligibility)
+        if f.language is not None:
+            self.params["language"] = f"%,{f.language},%"
+        if f.open_now and query.at is None:
+            raise ValueError("an open-now search needs the moment it refers to (query.at)")
+        self.shape = (
+            query.age is not None,
+            f.free,
+            f.accessible,
+            f.eligibility is not None,
+            f.language is not None,
+            f.open_now,
+            with_cards,
+        )
+        #: Local second of the week per time zone, for "open now" (computed once per zone).
+        self._seconds: dict[str, float] = {}
         self.radius = min(first_radius(query, density), query.max_radius_km)
         self.window = 2 * self.need + 5
 
@@ -187,15 +254,38 @@ class NearestSearch:
             window=self.window,
             cells=cells or [],
         )
-        return _STATEMENTS[(level, self.query.age is not None)], self.params
+        self.level = level
+        return _statement(level, *self.shape), self.params
+
+    def sqlite_sql(self) -> tuple[str, dict[str, Any]]:
+        """The last statement as SQLite text and its parameters (call after `statement`)."""
+        sql, defaults = _sqlite_sql(self.level, *self.shape)
+        params = {**defaults, **self.params}
+        if self.level == "box":
+            return sql, params
+        cells = ",".join(str(int(c)) for c in self.params["cells"])
+        return sql.replace(_CELLS, cells), params
+
+    def _open(self, zone: str, hours: str) -> bool:
+        second = self._seconds.get(zone)
+        if second is None:
+            assert self.query.at is not None
+            second = self._seconds[zone] = second_of_week(self.query.at, zone)
+        return open_at_second(parse_hours(hours), second)
 
     def read(self, rows: Sequence[Any]) -> Ranked | None:
         center, radius = self.query.point, self.radius
         best: dict[str, tuple[float, str]] = {}
-        for sal_id, service_id, lat, lon, _flat in rows:
+        open_now = self.query.filters.open_now
+        for row in rows:
+            sal_id, service_id, lat, lon = row[0], row[1], row[2], row[3]
+            if open_now and not self._open(row[5], row[6]):
+                continue
             km = haversine_km(center.latitude, center.longitude, lat, lon)
-            if km <= radius and (service_id not in best or km < best[service_id][0]):
+            if km <= radius and (service_id not in best or (km, sal_id) < best[service_id]):
                 best[service_id] = (km, sal_id)
+                if self.with_cards:
+                    self.cards[sal_id] = row[-1]
         ranked = sorted((km, sal_id, sid) for sid, (km, sal_id) in best.items())
         if len(rows) == self.window and not _window_is_enough(
             ranked, self.need, rows[-1][4], radius, center.latitude
@@ -247,16 +337,28 @@ def _remember_density(key: Engine, rows: Iterable[Any]) -> Density:
 
 
 def search_sync(connection: Connection, density_key: Engine, query: NearbyQuery) -> Ranked:
-    """Run the search on a synchronous connection (the SQLite reader)."""
+    """Run the search on a synchronous SQLite connection (the reader), straight on its DBAPI
+    cursor: SQLAlchemy's per-statement work would cost more than the indexed read."""
     density = _DENSITIES.get(density_key)
     if density is None:
         density = _remember_density(density_key, connection.execute(DENSITY_SQL))
+    raw = connection.connection.driver_connection
+    assert raw is not None
     search = NearestSearch(query, density)
     while True:
-        statement, params = search.statement()
-        result = search.read(connection.execute(statement, params).all())
+        search.statement()
+        sql, params = search.sqlite_sql()
+        result = search.read(raw.execute(sql, params).fetchall())
         if result is not None:
             return result
+
+
+def cards_sync(connection: Connection, sal_ids: Sequence[str]) -> dict[str, str]:
+    """The cards of these places, by primary key, on the SQLite reader's DBAPI cursor."""
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    marks = ",".join("?" * len(sal_ids))
+    return dict(raw.execute(f"{CARDS_SQLITE}({marks})", list(sal_ids)).fetchall())
 
 
 async def nearest_ids(session: AsyncSession, query: NearbyQuery) -> Ranked:
@@ -267,12 +369,38 @@ async def nearest_ids(session: AsyncSession, query: NearbyQuery) -> Ranked:
         assert isinstance(bind, AsyncEngine)
         with reader.connect() as connection:
             return search_sync(connection, bind.sync_engine, query)
+    ranked, _cards = await _search_async(session, query, with_cards=False)
+    return ranked
+
+
+async def nearest_with_cards(
+    session: AsyncSession, query: NearbyQuery
+) -> tuple[Ranked, dict[str, str]]:
+    """The ranking and the cards of the ranked places, in as few round trips as the widening
+    needs (usually one): on a database server, where each statement costs a round trip. Read
+    on an autocommit connection of the session's engine: no BEGIN, no ROLLBACK, and the unit
+    of work's session never opens a transaction for it."""
+    bind = session.bind
+    if not isinstance(bind, AsyncEngine):
+        return await _search_async(session, query, with_cards=True)
+    async with bind.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
+        return await _search_async(connection, query, with_cards=True, engine=bind)
+
+
+async def _search_async(
+    runner: AsyncSession | AsyncConnection,
+    query: NearbyQuery,
+    *,
+    with_cards: bool,
+    engine: AsyncEngine | None = None,
+) -> tuple[Ranked, dict[str, str]]:
+    bind = engine or (runner.bind if isinstance(runner, AsyncSession) else None)
     density = _DENSITIES.get(bind.sync_engine) if isinstance(bind, AsyncEngine) else None
     if density is None and isinstance(bind, AsyncEngine):
-        density = _remember_density(bind.sync_engine, await session.execute(DENSITY_SQL))
-    search = NearestSearch(query, density)
+        density = _remember_density(bind.sync_engine, await runner.execute(DENSITY_SQL))
+    search = NearestSearch(query, density, with_cards=with_cards)
     while True:
         statement, params = search.statement()
-        result = search.read(list((await session.execute(statement, params)).all()))
+        result = search.read(list((await runner.execute(statement, params)).all()))
         if result is not None:
-            return result
+            return result, search.cards

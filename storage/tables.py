@@ -34,6 +34,7 @@ from domain.taxonomy import Sector
 from storage.types import (
     CategorySet,
     CodeSet,
+    EligibilitySet,
     EncryptedInt,
     EncryptedText,
     EnumText,
@@ -87,6 +88,12 @@ services = Table(
     Column("maximum_age", Integer),
     Column("categories", CategorySet, nullable=False, default=frozenset()),
     Column("marked_confidential", Boolean, nullable=False, default=False),
+    Column("fees_description", Text),
+    Column("eligibility_description", Text),
+    Column("interpretation_services", Text),
+    Column("wait_time", Text),
+    Column("alert", Text),
+    Column("eligibility", EligibilitySet, nullable=False, default=frozenset(), server_default=""),
 )
 
 locations = Table(
@@ -154,6 +161,50 @@ schedules = Table(
     Column("description", Text, nullable=False, default=""),
 )
 
+cost_options = Table(
+    "cost_options",
+    metadata,
+    Column("id", String(UUID_LEN), primary_key=True),
+    Column("service_id", String(UUID_LEN), ForeignKey("services.id"), nullable=False, index=True),
+    Column("option", Text),
+    Column("amount", Float),
+    Column("currency", String(3)),
+    Column("amount_description", Text),
+    Column("valid_from", String(10)),
+    Column("valid_to", String(10)),
+)
+
+languages = Table(
+    "languages",
+    metadata,
+    Column("id", String(UUID_LEN), primary_key=True),
+    Column("service_id", String(UUID_LEN), ForeignKey("services.id")),
+    Column("location_id", String(UUID_LEN), ForeignKey("locations.id")),
+    Column("phone_id", String(UUID_LEN), ForeignKey("phones.id")),
+    Column("code", String(3), nullable=False),
+    Column("name", String(100)),
+    Column("note", Text),
+)
+
+accessibility = Table(
+    "accessibility",
+    metadata,
+    Column("id", String(UUID_LEN), primary_key=True),
+    Column("location_id", String(UUID_LEN), ForeignKey("locations.id"), nullable=False, index=True),
+    Column("description", Text),
+    Column("details", Text),
+    Column("url", String(500)),
+)
+
+required_documents = Table(
+    "required_documents",
+    metadata,
+    Column("id", String(UUID_LEN), primary_key=True),
+    Column("service_id", String(UUID_LEN), ForeignKey("services.id"), nullable=False, index=True),
+    Column("document", Text, nullable=False),
+    Column("uri", String(500)),
+)
+
 
 def _link_indexes(table: Table, columns: list[str]) -> None:
     """Partial indexes on the optional links of phones and schedules (`WHERE col IS NOT NULL`).
@@ -173,10 +224,12 @@ def _link_indexes(table: Table, columns: list[str]) -> None:
 
 _link_indexes(phones, ["organization_id", "service_id", "location_id", "service_at_location_id"])
 _link_indexes(schedules, ["service_id", "location_id", "service_at_location_id"])
+_link_indexes(languages, ["service_id", "location_id", "phone_id"])
 
 # One row per (service at location, category) of every active service with a point, plus one
 # row with category "*": the nearest query reads only this table. Grid cells (storage/grid.py)
-# turn its widening bounding box into indexed equality lookups on (category, cell).
+# turn its widening bounding box into indexed equality lookups on (category, cell). The filters
+# (free, accessible, who it is for, languages, weekly hours) ride along in the covering index.
 _POINT_COLUMNS = [
     "latitude",
     "longitude",
@@ -184,6 +237,12 @@ _POINT_COLUMNS = [
     "maximum_age",
     "service_id",
     "service_at_location_id",
+    "free",
+    "accessible",
+    "eligibility",
+    "languages",
+    "timezone",
+    "hours",
 ]
 service_points = Table(
     "service_points",
@@ -204,10 +263,34 @@ service_points = Table(
     Column("cell_coarse", Integer, nullable=False),
     Column("minimum_age", Integer),
     Column("maximum_age", Integer),
+    Column("free", Boolean, nullable=False, default=False, server_default=false()),
+    Column("accessible", Boolean, nullable=False, default=False, server_default=false()),
+    # Bit i set: the service carries the i-th term of domain.taxonomy.Eligibility.
+    Column("eligibility", Integer, nullable=False, default=0, server_default="0"),
+    # ISO 639 codes between commas (",en,tar,"), so one LIKE finds a language.
+    Column("languages", String(200), nullable=False, default="", server_default=""),
+    Column("timezone", String(64), nullable=False, default="", server_default=""),
+    # Weekly opening spans, "start-end" seconds from Monday 00:00 local, comma separated.
+    Column("hours", String(1000), nullable=False, default="", server_default=""),
     # Covering indexes: the nearest query reads every column it needs from the index alone.
     Index("ix_service_points_fine_cover", "category", "cell_fine", *_POINT_COLUMNS),
     Index("ix_service_points_coarse_cover", "category", "cell_coarse", *_POINT_COLUMNS),
     Index("ix_service_points_category_latitude", "category", "latitude"),
+)
+
+# The card of each service at a public place: everything a result shows, as JSON kept in step
+# with every import (storage/cards.py), so the complete answer reads one row per result.
+service_cards = Table(
+    "service_cards",
+    metadata,
+    Column(
+        "service_at_location_id",
+        String(UUID_LEN),
+        ForeignKey("services_at_location.id"),
+        primary_key=True,
+    ),
+    Column("service_id", String(UUID_LEN), nullable=False, index=True),
+    Column("card", Text, nullable=False),
 )
 
 # --- people -------------------------------------------------------------------------------------

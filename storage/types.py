@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy import DateTime, Dialect, String, Text
 from sqlalchemy.types import TypeDecorator
 
-from domain.taxonomy import Category
+from domain.taxonomy import Category, Eligibility
 from storage import crypto
 
 
@@ -56,6 +56,17 @@ class CategorySet(TypeDecorator[frozenset[Category]]):
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> frozenset[Category]:
         return frozenset(Category(p) for p in (value or "").split(",") if p)
+
+
+class EligibilitySet(TypeDecorator[frozenset[Eligibility]]):
+    impl = String(200)
+    cache_ok = True
+
+    def process_bind_param(self, value: frozenset[Eligibility] | None, dialect: Dialect) -> str:
+        return ",".join(sorted(e.value for e in value or ()))
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> frozenset[Eligibility]:
+        return frozenset(Eligibility(p) for p in (value or "").split(",") if p)
 
 
 class WeekdaySet(TypeDecorator[frozenset[int]]):

@@ -91,6 +91,11 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         session = self.session
+        if not session.in_transaction():
+            # Nothing was read or written through it (a search on the SQLite reader): there
+            # is nothing to detach, roll back or close.
+            self._session = None
+            return
         try:
             # Detach first: a rollback expires every loaded object, and the domain keeps using
             # what it read after the transaction ends (no lazy loads under asyncio).

@@ -11,6 +11,7 @@ from typing import Self
 
 from domain.access import CaseScope
 from domain.capacity import CapacityAnswer
+from domain.cards import directory_cards, nearest_cards
 from domain.cases import (
     AuditEntry,
     Case,
@@ -30,7 +31,7 @@ from domain.directory import Directory, Organization, Service, confidential_loca
 from domain.errors import InvalidValue
 from domain.geo import haversine_km
 from domain.indicators import IndicatorFigures, OverdueCase, ReferralCounts, WeekCounts
-from domain.nearby import ConfidentialOffer, NearbyQuery, ServicePoint
+from domain.nearby import CardAt, ConfidentialOffer, NearbyQuery, ServicePoint
 from domain.people import Invite, Member, Role, StaffMember
 from domain.ports import (
     AuditLog,
@@ -239,6 +240,9 @@ class FakeDirectory:
             )
         ranked = sorted(best.values(), key=lambda p: p.distance_km)
         return ranked[query.offset : query.offset + query.limit]
+
+    async def nearest_cards(self, query: NearbyQuery) -> list[CardAt]:
+        return nearest_cards(directory_cards(self.store.directory), query)
 
     async def confidential_offers(
         self, municipality_code: str, category: Category | None, age: int | None

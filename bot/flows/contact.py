@@ -139,7 +139,7 @@ async def decline(turn: Turn) -> StrEnum:
 async def _ask_need(turn: Turn) -> StrEnum:
     await say(
         turn.update,
-        texts.category_prompt(turn.t),
+        turn.with_notes(texts.category_prompt(turn.t)),
         keyboards.categories(turn.t, for_contact=True),
     )
     return State.NEED
@@ -165,13 +165,15 @@ async def _ask_consent(turn: Turn) -> StrEnum:
         # Choose the organisation that would receive the request, so consent can name it.
         target = await find_contact_target(_request(turn), turn.services.uow())
         if target is None:
-            await say(turn.update, texts.contact_unavailable(t), keyboards.main_menu(t))
+            await say(
+                turn.update, turn.with_notes(texts.contact_unavailable(t)), keyboards.main_menu(t)
+            )
             return END
         data.contact_service_id = target.service_id
         data.contact_organization = target.organization_name
     await say(
         turn.update,
-        texts.consent_prompt(t, data.contact_organization, data.age),
+        turn.with_notes(texts.consent_prompt(t, data.contact_organization, data.age)),
         keyboards.confirm(t, "consent"),
     )
     return State.CONSENT

@@ -19,7 +19,7 @@ from bot.context import JuntosContext
 from bot.flows import contact, forget, idle, search
 from bot.flows.inputs import Input, Kind
 from bot.flows.machine import END, IDLE, IDLE_TABLE, STAY, Flow, Transition, Turn
-from bot.handlers.common import translator, user_data
+from bot.handlers.common import hide_reply_keyboard, translator, user_data
 from bot.state import Conversation, FlowData, load_conversation, save_conversation
 
 log = logging.getLogger(__name__)
@@ -67,6 +67,8 @@ async def handle(update: Update, context: JuntosContext, given: Input) -> None:
     transition = route(before, given.kind)
     turn = Turn(update, context, translator(update, context), conversation.data, given, before)
     where = await transition.step(turn)
+    if turn.notes:  # no step said them: on their own (taking the location keyboard away)
+        await hide_reply_keyboard(update, turn.with_notes("").strip())
     if where not in transition.to:
         raise RuntimeError(
             f"step {transition.name} led to {where} from {before}; its row says {transition.to}"

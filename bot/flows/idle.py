@@ -52,6 +52,8 @@ TABLE: dict[tuple[Idle, Kind], Transition] = {
     (IDLE, Kind.AGE_FILTER): NOT_NOW,
     (IDLE, Kind.AGE): NOT_NOW,
     (IDLE, Kind.EXACT_PLACE): NOT_NOW,
+    (IDLE, Kind.FILTERS): NOT_NOW,
+    (IDLE, Kind.FILTER): NOT_NOW,
     (IDLE, Kind.CONSENT_YES): NOT_NOW,
     (IDLE, Kind.CONSENT_NO): NOT_NOW,
     (IDLE, Kind.DELETE_YES): NOT_NOW,

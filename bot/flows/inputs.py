@@ -14,7 +14,9 @@ from enum import StrEnum
 from bot import callbacks as cb
 from domain.directory import Municipality
 from domain.geo import Point
-from domain.taxonomy import Category, parse_category
+from domain.languages import MEXICAN_LANGUAGES, normalize_code
+from domain.nearby import SearchFilters
+from domain.taxonomy import Category, Eligibility, parse_category, parse_eligibility
 from nlu.client import Parse
 
 
@@ -32,6 +34,8 @@ class Kind(StrEnum):
     AGE_FILTER = "age_filter"
     AGE = "age"
     EXACT_PLACE = "exact_place"
+    FILTERS = "filters"
+    FILTER = "filter"
     CONSENT_YES = "consent_yes"
     CONSENT_NO = "consent_no"
     DELETE_YES = "delete_yes"
@@ -62,6 +66,8 @@ TRIGGERS: dict[Kind, str] = {
     Kind.AGE_FILTER: "button `r:age` (Filtrar por edad)",
     Kind.AGE: "button `a:<bracket>` (an age bracket)",
     Kind.EXACT_PLACE: "button `r:exact` (Usar mi ubicación exacta)",
+    Kind.FILTERS: "button `r:filt` (Filtrar)",
+    Kind.FILTER: "button `f:+<filter>` or `f:-<filter>` (turn a filter on or off)",
     Kind.CONSENT_YES: "button `y:consent:1` (Sí, acepto)",
     Kind.CONSENT_NO: "button `y:consent:0` (No, gracias)",
     Kind.DELETE_YES: "button `y:delete:1` (Sí, borrar)",
@@ -110,6 +116,9 @@ class Input:
     municipality: Municipality | None = None  # LOCATION
     place: str | None = None  # text: the postal code or place Rasa found
     text: str = ""  # text: the whole message (never logged, never persisted)
+    change: cb.SetFilter | None = None  # FILTER: which filter, on or off
+    #: NEED_WORDS: the filters the words ask for ("gratis", "para mujeres"), None when none.
+    filters: SearchFilters | None = None
 
     @property
     def place_words(self) -> str:
@@ -122,6 +131,7 @@ _RESULT_ACTIONS = {
     cb.ResultAction.CHANGE_CATEGORY: Kind.OTHER_NEED,
     cb.ResultAction.AGE: Kind.AGE_FILTER,
     cb.ResultAction.EXACT: Kind.EXACT_PLACE,
+    cb.ResultAction.FILTERS: Kind.FILTERS,
 }
 
 
@@ -144,6 +154,8 @@ def from_button(action: cb.Action) -> Input | None:
             return Input(_RESULT_ACTIONS[result_action])
         case cb.PickAge(bracket):
             return Input(Kind.AGE, age=bracket.representative_age)
+        case cb.SetFilter():
+            return Input(Kind.FILTER, change=action)
         case cb.Confirm("consent", yes):
             return Input(Kind.CONSENT_YES if yes else Kind.CONSENT_NO)
         case cb.Confirm("delete", yes):
@@ -161,7 +173,38 @@ def from_text(parse: Parse | None, text: str) -> Input:
         category=parse_category(parse.entity("tipo_servicio") or ""),
         place=parse.entity("codigo_postal") or parse.entity("lugar"),
         text=text,
+        filters=filters_from_words(parse) if kind is Kind.NEED_WORDS else None,
     )
+
+
+#: Values of the NLU entity `filtro` that are flags (the others are eligibility terms).
+_FLAG_VALUES = {"free": "free", "open_now": "open_now", "accessible": "accessible"}
+
+
+def filters_from_words(parse: Parse) -> SearchFilters | None:
+    """The filters one sentence asks for: entity `filtro` (free, open_now, accessible or an
+    eligibility term) and `idioma_servicio` (an ISO 639 code). None when it asks for none."""
+    flags: dict[str, bool] = {}
+    eligibility: Eligibility | None = None
+    for value in parse.values("filtro"):
+        if value in _FLAG_VALUES:
+            flags[_FLAG_VALUES[value]] = True
+        elif eligibility is None:
+            eligibility = parse_eligibility(value)
+    language = None
+    for value in parse.values("idioma_servicio"):
+        code = normalize_code(value)
+        if code is not None and code in MEXICAN_LANGUAGES and code != "es":
+            language = code
+            break
+    found = SearchFilters(
+        free=flags.get("free", False),
+        open_now=flags.get("open_now", False),
+        eligibility=eligibility,
+        language=language,
+        accessible=flags.get("accessible", False),
+    )
+    return found if found else None
 
 
 def from_location(point: Point, municipality: Municipality) -> Input:

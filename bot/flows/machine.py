@@ -10,7 +10,7 @@ the member is now: one of the states its row names. Only `bot/flows/conversation
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -57,6 +57,14 @@ class Turn:
     input: Input
     #: Where the member was when the input came (a flow's state, or IDLE).
     state: StrEnum
+    #: Notes for the next message this turn sends ("Busco cerca de ..."): one message per
+    #: reply. `bot/flows/conversation.py` sends what no step took.
+    notes: list[str] = field(default_factory=list)
+
+    def with_notes(self, text: str) -> str:
+        """`text` after the notes waiting to be sent (which are then taken)."""
+        notes, self.notes = self.notes, []
+        return "\n\n".join([*notes, text])
 
     @property
     def chat_id(self) -> int | None:

@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from bot import keyboards, texts
 from bot.flows.machine import STAY, Turn, not_now
-from bot.handlers.common import hide_reply_keyboard, say
+from bot.handlers.common import say
 from bot.state import Candidate
 from domain.ports import PlaceCandidate
 from domain.services.places import read_place
@@ -104,5 +104,5 @@ async def _use(turn: Turn, chosen: Candidate) -> None:
         notice = texts.approximate_place(turn.t, chosen.name, chosen.municipality)
     else:
         notice = texts.searching_near_municipality(turn.t, chosen.municipality or chosen.name)
-    # Also takes away the "share my location" keyboard the question left on screen.
-    await hide_reply_keyboard(turn.update, notice)
+    # Said in the next message (the results, or the next question): one message per reply.
+    turn.notes.append(notice)

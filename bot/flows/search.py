@@ -1,5 +1,6 @@
-"""Finding help: kind of help -> where -> the nearest places, with paging, an age filter, a
-map of each public place and the member's exact location instead of a typed one.
+"""Finding help: kind of help -> where -> the nearest places, with paging, an age filter,
+filters (free, open now, who it is for, language, accessible), a map of each public place and
+the member's exact location instead of a typed one.
 
 Public places are listed by distance; confidential places (shelters, anything marked
 confidential) are named by municipality only, never ranked, bounded or paged by distance
@@ -9,9 +10,11 @@ flow through its entry `contact.about_offer`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 
 from bot import demand, keyboards, texts
+from bot.callbacks import FilterName, SetFilter
 from bot.flows import contact, places
 from bot.flows.inputs import Kind
 from bot.flows.machine import (
@@ -24,7 +27,9 @@ from bot.flows.machine import (
 )
 from bot.handlers.common import say
 from bot.state import FlowData, Offer, Venue
+from domain.nearby import SearchFilters
 from domain.services.nearest import NEAR_KM, PAGE_SIZE, HelpSearch, find_help
+from domain.taxonomy import Eligibility
 
 #: Confidential places named under the results (they are chosen by name, never by distance).
 MAX_OFFERS = 3
@@ -53,6 +58,8 @@ class Event(StrEnum):
     AGE_FILTER = Kind.AGE_FILTER
     AGE = Kind.AGE
     EXACT_PLACE = Kind.EXACT_PLACE
+    FILTERS = Kind.FILTERS
+    FILTER = Kind.FILTER
     LOCATION = Kind.LOCATION
     PLACE_WORDS = Kind.PLACE_WORDS
     NEED_WORDS = Kind.NEED_WORDS
@@ -64,8 +71,8 @@ class Event(StrEnum):
 
 
 async def start(turn: Turn) -> StrEnum:
-    """Start a new search: forget the last one, ask for the kind of help."""
-    turn.data = FlowData()
+    """Start a new search: forget the last one (not its filters), ask for the kind of help."""
+    turn.data = FlowData(filters=turn.data.filters)
     return await ask_need(turn)
 
 
@@ -84,7 +91,9 @@ async def ask_need(turn: Turn) -> StrEnum:
     """Ask which kind of help (a need chosen before is kept until another is)."""
     turn.data.page = 0
     turn.data.wide = False
-    await say(turn.update, texts.category_prompt(turn.t), keyboards.categories(turn.t))
+    await say(
+        turn.update, turn.with_notes(texts.category_prompt(turn.t)), keyboards.categories(turn.t)
+    )
     return State.NEED
 
 
@@ -122,8 +131,11 @@ async def search_from_words(turn: Turn) -> StrEnum:
     """'busco un psicólogo en Juárez': take the need and the place given, ask for the rest."""
     given = turn.input
     turn.data.page = 0
+    turn.data.wide = False
     if given.category is not None:
         turn.data.category = given.category
+    if given.filters is not None:
+        turn.data.filters = _merged(turn.data.filters, given.filters)
     need_known = given.category is not None or turn.state is State.RESULTS
     if given.place:
         if not await places.look_up(turn, given.place):
@@ -157,6 +169,64 @@ async def choose_age(turn: Turn) -> StrEnum:
     turn.data.page = 0
     turn.data.wide = False
     return await _results_or_place(turn)
+
+
+async def ask_filters(turn: Turn) -> StrEnum:
+    """Offer every filter, those on with ✓."""
+    t, current = turn.t, turn.data.filters
+    await say(turn.update, texts.filters_prompt(t, current), keyboards.filters(t, current))
+    return STAY
+
+
+async def set_filter(turn: Turn) -> StrEnum:
+    """Turn one filter on or off, then the results from the first page. A button that does
+    not fit the filters now (from an older message) is refused, with the filters as they are."""
+    change = turn.input.change
+    assert change is not None
+    current = turn.data.filters
+    updated = _apply(current, change)
+    if updated is None:
+        t = turn.t
+        text = f"{texts.filter_outdated(t)}\n{texts.filters_prompt(t, current)}"
+        await say(turn.update, text, keyboards.filters(t, current))
+        return STAY
+    turn.data.filters = updated
+    turn.data.page = 0
+    turn.data.wide = False
+    return await _results_or_place(turn)
+
+
+def _apply(current: SearchFilters, change: SetFilter) -> SearchFilters | None:
+    """The filters after the change, or None when the change does not fit them: turning on
+    what is on, or off what is not."""
+    name = change.name
+    if name is FilterName.FOR:
+        term = Eligibility(change.value or "")
+        if (current.eligibility is term) == change.on:
+            return None
+        return replace(current, eligibility=term if change.on else None)
+    if name is FilterName.LANGUAGE:
+        if (current.language == change.value) == change.on:
+            return None
+        return replace(current, language=change.value if change.on else None)
+    if name is FilterName.FREE:
+        return None if current.free == change.on else replace(current, free=change.on)
+    if name is FilterName.OPEN_NOW:
+        return None if current.open_now == change.on else replace(current, open_now=change.on)
+    if current.accessible == change.on:
+        return None
+    return replace(current, accessible=change.on)
+
+
+def _merged(current: SearchFilters, asked: SearchFilters) -> SearchFilters:
+    """The filters a sentence asks for, added to those already on."""
+    return SearchFilters(
+        free=current.free or asked.free,
+        open_now=current.open_now or asked.open_now,
+        eligibility=asked.eligibility or current.eligibility,
+        language=asked.language or current.language,
+        accessible=current.accessible or asked.accessible,
+    )
 
 
 async def ask_exact_place(turn: Turn) -> StrEnum:
@@ -193,6 +263,7 @@ async def _show_results(turn: Turn) -> StrEnum:
             age=data.age,
             page=data.page,
             wide=data.wide,
+            filters=data.filters,
         ),
         services.uow(),
         services.clock,
@@ -215,19 +286,25 @@ async def _show_results(turn: Turn) -> StrEnum:
     if found.results:
         if found.widened and data.page == 0:
             parts.append(texts.nothing_within(t, NEAR_KM, found.results[0].distance_km))
-        parts.append(texts.results_header(t, len(found.results), data.category))
+        parts.append(texts.results_header(t, len(found.results), data.category, data.filters))
         now = services.clock.now()
         first_number = data.page * PAGE_SIZE + 1
         parts.extend(
             texts.result_entry(t, first_number + i, result, now)
             for i, result in enumerate(found.results)
         )
+    elif data.filters and data.page == 0:
+        # Nothing passes every filter: say which to drop, one tap each (with the offers below).
+        parts.append(texts.nothing_with_filters(t, data.filters))
     elif not offers:
         parts.append(texts.no_more_results(t) if data.page else texts.nothing_found(t))
     if offers:
         parts.append(texts.confidential_offers(t, offers, data.municipality or ""))
-    markup = keyboards.results(t, data.results, data.offers, data.approximate, found.more)
-    await say(turn.update, "\n\n".join(parts), markup)
+    if not found.results and data.filters and data.page == 0:
+        markup = keyboards.drop_filters(t, data.filters, data.offers)
+    else:
+        markup = keyboards.results(t, data.results, data.offers, data.approximate, found.more)
+    await say(turn.update, turn.with_notes("\n\n".join(parts)), markup)
     await demand.count_search(turn.context, data, point, found)
     return State.RESULTS
 
@@ -254,6 +331,8 @@ TABLE: dict[tuple[State, Event], Transition] = {
     (NEED, Event.AGE_FILTER): go(ask_age, STAY),
     (NEED, Event.AGE): go(choose_age, PLACE, RESULTS),
     (NEED, Event.EXACT_PLACE): go(ask_exact_place, PLACE),
+    (NEED, Event.FILTERS): go(ask_filters, STAY),
+    (NEED, Event.FILTER): go(set_filter, STAY, PLACE, RESULTS),
     # Asked where: any words that are not small talk are read as a place.
     (PLACE, Event.LOCATION): go(take_location, RESULTS),
     (PLACE, Event.PLACE_WORDS): go(look_up_place, PLACE, RESULTS),
@@ -269,6 +348,8 @@ TABLE: dict[tuple[State, Event], Transition] = {
     (PLACE, Event.AGE_FILTER): go(ask_age, STAY),
     (PLACE, Event.AGE): go(choose_age, PLACE, RESULTS),
     (PLACE, Event.EXACT_PLACE): go(ask_exact_place, PLACE),
+    (PLACE, Event.FILTERS): go(ask_filters, STAY),
+    (PLACE, Event.FILTER): go(set_filter, STAY, PLACE, RESULTS),
     # Showing places.
     (RESULTS, Event.MAP): go(places.show_venue, STAY),
     (RESULTS, Event.OFFER): go(contact.about_offer, STAY, CONSENT),
@@ -277,6 +358,8 @@ TABLE: dict[tuple[State, Event], Transition] = {
     (RESULTS, Event.AGE_FILTER): go(ask_age, STAY),
     (RESULTS, Event.AGE): go(choose_age, PLACE, RESULTS),
     (RESULTS, Event.EXACT_PLACE): go(ask_exact_place, PLACE),
+    (RESULTS, Event.FILTERS): go(ask_filters, STAY),
+    (RESULTS, Event.FILTER): go(set_filter, STAY, PLACE, RESULTS),
     (RESULTS, Event.NEED): go(choose_need, PLACE, RESULTS),
     (RESULTS, Event.LOCATION): go(take_location, RESULTS),
     (RESULTS, Event.PLACE_WORDS): go(look_up_place, PLACE, RESULTS),
@@ -288,7 +371,10 @@ TABLE: dict[tuple[State, Event], Transition] = {
 
 FLOW = Flow(
     name="search",
-    summary="need → place → results, with paging, an age filter, maps and the exact location",
+    summary=(
+        "need → place → results, with paging, an age filter, filters (free, open now, who it "
+        "is for, language, accessible), maps and the exact location"
+    ),
     states=State,
     meaning=MEANING,
     events=Event,

@@ -7,9 +7,17 @@ from datetime import datetime
 
 from domain.capacity import CapacityAnswer, CapacityLevel, current_level
 from domain.geo import Point
-from domain.nearby import ConfidentialOffer, NearbyQuery, NearbyService, ServicePoint
+from domain.nearby import (
+    NO_FILTERS,
+    CardAt,
+    ConfidentialOffer,
+    NearbyQuery,
+    NearbyService,
+    SearchFilters,
+    ServicePoint,
+)
 from domain.ports import Clock, UnitOfWork
-from domain.schedule import is_open, next_opening
+from domain.schedule import is_open, next_opening, next_opening_in_spans, open_in_spans
 from domain.taxonomy import Category
 
 #: Results per page.
@@ -64,6 +72,49 @@ def present(point: ServicePoint, category: Category | None, now_utc: datetime) -
     )
 
 
+def present_card(found: CardAt, category: Category | None, now_utc: datetime) -> NearbyService:
+    """One public result from its card: the same as `present` gives from the rows."""
+    card = found.card
+    open_now = bool(card.hours) and open_in_spans(card.hours, card.timezone, now_utc)
+    opening = (
+        None
+        if open_now or not card.hours
+        else next_opening_in_spans(card.hours, card.timezone, now_utc)
+    )
+    shown_point = (
+        Point(card.latitude, card.longitude)
+        if card.latitude is not None and card.longitude is not None
+        else None
+    )
+    return NearbyService(
+        service_id=card.service_id,
+        service_name=card.service_name,
+        organization_id=card.organization_id,
+        organization_name=card.organization_name,
+        categories=card.categories,
+        category=category if category is not None else main_category(card.categories),
+        distance_km=round(found.distance_km, 3),
+        open_now=open_now,
+        next_opening=opening,
+        timezone=card.timezone,
+        has_schedule=bool(card.hours),
+        phones=card.phones,
+        location_id=card.location_id,
+        location_name=card.location_name,
+        address=card.address,
+        point=shown_point,
+        minimum_age=card.minimum_age,
+        maximum_age=card.maximum_age,
+        description=card.description,
+        alert=card.alert,
+        free=card.free,
+        eligibility=card.eligibility,
+        languages=card.languages,
+        accessibility=card.accessibility,
+        documents=card.documents,
+    )
+
+
 def main_category(categories: frozenset[Category] | tuple[Category, ...]) -> Category | None:
     """The category to show first: the taxonomy's own order puts shelter before the rest."""
     return next((c for c in Category if c in categories), None)
@@ -81,14 +132,16 @@ def with_capacity(
 async def find_nearest_services(
     query: NearbyQuery, uow: UnitOfWork, clock: Clock
 ) -> list[NearbyService]:
-    """The `query.limit` nearest active public services from a point, nearest first.
+    """The `query.limit` nearest active public services from a point that pass the query's
+    filters, nearest first, with everything a member sees of them.
 
     Confidential places are never among them (storage keeps them out of the distance index).
     """
-    async with uow:
-        points = await uow.directory.nearest(query)
     now = clock.now()
-    return [present(point, query.category, now) for point in points]
+    query = replace(query, at=now)
+    async with uow:
+        found = await uow.directory.nearest_cards(query)
+    return [present_card(card, query.category, now) for card in found]
 
 
 async def find_confidential_offers(
@@ -110,6 +163,8 @@ class HelpSearch:
     page: int = 0
     #: An earlier page found nothing within NEAR_KM: page on through WIDE_KM.
     wide: bool = False
+    #: What the public places must offer (confidential ones are never filtered: see below).
+    filters: SearchFilters = NO_FILTERS
 
 
 @dataclass(frozen=True)
@@ -129,8 +184,11 @@ async def find_help(search: HelpSearch, uow: UnitOfWork, clock: Clock) -> HelpFo
     """Public places by distance, and separately the municipality's confidential places.
 
     Nothing in the answer depends on where a confidential place is: not the distances, not the
-    order, not the paging, not whether the search widened.
+    order, not the paging, not whether the search widened. The filters choose among public
+    places only; confidential places of the municipality are named whatever the filters (what
+    they offer is told by the organisation, once it contacts the member).
     """
+    now = clock.now()
 
     def query(radius: float) -> NearbyQuery:
         return NearbyQuery(
@@ -140,21 +198,22 @@ async def find_help(search: HelpSearch, uow: UnitOfWork, clock: Clock) -> HelpFo
             limit=PAGE_SIZE + 1,
             offset=search.page * PAGE_SIZE,
             max_radius_km=radius,
+            filters=search.filters,
+            at=now,
         )
 
-    now = clock.now()
     widened = search.wide
     async with uow:
-        points = await uow.directory.nearest(query(WIDE_KM if search.wide else NEAR_KM))
+        points = await uow.directory.nearest_cards(query(WIDE_KM if search.wide else NEAR_KM))
         if not points and search.page == 0 and not search.wide:
-            points = await uow.directory.nearest(query(WIDE_KM))
+            points = await uow.directory.nearest_cards(query(WIDE_KM))
             widened = bool(points)
         confidential: list[ConfidentialOffer] = []
         if search.page == 0 and search.municipality_code is not None:
             confidential = await uow.directory.confidential_offers(
                 search.municipality_code, search.category, search.age
             )
-        page = [present(p, search.category, now) for p in points[:PAGE_SIZE]]
+        page = [present_card(p, search.category, now) for p in points[:PAGE_SIZE]]
         answers = await uow.capacity.latest([r.service_id for r in page])
     return HelpFound(
         results=with_capacity(page, answers, now),

@@ -14,12 +14,14 @@ from rich.progress import Progress
 from rich.table import Table
 
 from domain.geo import Point
-from domain.nearby import ConfidentialOffer, NearbyQuery, NearbyService
+from domain.languages import normalize_code
+from domain.nearby import ConfidentialOffer, NearbyQuery, NearbyService, SearchFilters
 from domain.ports import PlaceFinder, SystemClock
 from domain.services.nearest import find_confidential_offers, find_nearest_services
-from domain.taxonomy import Category
+from domain.taxonomy import Category, Eligibility
 from juntos.commands.common import with_database
 from juntos.database import Database
+from storage.hsds.importing import KNOWN_LANGUAGES
 from storage.hsds.transfer import ExportReport, ImportReport, export_directory, import_directory
 
 app = typer.Typer(help="Service directory (Open Referral HSDS 3.1).", no_args_is_help=True)
@@ -37,7 +39,23 @@ def _as_json(result: NearbyService) -> dict[str, object]:
         else None
     )
     data["phones"] = list(result.phones)
+    data["eligibility"] = [e.value for e in result.eligibility]
+    data["languages"] = [code for code, _name in result.languages]
+    data["accessibility"] = list(result.accessibility)
+    data["documents"] = list(result.documents)
     return data
+
+
+def _applies(result: NearbyService) -> str:
+    """What applies, in short codes for the table (the bot says it in words)."""
+    parts = ["free"] if result.free else []
+    parts += [e.value for e in result.eligibility]
+    parts += [f"lang:{code}" for code, _name in result.languages if code != "es"]
+    if result.accessibility:
+        parts.append("accessible")
+    if result.alert:
+        parts.append("alert")
+    return ", ".join(parts)
 
 
 # Longitudes in Mexico are negative: let "-106.4" be an argument, not an unknown option.
@@ -47,15 +65,38 @@ def near(
     lon: float = typer.Argument(..., help="Longitude (WGS84)."),
     category: Category | None = typer.Option(None, "--category", "-c", help="Taxonomy code."),
     age: int | None = typer.Option(None, "--age", min=0, max=120, help="Age of the person."),
+    free: bool = typer.Option(False, "--free", help="Only services free of charge."),
+    open_now: bool = typer.Option(False, "--open-now", help="Only services open right now."),
+    term: Eligibility | None = typer.Option(
+        None, "--for", help="Only services for these people (taxonomy juntos_eligibility)."
+    ),
+    language: str | None = typer.Option(
+        None, "--language", help="Only services in this language (ISO 639: es, en, tar...)."
+    ),
+    accessible: bool = typer.Option(
+        False, "--accessible", help="Only places with an accessibility provision."
+    ),
     limit: int = typer.Option(5, "--limit", "-k", min=1, max=100, help="How many results."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
-    """Print the nearest active services from LAT LON, with distance and whether open now."""
+    """Print the nearest active services from LAT LON that pass the filters, with distance,
+    whether open now and what applies (confidential places: by municipality, unfiltered)."""
     try:
         point = Point(lat, lon)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
-    query = NearbyQuery(point=point, category=category, age=age, limit=limit)
+    code = None
+    if language is not None:
+        code = normalize_code(language)
+        if code is None or code not in KNOWN_LANGUAGES:
+            raise typer.BadParameter(
+                f"{language!r} is not an ISO 639 language code (e.g. es, en, nah, tar)",
+                param_hint="--language",
+            )
+    filters = SearchFilters(
+        free=free, open_now=open_now, eligibility=term, language=code, accessible=accessible
+    )
+    query = NearbyQuery(point=point, category=category, age=age, limit=limit, filters=filters)
     places = load_place_finder()
     municipality = places.nearest_municipality(lat, lon) if places else None
 
@@ -87,7 +128,7 @@ def near(
         }
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    table = Table("km", "service", "organization", "category", "open")
+    table = Table("km", "service", "organization", "category", "open", "applies")
     for r in results:
         table.add_row(
             f"{r.distance_km:.1f}",
@@ -95,6 +136,7 @@ def near(
             r.organization_name,
             r.category.value if r.category else "",
             "yes" if r.open_now else "no",
+            _applies(r),
         )
     console.print(table)
     if offers and municipality is not None:

@@ -12,7 +12,12 @@ from pathlib import Path
 
 from domain.directory import Directory
 from domain.schedule import format_weekdays
-from domain.taxonomy import CATEGORY_TAXONOMY, CONFIDENTIAL_CODE, SECTOR_TAXONOMY
+from domain.taxonomy import (
+    CATEGORY_TAXONOMY,
+    CONFIDENTIAL_CODE,
+    ELIGIBILITY_TAXONOMY,
+    SECTOR_TAXONOMY,
+)
 from storage.hsds.csvio import TABLES, write_table
 from storage.hsds.importing import INEGI
 from storage.hsds.timezones import format_offset, standard_offset
@@ -35,8 +40,13 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "url",
         "email",
         "status",
+        "interpretation_services",
+        "fees_description",
+        "wait_time",
+        "eligibility_description",
         "minimum_age",
         "maximum_age",
+        "alert",
     ),
     "locations": (
         "id",
@@ -84,6 +94,19 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "opens_at",
         "closes_at",
     ),
+    "cost_options": (
+        "id",
+        "service_id",
+        "valid_from",
+        "valid_to",
+        "option",
+        "currency",
+        "amount",
+        "amount_description",
+    ),
+    "languages": ("id", "service_id", "location_id", "phone_id", "name", "code", "note"),
+    "accessibility": ("id", "location_id", "description", "details", "url"),
+    "required_documents": ("id", "service_id", "document", "uri"),
     "taxonomies": ("id", "name", "description"),
     "taxonomy_terms": ("id", "code", "name", "description", "taxonomy", "language", "taxonomy_id"),
     "attributes": ("id", "link_id", "taxonomy_term_id", "link_type", "link_entity"),
@@ -124,6 +147,14 @@ def _none(_item: object) -> dict[str, object]:
     return {}
 
 
+def cost_extra(item: object) -> dict[str, object]:
+    """Amounts as written by people: `0`, `150`, `99.5`."""
+    amount = getattr(item, "amount", None)
+    if isinstance(amount, float) and amount.is_integer():
+        return {"amount": int(amount)}
+    return {}
+
+
 def directory_tables(directory: Directory) -> dict[str, Rows]:
     """Every HSDS table as rows of text cells, in the order of `COLUMNS[name]`."""
     d = directory
@@ -158,6 +189,12 @@ def directory_tables(directory: Directory) -> dict[str, Rows]:
         "addresses": _sorted_rows(d.addresses, COLUMNS["addresses"], _none),
         "phones": _sorted_rows(d.phones, COLUMNS["phones"], _none),
         "schedules": _sorted_rows(d.schedules, COLUMNS["schedules"], schedule_extra),
+        "cost_options": _sorted_rows(d.cost_options, COLUMNS["cost_options"], cost_extra),
+        "languages": _sorted_rows(d.languages, COLUMNS["languages"], _none),
+        "accessibility": _sorted_rows(d.accessibility, COLUMNS["accessibility"], _none),
+        "required_documents": _sorted_rows(
+            d.required_documents, COLUMNS["required_documents"], _none
+        ),
     }
     tables.update(_taxonomy_tables(d))
     return tables
@@ -185,6 +222,9 @@ def _taxonomy_tables(d: Directory) -> dict[str, Rows]:
     for service in d.services:
         links.extend(
             ("service", service.id, Term(CATEGORY_TAXONOMY, c)) for c in service.categories
+        )
+        links.extend(
+            ("service", service.id, Term(ELIGIBILITY_TAXONOMY, e)) for e in service.eligibility
         )
         if service.marked_confidential:
             links.append(("service", service.id, Term(CATEGORY_TAXONOMY, CONFIDENTIAL_CODE)))
@@ -222,5 +262,5 @@ def write_tables(tables: dict[str, Rows], target: Path) -> dict[str, int]:
 
 
 def write_directory(directory: Directory, target: Path) -> dict[str, int]:
-    """Write the ten HSDS tables into `target` (created if needed); return rows per table."""
+    """Write the HSDS tables into `target` (created if needed); return rows per table."""
     return write_tables(directory_tables(directory), target)

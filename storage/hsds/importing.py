@@ -14,17 +14,29 @@ from dataclasses import dataclass, field
 
 from domain.directory import (
     SERVICE_STATUSES,
+    Accessibility,
     Address,
+    CostOption,
     Directory,
     Location,
     Organization,
     Phone,
+    RequiredDocument,
     Service,
     ServiceAtLocation,
+    ServiceLanguage,
 )
+from domain.languages import MEXICAN_LANGUAGES, normalize_code
 from domain.ports import PlaceFinder
 from domain.schedule import Schedule, parse_weekdays
-from domain.taxonomy import CATEGORY_TAXONOMY, SECTOR_TAXONOMY, Category, Sector
+from domain.taxonomy import (
+    CATEGORY_TAXONOMY,
+    ELIGIBILITY_TAXONOMY,
+    SECTOR_TAXONOMY,
+    Category,
+    Eligibility,
+    Sector,
+)
 from storage import tables as sql
 from storage.hsds.csvio import CsvTable, Problem, sort_problems
 from storage.hsds.fields import RowReader, max_length
@@ -54,6 +66,7 @@ _SINGULAR = {
     "services": "service",
     "locations": "location",
     "service_at_location": "service_at_location",
+    "phones": "phone",
 }
 #: Columns a file must have for Juntos to read it (HSDS required fields + what Juntos needs).
 REQUIRED_COLUMNS = {
@@ -76,10 +89,34 @@ REQUIRED_COLUMNS = {
     "taxonomies": ("id", "name", "description"),
     "taxonomy_terms": ("id", "code", "name", "description"),
     "attributes": ("id", "link_id", "taxonomy_term_id", "link_type", "link_entity"),
+    "cost_options": ("id", "service_id"),
+    "languages": ("id", "code"),
+    "accessibility": ("id", "location_id"),
+    "required_documents": ("id", "service_id", "document"),
 }
 #: Recurrence fields that would change which weeks or days a WEEKLY rule covers.
 _UNSUPPORTED_RECURRENCE = ("byweekno", "bymonthday", "byyearday")
-_JUNTOS_TAXONOMIES = (CATEGORY_TAXONOMY, SECTOR_TAXONOMY)
+_JUNTOS_TAXONOMIES = (CATEGORY_TAXONOMY, SECTOR_TAXONOMY, ELIGIBILITY_TAXONOMY)
+_CURRENCY = re.compile(r"^[A-Za-z]{3}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: Service columns of free text Juntos keeps as given (HSDS 3.1 `service`).
+SERVICE_TEXTS = (
+    "fees_description",
+    "eligibility_description",
+    "interpretation_services",
+    "wait_time",
+    "alert",
+)
+
+
+def _cldr_languages() -> frozenset[str]:
+    from babel import Locale
+
+    return frozenset(str(code) for code in Locale("en").languages if "_" not in str(code))
+
+
+#: ISO 639 codes a feed may use: those CLDR names, and the languages of Mexico.
+KNOWN_LANGUAGES = _cldr_languages() | frozenset(MEXICAN_LANGUAGES)
 
 
 @dataclass
@@ -123,6 +160,7 @@ class _Planner:
             "services": {x.id for x in known.services},
             "locations": {x.id for x in known.locations},
             "service_at_location": {x.id for x in known.services_at_location},
+            "phones": {x.id for x in known.phones},
         }
 
     # --- helpers --------------------------------------------------------------------------------
@@ -164,7 +202,7 @@ class _Planner:
             yield r
 
     def collect_defined(self) -> None:
-        for name in ("organizations", "services", "locations", "service_at_location"):
+        for name in ("organizations", "services", "locations", "service_at_location", "phones"):
             self.defined[name] = defined_ids(self.tables, name)
 
     # --- tables ---------------------------------------------------------------------------------
@@ -195,6 +233,7 @@ class _Planner:
             description = r.text("description")
             email = r.text("email", limit=max_length(t, "email"))
             url = r.text("url", limit=max_length(t, "url"))
+            details = {column: r.text(column) for column in SERVICE_TEXTS}
             minimum_age = r.integer("minimum_age", 0, 120)
             maximum_age = r.integer("maximum_age", 0, 120)
             if minimum_age is not None and maximum_age is not None and minimum_age > maximum_age:
@@ -211,6 +250,11 @@ class _Planner:
                         url=url,
                         minimum_age=minimum_age,
                         maximum_age=maximum_age,
+                        fees_description=details["fees_description"],
+                        eligibility_description=details["eligibility_description"],
+                        interpretation_services=details["interpretation_services"],
+                        wait_time=details["wait_time"],
+                        alert=details["alert"],
                     )
                 )
 
@@ -426,6 +470,85 @@ class _Planner:
                     )
                 )
 
+    def cost_options(self) -> None:
+        for r in self.rows("cost_options"):
+            option_id = r.uuid("id")
+            service_id = self.ref(r, "service_id", "services", required=True)
+            option = r.text("option")
+            amount = r.number("amount", 0, 1e9)
+            currency = r.text("currency")
+            if currency is not None and not _CURRENCY.match(currency):
+                r.problem("currency", f"{currency!r} is not a 3-letter ISO 4217 currency code")
+            dates = {}
+            for column in ("valid_from", "valid_to"):
+                dates[column] = r.text(column)
+                value = dates[column]
+                if value is not None and not _DATE.match(value):
+                    r.problem(column, f"{value!r} is not a date (YYYY-MM-DD)")
+            if r.ok and option_id and service_id:
+                self.out.cost_options.append(
+                    CostOption(
+                        id=option_id,
+                        service_id=service_id,
+                        option=option,
+                        amount=amount,
+                        currency=currency.upper() if currency else None,
+                        amount_description=r.text("amount_description"),
+                        **dates,
+                    )
+                )
+
+    def languages(self) -> None:
+        for r in self.rows("languages"):
+            language_id = r.uuid("id")
+            links = {
+                "service_id": self.ref(r, "service_id", "services"),
+                "location_id": self.ref(r, "location_id", "locations"),
+                "phone_id": self.ref(r, "phone_id", "phones"),
+            }
+            if not (r.raw("service_id") or r.raw("location_id") or r.raw("phone_id")):
+                r.problem("service_id", "a language needs a service, location or phone")
+            raw_code = r.text("code", required=True)
+            code = normalize_code(raw_code) if raw_code is not None else None
+            if raw_code is not None and (code is None or code not in KNOWN_LANGUAGES):
+                r.problem(
+                    "code",
+                    f"{raw_code!r} is not a known ISO 639-1 or 639-3 language code "
+                    "(e.g. es, en, nah, tar)",
+                )
+            name = r.text("name", limit=max_length(sql.languages, "name"))
+            if r.ok and language_id and code:
+                self.out.languages.append(
+                    ServiceLanguage(
+                        id=language_id, code=code, name=name, note=r.text("note"), **links
+                    )
+                )
+
+    def accessibility(self) -> None:
+        for r in self.rows("accessibility"):
+            access_id = r.uuid("id")
+            location_id = self.ref(r, "location_id", "locations", required=True)
+            description = r.text("description")
+            details = r.text("details")
+            url = r.text("url", limit=max_length(sql.accessibility, "url"))
+            if description is None and details is None and r.ok:
+                r.problem("description", "required when details is empty")
+            if r.ok and access_id and location_id:
+                self.out.accessibility.append(
+                    Accessibility(access_id, location_id, description, details, url)
+                )
+
+    def required_documents(self) -> None:
+        for r in self.rows("required_documents"):
+            document_id = r.uuid("id")
+            service_id = self.ref(r, "service_id", "services", required=True)
+            document = r.text("document", required=True)
+            uri = r.text("uri", limit=max_length(sql.required_documents, "uri"))
+            if r.ok and document_id and service_id and document:
+                self.out.required_documents.append(
+                    RequiredDocument(document_id, service_id, document, uri)
+                )
+
     # --- taxonomies -----------------------------------------------------------------------------
 
     def juntos_terms(self) -> dict[str, Term | None]:
@@ -472,6 +595,7 @@ class _Planner:
         categories: dict[str, set[Category]] = defaultdict(set)
         confidential: dict[str, set[str]] = defaultdict(set)
         sectors: dict[str, tuple[Sector, int]] = {}
+        eligibility: dict[str, set[Eligibility]] = defaultdict(set)
         seen: dict[str, int] = {}
         for table, row in rows_of(self.tables, "attributes"):
             term_key = uuid_or_none(row.get("taxonomy_term_id"))
@@ -505,6 +629,8 @@ class _Planner:
                 categories[link_id].add(Category(term.code))
             elif term.kind == "confidential":
                 confidential[entity].add(link_id)
+            elif term.kind == "eligibility":
+                eligibility[link_id].add(Eligibility(term.code))
             else:
                 sector = Sector(term.code)
                 if link_id in sectors and sectors[link_id][0] != sector:
@@ -514,13 +640,16 @@ class _Planner:
                         f"(line {sectors[link_id][1]})",
                     )
                 sectors.setdefault(link_id, (sector, row.line))
-        self.classify(categories, confidential, {k: v for k, (v, _l) in sectors.items()})
+        self.classify(
+            categories, confidential, {k: v for k, (v, _l) in sectors.items()}, eligibility
+        )
 
     def classify(
         self,
         categories: dict[str, set[Category]],
         confidential: dict[str, set[str]],
         sectors: dict[str, Sector],
+        eligibility: dict[str, set[Eligibility]],
     ) -> None:
         """Put categories, flags and sectors on the rows (and on stored rows the files link)."""
         has_attributes = "attributes" in self.tables
@@ -530,10 +659,12 @@ class _Planner:
         for service in self.out.services:
             if has_attributes:
                 service.categories = frozenset(categories.pop(service.id, ()))
+                service.eligibility = frozenset(eligibility.pop(service.id, ()))
                 service.marked_confidential = service.id in confidential["service"]
                 confidential["service"].discard(service.id)
             elif service.id in known_services:
                 service.categories = known_services[service.id].categories
+                service.eligibility = known_services[service.id].eligibility
                 service.marked_confidential = known_services[service.id].marked_confidential
         for location in self.out.locations:
             if has_attributes:
@@ -547,13 +678,14 @@ class _Planner:
             elif organization.id in known_orgs:
                 organization.sector = known_orgs[organization.id].sector
         # Attributes that classify rows stored earlier (an incremental import) add to them.
-        for service_id in sorted(set(categories) | confidential["service"]):
+        for service_id in sorted(set(categories) | set(eligibility) | confidential["service"]):
             if service_id in known_services:
                 old = known_services[service_id]
                 self.out.services.append(
                     dataclasses.replace(
                         old,
                         categories=old.categories | frozenset(categories.get(service_id, ())),
+                        eligibility=old.eligibility | frozenset(eligibility.get(service_id, ())),
                         marked_confidential=old.marked_confidential
                         or service_id in confidential["service"],
                     )
@@ -578,6 +710,10 @@ class _Planner:
         self.addresses()
         self.phones()
         self.schedules()
+        self.cost_options()
+        self.languages()
+        self.accessibility()
+        self.required_documents()
         self.attributes()
         return ImportPlan(self.out, sort_problems(self.problems), self.ignored)
 

@@ -28,6 +28,7 @@ class LookupRequest:
     services: frozenset[str] = frozenset()
     locations: frozenset[str] = frozenset()
     services_at_location: frozenset[str] = frozenset()
+    phones: frozenset[str] = frozenset()
     #: Services whose places (service_at_location and location rows) are needed as well.
     places_of_services: frozenset[str] = frozenset()
 
@@ -55,6 +56,7 @@ def lookup_request(tables: dict[str, CsvTable]) -> LookupRequest:
         name: defined_ids(tables, name) for name in ("organizations", "services", "locations")
     }
     defined["service_at_location"] = defined_ids(tables, "service_at_location")
+    defined["phones"] = defined_ids(tables, "phones")
     wanted: dict[str, set[str]] = defaultdict(set)
     references = {
         "organizations": [("organizations", "parent_organization_id")],
@@ -72,6 +74,14 @@ def lookup_request(tables: dict[str, CsvTable]) -> LookupRequest:
             ("services", "service_id"),
             ("locations", "location_id"),
             ("service_at_location", "service_at_location_id"),
+        ],
+        "cost_options": [("services", "service_id")],
+        "required_documents": [("services", "service_id")],
+        "accessibility": [("locations", "location_id")],
+        "languages": [
+            ("services", "service_id"),
+            ("locations", "location_id"),
+            ("phones", "phone_id"),
         ],
     }
     for table_name, refs in references.items():
@@ -94,5 +104,6 @@ def lookup_request(tables: dict[str, CsvTable]) -> LookupRequest:
         services_at_location=frozenset(
             wanted["service_at_location"] - defined["service_at_location"]
         ),
+        phones=frozenset(wanted["phones"] - defined["phones"]),
         places_of_services=frozenset(schedule_services),
     )

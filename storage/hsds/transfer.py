@@ -14,6 +14,7 @@ from domain.directory import (
     Directory,
     Location,
     Organization,
+    Phone,
     Service,
     ServiceAtLocation,
     redact_confidential,
@@ -44,6 +45,10 @@ PARTS = (
     "addresses",
     "phones",
     "schedules",
+    "cost_options",
+    "languages",
+    "accessibility",
+    "required_documents",
 )
 
 
@@ -98,6 +103,7 @@ async def find_stored(session: AsyncSession, request: LookupRequest) -> Director
         services=await _fetch(session, Service, tables.services, "id", request.services),
         locations=await _fetch(session, Location, tables.locations, "id", location_ids),
         services_at_location=sals,
+        phones=await _fetch(session, Phone, tables.phones, "id", request.phones),
     )
 
 

@@ -9,8 +9,10 @@ from functools import cache
 from domain.taxonomy import (
     CATEGORY_TAXONOMY,
     CONFIDENTIAL_CODE,
+    ELIGIBILITY_TAXONOMY,
     SECTOR_TAXONOMY,
     Category,
+    Eligibility,
     Sector,
 )
 
@@ -68,15 +70,31 @@ TAXONOMIES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
             Sector.ACADEMIC: ("Academia", "Universidad o centro de investigación."),
         },
     ),
+    ELIGIBILITY_TAXONOMY: (
+        "A quién está dirigido un servicio, además de la edad.",
+        {
+            Eligibility.WOMEN: ("Mujeres", "Solo para mujeres."),
+            Eligibility.ADOLESCENTS: ("Adolescentes", "Solo para adolescentes."),
+            Eligibility.FAMILIES: ("Familias", "Para familias completas."),
+            Eligibility.LGBTQ: ("Personas LGBTQ+", "Para personas de la diversidad sexual."),
+            Eligibility.MIGRANTS: ("Personas migrantes", "Para personas migrantes."),
+        },
+    ),
 }
 
 #: The HSDS entity each Juntos term may be linked to by an attribute.
 CATEGORY_ENTITIES = frozenset({"service"})
 CONFIDENTIAL_ENTITIES = frozenset({"service", "location"})
 SECTOR_ENTITIES = frozenset({"organization"})
+ELIGIBILITY_ENTITIES = frozenset({"service"})
 
 #: link_type written on export (HSDS: what the term describes).
-LINK_TYPES = {"category": "category", "confidential": "confidentiality", "sector": "sector"}
+LINK_TYPES = {
+    "category": "category",
+    "confidential": "confidentiality",
+    "sector": "sector",
+    "eligibility": "eligibility",
+}
 
 
 @dataclass(frozen=True)
@@ -86,9 +104,11 @@ class Term:
 
     @property
     def kind(self) -> str:
-        """`category`, `confidential` or `sector`."""
+        """`category`, `confidential`, `sector` or `eligibility`."""
         if self.taxonomy == SECTOR_TAXONOMY:
             return "sector"
+        if self.taxonomy == ELIGIBILITY_TAXONOMY:
+            return "eligibility"
         return "confidential" if self.code == CONFIDENTIAL_CODE else "category"
 
     @property
@@ -97,6 +117,7 @@ class Term:
             "category": CATEGORY_ENTITIES,
             "confidential": CONFIDENTIAL_ENTITIES,
             "sector": SECTOR_ENTITIES,
+            "eligibility": ELIGIBILITY_ENTITIES,
         }[self.kind]
 
 

@@ -3,37 +3,46 @@
 from __future__ import annotations
 
 import unicodedata
-from collections import defaultdict
 from collections.abc import Collection, Sequence
 from typing import Any, TypeVar
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import String, Table, delete, func, select, type_coerce, union
+from sqlalchemy import String, Table, func, select, type_coerce, union
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
+from domain.cards import most_specific
 from domain.directory import (
-    ACTIVE,
+    Accessibility,
     Address,
+    CostOption,
     Directory,
     Location,
     Organization,
     Phone,
+    RequiredDocument,
     Service,
     ServiceAtLocation,
+    ServiceLanguage,
     confidential_location_ids,
 )
 from domain.geo import Point
-from domain.nearby import ConfidentialOffer, NearbyQuery, ServicePoint
+from domain.nearby import CardAt, ConfidentialOffer, NearbyQuery, ServicePoint
 from domain.schedule import Schedule
 from domain.taxonomy import Category
-from storage import grid, tables
+from storage import tables
 from storage.batching import chunks
-from storage.nearest import (
+from storage.cards import (
     ANY_CATEGORY,
+    card_from_json,
+    refresh_search_rows,
+)
+from storage.nearest import (
+    cards_sync,
     forget_density,
     nearest_ids,
+    nearest_with_cards,
     search_sync,
     sqlite_reader,
 )
@@ -70,86 +79,29 @@ class SqlDirectoryRepository:
         return bind.dialect.name
 
     async def upsert(self, directory: Directory) -> None:
-        """Insert or update every entity by its HSDS id, then refresh the search points."""
+        """Insert or update every entity by its HSDS id, then refresh the search rows of every
+        service whose answer it may change."""
         d = directory
-        await self._upsert(
-            tables.organizations, [_row(tables.organizations, o) for o in d.organizations]
-        )
-        await self._upsert(tables.services, [_row(tables.services, s) for s in d.services])
-        await self._upsert(tables.locations, [_row(tables.locations, x) for x in d.locations])
-        await self._upsert(
-            tables.services_at_location,
-            [_row(tables.services_at_location, x) for x in d.services_at_location],
-        )
-        await self._upsert(tables.addresses, [_row(tables.addresses, x) for x in d.addresses])
-        await self._upsert(tables.phones, [_row(tables.phones, x) for x in d.phones])
-        await self._upsert(tables.schedules, [_row(tables.schedules, x) for x in d.schedules])
-        sal = tables.services_at_location
-        # Whether a place is confidential depends on every service there: refresh every service
-        # at a place this upsert touched, or a public service could keep a shelter's point.
-        service_ids = {s.id for s in d.services}
-        location_ids = {x.id for x in d.locations} | {x.location_id for x in d.services_at_location}
-        for chunk in chunks(sorted(service_ids), CHUNK):
-            rows = await self.session.execute(
-                select(sal.c.location_id).where(sal.c.service_id.in_(chunk))
-            )
-            location_ids.update(r[0] for r in rows)
-        affected = service_ids | {x.service_id for x in d.services_at_location}
-        for chunk in chunks(sorted(location_ids), CHUNK):
-            rows = await self.session.execute(
-                select(sal.c.service_id).where(sal.c.location_id.in_(chunk))
-            )
-            affected.update(r[0] for r in rows)
-        await self._refresh_points(sorted(affected))
+        parts: list[tuple[Table, list[Any]]] = [
+            (tables.organizations, d.organizations),
+            (tables.services, d.services),
+            (tables.locations, d.locations),
+            (tables.services_at_location, d.services_at_location),
+            (tables.addresses, d.addresses),
+            (tables.phones, d.phones),
+            (tables.schedules, d.schedules),
+            (tables.cost_options, d.cost_options),
+            (tables.languages, d.languages),
+            (tables.accessibility, d.accessibility),
+            (tables.required_documents, d.required_documents),
+        ]
+        for table, items in parts:
+            await self._upsert(table, [_row(table, x) for x in items])
+        affected = await self.session.run_sync(affected_services, d)
+        await refresh_search_rows(self.session, sorted(affected))
         if isinstance(self.session.bind, AsyncEngine):
             forget_density(self.session.bind)
         self.session.expire_all()
-
-    async def _refresh_points(self, service_ids: Sequence[str]) -> None:
-        sal, svc, loc = tables.services_at_location, tables.services, tables.locations
-        sp = tables.service_points
-        for chunk in chunks(service_ids, CHUNK):
-            await self.session.execute(delete(sp).where(sp.c.service_id.in_(chunk)))
-            result = await self.session.execute(
-                select(
-                    sal.c.id,
-                    sal.c.location_id,
-                    svc.c.id,
-                    svc.c.categories,
-                    svc.c.minimum_age,
-                    svc.c.maximum_age,
-                    loc.c.latitude,
-                    loc.c.longitude,
-                )
-                .join(svc, svc.c.id == sal.c.service_id)
-                .join(loc, loc.c.id == sal.c.location_id)
-                .where(
-                    sal.c.service_id.in_(chunk),
-                    svc.c.status == ACTIVE,
-                    loc.c.latitude.is_not(None),
-                    loc.c.longitude.is_not(None),
-                )
-            )
-            found = result.all()
-            hidden = await self.confidential_locations({r[1] for r in found})
-            points: list[dict[str, Any]] = []
-            for sal_id, location_id, service_id, categories, min_age, max_age, lat, lon in found:
-                if location_id in hidden:
-                    continue  # confidential places never enter the distance index
-                row = {
-                    "service_at_location_id": sal_id,
-                    "service_id": service_id,
-                    "latitude": lat,
-                    "longitude": lon,
-                    "cell_fine": grid.fine_cell(lat, lon),
-                    "cell_coarse": grid.coarse_cell(lat, lon),
-                    "minimum_age": min_age,
-                    "maximum_age": max_age,
-                }
-                for category in [ANY_CATEGORY, *sorted(c.value for c in categories)]:
-                    points.append({**row, "category": category})
-            for part in chunks(points, 5000):
-                await self.session.execute(sp.insert(), list(part))
 
     async def confidential_locations(self, location_ids: Collection[str]) -> set[str]:
         """Which of `location_ids` are confidential (marked, or offering a confidential service,
@@ -318,11 +270,28 @@ class SqlDirectoryRepository:
             addresses=await all_of(Address, tables.addresses),
             phones=await all_of(Phone, tables.phones),
             schedules=await all_of(Schedule, tables.schedules),
+            cost_options=await all_of(CostOption, tables.cost_options),
+            languages=await all_of(ServiceLanguage, tables.languages),
+            accessibility=await all_of(Accessibility, tables.accessibility),
+            required_documents=await all_of(RequiredDocument, tables.required_documents),
         )
 
     async def nearest_ids(self, query: NearbyQuery) -> list[tuple[str, str, float]]:
         """(service_at_location id, service id, km) of the nearest services (storage.nearest)."""
         return await nearest_ids(self.session, query)
+
+    async def nearest_cards(self, query: NearbyQuery) -> list[CardAt]:
+        """The nearest public services with their cards: ranked in the covering index, then
+        their cards by primary key (storage/cards.py); on PostgreSQL in the same statement."""
+        bind = self.session.bind
+        reader = sqlite_reader(bind) if isinstance(bind, AsyncEngine) else None
+        if reader is not None and isinstance(bind, AsyncEngine):
+            with reader.connect() as connection:
+                ranked = search_sync(connection, bind.sync_engine, query)
+                cards = cards_sync(connection, [r[0] for r in ranked]) if ranked else {}
+        else:
+            ranked, cards = await nearest_with_cards(self.session, query)
+        return [CardAt(card_from_json(cards[sal_id]), km) for sal_id, _sid, km in ranked]
 
     async def nearest(self, query: NearbyQuery) -> list[ServicePoint]:
         bind = self.session.bind
@@ -334,6 +303,59 @@ class SqlDirectoryRepository:
                 return load_points(session, ranked)
         ranked = await nearest_ids(self.session, query)
         return await self.session.run_sync(load_points, ranked)
+
+
+def affected_services(session: Session, d: Directory) -> set[str]:
+    """Every service whose search rows an upsert of `d` may change.
+
+    A place's confidentiality depends on every service there, and a card shows the rows of
+    its organisation, place and phones: follow each written row to the services it shows in.
+    """
+    sal, svc, ph = tables.services_at_location, tables.services, tables.phones
+    services: set[str | None] = {s.id for s in d.services}
+    services |= {x.service_id for x in d.services_at_location}
+    services |= {x.service_id for x in d.cost_options}
+    services |= {x.service_id for x in d.required_documents}
+    locations: set[str | None] = {x.id for x in d.locations}
+    locations |= {x.location_id for x in d.services_at_location}
+    locations |= {x.location_id for x in d.addresses}
+    locations |= {x.location_id for x in d.accessibility}
+    places: set[str | None] = set()
+    organizations: set[str | None] = {o.id for o in d.organizations}
+    links: list[Phone | Schedule | ServiceLanguage] = [*d.phones, *d.schedules, *d.languages]
+    for item in links:
+        services.add(item.service_id)
+        locations.add(item.location_id)
+    places |= {x.service_at_location_id for x in d.phones}
+    places |= {x.service_at_location_id for x in d.schedules}
+    organizations |= {p.organization_id for p in d.phones}
+    phone_ids = sorted({x.phone_id for x in d.languages if x.phone_id})
+    for chunk in chunks(phone_ids, CHUNK):
+        query = select(
+            ph.c.organization_id, ph.c.service_id, ph.c.location_id, ph.c.service_at_location_id
+        ).where(ph.c.id.in_(chunk))
+        for p_org, p_svc, p_loc, p_sal in session.execute(query):
+            organizations.add(p_org)
+            services.add(p_svc)
+            locations.add(p_loc)
+            places.add(p_sal)
+
+    def known(values: set[str | None]) -> list[str]:
+        return sorted(v for v in values if v is not None)
+
+    for chunk in chunks(known(organizations), CHUNK):
+        services.update(session.scalars(select(svc.c.id).where(svc.c.organization_id.in_(chunk))))
+    for chunk in chunks(known(places), CHUNK):
+        services.update(session.scalars(select(sal.c.service_id).where(sal.c.id.in_(chunk))))
+    for chunk in chunks(known(services), CHUNK):
+        locations.update(
+            session.scalars(select(sal.c.location_id).where(sal.c.service_id.in_(chunk)))
+        )
+    for chunk in chunks(known(locations), CHUNK):
+        services.update(
+            session.scalars(select(sal.c.service_id).where(sal.c.location_id.in_(chunk)))
+        )
+    return set(known(services))
 
 
 def load_points(session: Session, ranked: list[tuple[str, str, float]]) -> list[ServicePoint]:
@@ -411,13 +433,13 @@ def load_points(session: Session, ranked: list[tuple[str, str, float]]) -> list[
                 location=location,
                 distance_km=km,
                 address=addresses.get(location.id),
-                phones=_most_specific(
+                phones=most_specific(
                     phones,
                     sal,
                     ("service_at_location_id", "service_id", "location_id", "organization_id"),
                     organization.id,
                 ),
-                schedules=_most_specific(
+                schedules=most_specific(
                     schedules,
                     sal,
                     ("service_at_location_id", "service_id", "location_id"),
@@ -434,36 +456,6 @@ def _ids_by_any(table: Table, keys: dict[str, Sequence[str]]) -> Any:
     return union(
         *(select(table.c.id).where(table.c[name].in_(values)) for name, values in keys.items())
     )
-
-
-def _most_specific(
-    items: list[T], sal: ServiceAtLocation, keys: Sequence[str], organization_id: str
-) -> list[T]:
-    """The items attached most specifically to this service at this location.
-
-    A phone or schedule of the service-at-location wins over one of the service (at this
-    location or with no location), which wins over the location's, then the organisation's.
-    """
-    wanted = {
-        "service_at_location_id": sal.id,
-        "service_id": sal.service_id,
-        "location_id": sal.location_id,
-        "organization_id": organization_id,
-    }
-    groups: dict[str, list[T]] = defaultdict(list)
-    for item in items:
-        for key in keys:
-            if getattr(item, key) == wanted[key]:
-                if key == "service_id":
-                    other_location = getattr(item, "location_id", None)
-                    if other_location not in (None, sal.location_id):
-                        break
-                groups[key].append(item)
-                break
-    for key in keys:
-        if groups[key]:
-            return groups[key]
-    return []
 
 
 __all__ = ["ANY_CATEGORY", "Point", "SqlDirectoryRepository"]

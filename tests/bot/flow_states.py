@@ -39,7 +39,7 @@ async def to_search_place(chat: PrivateChat) -> None:
 async def to_search_results(chat: PrivateChat) -> None:
     """Results for a typed place (it survives a restart, unlike a shared location)."""
     await to_search_place(chat)
-    _notice, results = await say(chat, "32000", replies=2)
+    [results] = await say(chat, "32000")
     # Public places with a map, and a confidential one to ask about: every button applies.
     assert "v:0" in results.callback_data and "k:0" in results.callback_data, results.text
 
@@ -95,6 +95,8 @@ BUTTONS: dict[Kind, str] = {
     Kind.AGE_FILTER: "r:age",
     Kind.AGE: "a:12_17",
     Kind.EXACT_PLACE: "r:exact",
+    Kind.FILTERS: "r:filt",
+    Kind.FILTER: "f:+free",
     Kind.CONSENT_YES: "y:consent:1",
     Kind.CONSENT_NO: "y:consent:0",
     Kind.DELETE_YES: "y:delete:1",
@@ -127,14 +129,11 @@ async def answer_to(
 
 
 def assert_one_kind_answer(answer: list[StoredMessage], where: str) -> None:
-    """One answer: a single message, or a place notice (taking the location keyboard away)
-    followed by what comes next. Never an apology, never silence."""
+    """One answer: a single message (a place notice goes inside it). Never an apology, never
+    silence."""
     assert answer, f"{where}: no answer"
     assert not any((m.text or "").startswith(APOLOGY) for m in answer), f"{where}: {answer}"
-    if len(answer) == 2:
-        assert answer[0].reply_markup_sent == {"remove_keyboard": True}, where
-    else:
-        assert len(answer) == 1, f"{where}: {[m.text for m in answer]}"
+    assert len(answer) == 1, f"{where}: {[m.text for m in answer]}"
 
 
 def is_menu(message: StoredMessage, lead: str) -> bool:

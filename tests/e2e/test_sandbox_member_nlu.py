@@ -32,10 +32,11 @@ async def test_one_sentence_finds_a_psychologist_in_juarez(
     page: httpx.AsyncClient,
 ) -> None:
     ana = PageUser(page, ANA)
-    notice, results = await ana.say("necesito un psicologo en cd juarez", replies=2)
-    assert "Juárez" in notice["text"]
+    [results] = await ana.say("necesito un psicologo en cd juarez")
     text = results["text"]
-    assert "Apoyo psicológico" in text.splitlines()[0]
+    # One message: where it searches, then the results.
+    assert text.splitlines()[0] == "Busco cerca del centro de Juárez."
+    assert "Apoyo psicológico" in text.splitlines()[2]
     assert "Juárez (demo)" in text
     assert kilometres(text), text
 
@@ -47,7 +48,7 @@ async def test_a_need_then_a_place_in_two_messages(
     luis = PageUser(page, LUIS)
     [where] = await luis.say("busco asesoria legal")
     assert "¿Dónde estás?" in where["text"]
-    _notice, results = await luis.say("tijuana", replies=2)
+    [results] = await luis.say("tijuana")
     assert "Asesoría legal" in results["text"]
     assert "Tijuana (demo)" in results["text"]
 

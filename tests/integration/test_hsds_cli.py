@@ -63,3 +63,33 @@ def test_import_of_a_folder_that_does_not_exist_is_a_usage_error(
 ) -> None:
     result = juntos("directory", "import", str(tmp_path / "nowhere"))
     assert result.exit_code == 2
+
+
+def test_near_takes_the_same_filters_as_the_bot(juntos: Juntos) -> None:
+    import json
+
+    assert juntos("demo", "load").exit_code == 0
+    # Chihuahua's centre: free legal aid for women.
+    result = juntos(
+        "directory", "near", "28.6353", "-106.0773", "--category", "legal_aid",
+        "--free", "--for", "women", "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)["results"]
+    assert [r["service_name"] for r in found] == [
+        "Atención a Mujeres en Situación de Violencia Chihuahua (demo)"
+    ]
+    assert found[0]["free"] is True and found[0]["eligibility"] == ["women"]
+    spoken = juntos(
+        "directory", "near", "28.6353", "-106.0773", "--language", "tar", "--accessible",
+        "--limit", "3", "--json",
+    )  # fmt: skip
+    assert spoken.exit_code == 0, spoken.output
+    places = json.loads(spoken.stdout)["results"]
+    assert places and all("tar" in r["languages"] and r["accessibility"] for r in places)
+    # Open now depends on the clock (the CLI's is the real one): it runs, whatever it finds.
+    assert juntos("directory", "near", "28.6353", "-106.0773", "--open-now").exit_code == 0
+    bad = juntos("directory", "near", "28.6", "-106.0", "--language", "klingon")
+    assert bad.exit_code == 2
+    assert "not an ISO 639 language code" in bad.output
+    assert juntos("directory", "near", "28.6", "-106.0", "--for", "ninjas").exit_code == 2

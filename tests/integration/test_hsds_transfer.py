@@ -45,6 +45,11 @@ async def wipe_directory(database: Database) -> None:
     async with database.engine.begin() as conn:
         for table in (
             tables.service_points,
+            tables.service_cards,
+            tables.languages,
+            tables.cost_options,
+            tables.accessibility,
+            tables.required_documents,
             tables.schedules,
             tables.phones,
             tables.addresses,
@@ -243,7 +248,7 @@ async def test_a_schedule_for_a_stored_place_is_checked_against_its_time_zone(
 async def test_progress_is_reported_up_to_the_total(database: Database) -> None:
     seen: list[tuple[int, int]] = []
     await import_directory(DEMO, database.uow(), on_progress=lambda d, t: seen.append((d, t)))
-    total = 40 + 100 + 110 + 110 + 110 + 150 + 160
+    total = 40 + 100 + 110 + 110 + 110 + 150 + 160 + 100 + 132 + 30 + 50
     assert seen[0] == (0, total)
     assert seen[-1] == (total, total)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)

@@ -8,16 +8,20 @@ from datetime import time
 from pathlib import Path
 
 from domain.directory import (
+    Accessibility,
     Address,
+    CostOption,
     Directory,
     Location,
     Organization,
     Phone,
+    RequiredDocument,
     Service,
     ServiceAtLocation,
+    ServiceLanguage,
 )
 from domain.schedule import Schedule
-from domain.taxonomy import Category, Sector
+from domain.taxonomy import Category, Eligibility, Sector
 from storage.hsds import TABLES, plan_import, read_tables, write_directory
 from storage.hsds.exporting import COLUMNS
 
@@ -42,6 +46,12 @@ def sample() -> Directory:
                 minimum_age=12,
                 maximum_age=29,
                 email="demo@example.org",
+                fees_description="Sin costo para estudiantes.",
+                eligibility_description="Adolescentes y sus familias.",
+                interpretation_services="Intérprete de LSM con cita.",
+                wait_time="Una semana",
+                alert="Cerrado el 12 de diciembre (ficticio).",
+                eligibility=frozenset({Eligibility.ADOLESCENTS, Eligibility.FAMILIES}),
             ),
             Service(
                 _id(12),
@@ -92,6 +102,28 @@ def sample() -> Directory:
             ),
             Schedule(_id(62), frozenset(range(7)), time(0), time(0), location_id=_id(22)),
         ],
+        cost_options=[
+            CostOption(_id(71), _id(11), option="free", currency="MXN", amount=0.0),
+            CostOption(
+                _id(72),
+                _id(12),
+                option="Cuota",
+                amount=99.5,
+                currency="MXN",
+                amount_description="por sesión",
+                valid_from="2026-01-01",
+                valid_to="2026-12-31",
+            ),
+        ],
+        languages=[
+            ServiceLanguage(_id(81), "tar", name="Rarámuri", service_id=_id(11)),
+            ServiceLanguage(_id(82), "en", location_id=_id(21), note="A veces"),
+            ServiceLanguage(_id(83), "mfs", phone_id=_id(52)),
+        ],
+        accessibility=[
+            Accessibility(_id(91), _id(21), "Rampa", "Avisar antes", "https://example.org/a")
+        ],
+        required_documents=[RequiredDocument(_id(95), _id(11), "INE", "https://example.org/ine")],
     )
     return d
 
@@ -108,7 +140,7 @@ def test_every_table_is_written_with_hsds_columns_in_a_fixed_order(tmp_path: Pat
         header = (tmp_path / f"{name}.csv").read_text(encoding="utf-8").splitlines()[0]
         assert header == ",".join(COLUMNS[name])
     assert counts["services"] == 2
-    assert counts["taxonomy_terms"] == 15  # 10 categories + confidential + 4 sectors
+    assert counts["taxonomy_terms"] == 20  # 10 categories + confidential + 4 sectors + 5 for whom
 
 
 def test_the_same_directory_in_any_order_gives_the_same_bytes(tmp_path: Path) -> None:
@@ -157,7 +189,9 @@ def test_locations_carry_their_inegi_code_and_schedules_their_standard_offset(
     assert schedules[_id(62)]["freq"] == "WEEKLY"
 
 
-def test_categories_sector_and_confidentiality_become_attributes(tmp_path: Path) -> None:
+def test_categories_sector_eligibility_and_confidentiality_become_attributes(
+    tmp_path: Path,
+) -> None:
     write_directory(sample(), tmp_path)
     terms = {r["id"]: (r["taxonomy"], r["code"]) for r in rows(tmp_path, "taxonomy_terms")}
     links = {
@@ -167,6 +201,8 @@ def test_categories_sector_and_confidentiality_become_attributes(tmp_path: Path)
     assert links == {
         ("service", _id(11), ("juntos", "mediation")),
         ("service", _id(11), ("juntos", "youth_programs")),
+        ("service", _id(11), ("juntos_eligibility", "adolescents")),
+        ("service", _id(11), ("juntos_eligibility", "families")),
         ("service", _id(12), ("juntos", "gender_violence")),
         ("service", _id(12), ("juntos", "confidential")),
         ("location", _id(22), ("juntos", "confidential")),
