@@ -62,7 +62,7 @@ async def test_each_completed_search_adds_one_to_its_anonymous_counter(
     await say(chat, "/start", replies=2)
     await press(chat, "m:search")
     await press(chat, "c:*")
-    await say(chat, "cd juarez", replies=2)
+    await say(chat, "cd juarez")  # the place note inside the results message
     await press(chat, "r:more")
     await press(chat, "r:age")
     await press(chat, "a:18_29")
