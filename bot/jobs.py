@@ -8,6 +8,7 @@ from typing import Any
 
 from telegram.ext import Application
 
+from bot import sending
 from bot.context import JuntosContext, services_of
 from domain.ports import ForgottenState, StateScope
 from domain.services.relay import purge_relay_messages
@@ -26,10 +27,12 @@ FORGET_FIRST_SECONDS = 60.0
 
 
 async def sweep_reminders(context: JuntosContext) -> None:
-    """Claim the due reminders (marked sent in the same transaction), then deliver them."""
+    """Claim the due reminders (marked sent in the same transaction), then deliver them at
+    the lowest send priority (after crisis replies, replies and relays)."""
     services = services_of(context)
     for due in await claim_due_reminders(services.uow(), services.clock):
-        delivered = await services.notifier.reminder_due(due.reminder, due.referral, due.case)
+        with sending.background():
+            delivered = await services.notifier.reminder_due(due.reminder, due.referral, due.case)
         if not delivered and due.reminder.id is not None:
             await release_failed_reminder(due.reminder.id, services.uow())
 

@@ -98,7 +98,12 @@ def build_bot(
     # The persistence loads and decrypts state in initialize(), before post_init opens the
     # database: the keys are installed now (crypto.KeyConfigError if one is bad).
     crypto.configure(settings.secret_keys())
-    config = BotConfig(token=token, api_url=settings.telegram_api_url)
+    config = BotConfig(
+        token=token,
+        api_url=settings.telegram_api_url,
+        read_timeout=settings.telegram_timeout,
+        send_rate=settings.juntos_send_rate,
+    )
     resources = resources or AppResources(settings)
     persistence: Any = resources.persistence
     return build_application(config, resources, persistence)

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     database_url: str = Field(default=DEFAULT_DATABASE_URL)
     telegram_bot_token: str | None = None
     telegram_api_url: str = DEFAULT_TELEGRAM_API_URL
+    #: Seconds to wait for a Bot API answer before counting the request as failed (retried).
+    telegram_timeout: float = Field(default=10.0, gt=0)
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str | None = None
     #: One or more keys, comma-separated; the first encrypts (storage/crypto.py).
@@ -42,6 +44,9 @@ class Settings(BaseSettings):
     #: Relayed messages between members and staff are kept this long, then deleted.
     juntos_relay_retention_days: int = Field(default=30, ge=1)
     juntos_default_locale: str = "es_MX"
+    #: Messages a second the bot sends across all chats (Telegram allows about 30; bots granted
+    #: a higher broadcast limit can raise it). The excess waits, crisis replies first.
+    juntos_send_rate: float = Field(default=30.0, gt=0)
 
     def secret_keys(self) -> list[str]:
         """JUNTOS_SECRET_KEY, else the keys in secrets/secret.key (created once, mode 0600).

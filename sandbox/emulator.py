@@ -229,9 +229,11 @@ class BotApiEmulator:
         retry_after: int | None = None,
         description: str | None = None,
         times: int = 1,
+        delay: float = 0.0,
     ) -> Fault:
-        """Answer the next `times` calls of `method` (None: any) with an error instead."""
-        fault = make_fault(method, status, retry_after, description, times)
+        """Answer the next `times` calls of `method` (None: any) with an error instead, after
+        `delay` seconds (longer than the bot's timeout: the bot sees a timeout)."""
+        fault = make_fault(method, status, retry_after, description, times, delay)
         self._faults.append(fault)
         return fault
 
@@ -347,6 +349,8 @@ class BotApiEmulator:
         for fault in self._faults:
             if fault.matches(method):
                 fault.hits += 1
+                if fault.delay:
+                    await asyncio.sleep(fault.delay)
                 raise fault.error()
         if method == "getupdates":
             return await self._get_updates(params)

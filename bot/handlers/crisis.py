@@ -19,7 +19,7 @@ import logging
 from telegram import Message, Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot import keyboards, texts
+from bot import keyboards, sending, texts
 from bot.context import JuntosContext, TextParser, services_of
 from bot.handlers.common import say, translator
 from bot.relay import handlers as relay
@@ -86,9 +86,10 @@ def screen_text(context: JuntosContext, text: str) -> CrisisSignal | None:
 
 async def send_crisis_reply(update: Update, context: JuntosContext, signal: CrisisSignal) -> None:
     """Send the emergency reply for `signal` (its lines in the kind's order), then the two ways
-    forward, in one message."""
+    forward, in one message. It goes first in the send lane, ahead of every other reply."""
     t = translator(update, context)
-    await say(update, texts.crisis(t, signal), keyboards.crisis(t))
+    with sending.priority(sending.Priority.CRISIS):
+        await say(update, texts.crisis(t, signal), keyboards.crisis(t))
 
 
 async def _answered_as_staff(update: Update, context: JuntosContext, signal: CrisisSignal) -> bool:
@@ -119,7 +120,9 @@ async def screen_for_crisis(update: Update, context: JuntosContext) -> None:
     signal = screen_text(context, text)
     if signal is None:
         return
-    if await _answered_as_staff(update, context, signal):
+    with sending.priority(sending.Priority.CRISIS):
+        answered_as_staff = await _answered_as_staff(update, context, signal)
+    if answered_as_staff:
         return  # staff describing someone else's danger: one line, and their flow goes on
     await send_crisis_reply(update, context, signal)
     # An answer in a relay thread still reaches the organisation, marked "posible crisis".

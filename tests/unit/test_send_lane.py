@@ -1,0 +1,94 @@
+"""The send lane: when more messages wait than Telegram allows, crisis replies leave first."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.sending import Priority, PriorityLane, at_most, background, current_priority, priority
+
+
+async def _leave_order(lane: PriorityLane, levels: list[Priority]) -> list[tuple[Priority, int]]:
+    left: list[tuple[Priority, int]] = []
+
+    async def send(level: Priority, index: int) -> None:
+        await lane.acquire(level)
+        left.append((level, index))
+
+    await asyncio.gather(*(send(level, i) for i, level in enumerate(levels)))
+    return left
+
+
+async def test_a_crisis_reply_overtakes_every_queued_send() -> None:
+    lane = PriorityLane(rate=200.0, burst=1)
+    await lane.acquire(Priority.REPLY)  # the bucket is empty: everything below queues
+    levels = [
+        Priority.BACKGROUND,
+        Priority.REPLY,
+        Priority.RELAY,
+        Priority.REPLY,
+        Priority.BACKGROUND,
+        Priority.CRISIS,
+        Priority.RELAY,
+        Priority.CRISIS,
+    ]
+    order = await _leave_order(lane, levels)
+    assert order == [
+        (Priority.CRISIS, 5),
+        (Priority.CRISIS, 7),
+        (Priority.REPLY, 1),
+        (Priority.REPLY, 3),
+        (Priority.RELAY, 2),
+        (Priority.RELAY, 6),
+        (Priority.BACKGROUND, 0),
+        (Priority.BACKGROUND, 4),
+    ]
+    await lane.close()
+
+
+async def test_the_lane_keeps_to_its_rate() -> None:
+    lane = PriorityLane(rate=100.0, burst=1)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await _leave_order(lane, [Priority.REPLY] * 11)
+    # 1 at once, then 10 at 100 a second: at least 0.1 s (never faster than the limit).
+    assert loop.time() - started >= 0.095
+    await lane.close()
+
+
+async def test_a_pause_after_429_holds_every_send() -> None:
+    lane = PriorityLane(rate=1000.0, burst=5)
+    lane.pause(0.05)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await lane.acquire(Priority.CRISIS)
+    assert loop.time() - started >= 0.045
+    await lane.close()
+
+
+async def test_a_sender_that_gives_up_does_not_block_the_others() -> None:
+    lane = PriorityLane(rate=50.0, burst=1)
+    await lane.acquire(Priority.REPLY)
+    abandoned = asyncio.create_task(lane.acquire(Priority.CRISIS))
+    await asyncio.sleep(0)
+    abandoned.cancel()
+    await asyncio.wait_for(lane.acquire(Priority.REPLY), timeout=2)
+    assert lane.waiting == 0
+    await lane.close()
+
+
+def test_priorities_nest_and_never_rise_through_at_most() -> None:
+    assert current_priority() is Priority.REPLY
+    with priority(Priority.CRISIS):
+        assert current_priority() is Priority.CRISIS
+        with at_most(Priority.RELAY):
+            assert current_priority() is Priority.RELAY
+    with background(), at_most(Priority.RELAY):
+        assert current_priority() is Priority.BACKGROUND
+    assert current_priority() is Priority.REPLY
+
+
+def test_a_rate_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="rate"):
+        PriorityLane(rate=0)
