@@ -20,7 +20,7 @@ from domain.ports import Clock, DangerModel, PlaceFinder, SystemClock
 from domain.services.crisis import CrisisScreen
 from juntos.database import Database, open_database
 from juntos.logs import cap_third_party_loggers
-from juntos.settings import Settings
+from juntos.settings import Settings, reveal
 from nlu.client import NluClient
 from storage import crypto
 from storage.gazetteer import load_gazetteer
@@ -56,7 +56,7 @@ class AppResources:
     async def open(self, bot: Bot) -> Services:
         self.database = open_database(self.settings)
         self.nlu = NluClient(
-            self.settings.rasa_url, self.settings.rasa_token, timeout=self._nlu_timeout
+            self.settings.rasa_url, reveal(self.settings.rasa_token), timeout=self._nlu_timeout
         )
         catalogs = Catalogs(default=self.settings.juntos_default_locale)
         uow = self.database.uow

@@ -8,7 +8,7 @@ from crisis_model import ModelFileError, default_model
 from juntos.bootstrap import run_bot
 from juntos.commands.common import install_keys
 from juntos.logs import configure_logging
-from juntos.settings import load_settings
+from juntos.settings import load_settings, reveal
 
 
 def run(
@@ -18,7 +18,7 @@ def run(
 ) -> None:
     """Start the Telegram bot (polling). Needs TELEGRAM_BOT_TOKEN; Ctrl-C stops it."""
     settings = load_settings()
-    token = token or settings.telegram_bot_token
+    token = token or reveal(settings.telegram_bot_token)
     if not token:
         typer.echo(
             "TELEGRAM_BOT_TOKEN is not set (use `make run` for the local sandbox).", err=True
