@@ -64,7 +64,8 @@ FREE_TEXT = [
     "busco apoyo para dejar de tomar",
 ]
 CRISIS_TEXT = ["me quiero morir", "mi esposo me esta golpeando ahorita", "me quieren levantar"]
-#: A message still without a reply this long after the run ends counts as unanswered.
+#: A message still without a reply this long after the run ends counts as unanswered (a run
+#: above Telegram's rate leaves a queue of sends: they take this long to leave at 30/s).
 GRACE_SECONDS = 15.0
 
 
@@ -259,7 +260,8 @@ class Load:
         self.sending_done = True
         self._check_all_answered()
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.all_answered.wait(), GRACE_SECONDS)
+            backlog = max(0.0, self.rate * 1.25 - 30) * seconds / 30
+            await asyncio.wait_for(self.all_answered.wait(), GRACE_SECONDS + backlog)
         watcher.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await watcher

@@ -14,9 +14,14 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+#: Updates in progress at once. An update waiting for its chat's turn, or for the send lane
+#: (bot/sending.py), holds a slot: with few slots, a member in danger would wait behind every
+#: queued reply before the crisis screen even saw the message. Waiting updates cost little.
+MAX_CONCURRENT_UPDATES = 1024
+
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    def __init__(self, max_concurrent_updates: int = 64) -> None:
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}

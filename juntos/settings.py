@@ -34,7 +34,11 @@ class Settings(BaseSettings):
     telegram_api_url: str = DEFAULT_TELEGRAM_API_URL
     #: Seconds to wait for a Bot API answer before counting the request as failed (retried).
     telegram_timeout: float = Field(default=10.0, gt=0)
+    #: One Rasa server, or several comma-separated: the bot spreads parses over them and skips
+    #: one that is down (nlu/client.py).
     rasa_url: str = "http://127.0.0.1:5005"
+    #: Seconds a Rasa server that failed 3 times in a row is left alone before one trial call.
+    rasa_retry_seconds: float = Field(default=30.0, gt=0)
     rasa_token: SecretStr | None = None
     #: One or more keys, comma-separated; the first encrypts (storage/crypto.py).
     juntos_secret_key: SecretStr | None = None
@@ -48,6 +52,8 @@ class Settings(BaseSettings):
     #: Messages a second the bot sends across all chats (Telegram allows about 30; bots granted
     #: a higher broadcast limit can raise it). The excess waits, crisis replies first.
     juntos_send_rate: float = Field(default=30.0, gt=0)
+    #: PostgreSQL connections the bot keeps open (plus half as many at peaks).
+    juntos_db_pool_size: int = Field(default=10, ge=1)
 
     def secret_keys(self) -> list[str]:
         """JUNTOS_SECRET_KEY, else the keys in secrets/secret.key (created once, mode 0600).

@@ -106,6 +106,8 @@ class BotUnderTest:
     #: JUNTOS_SEND_RATE and TELEGRAM_TIMEOUT.
     send_rate: float = 30.0
     telegram_timeout: float = 10.0
+    #: RASA_RETRY_SECONDS: how long a failing Rasa server is left alone.
+    rasa_retry_seconds: float = 30.0
     clock: FakeClock = field(default_factory=lambda: FakeClock(WEDNESDAY_MORNING))
     #: The crisis screen's model (None: the trained one).
     danger_model: DangerModel | None = None
@@ -122,6 +124,7 @@ class BotUnderTest:
             juntos_state_retention_days=self.state_retention_days,
             juntos_send_rate=self.send_rate,
             telegram_timeout=self.telegram_timeout,
+            rasa_retry_seconds=self.rasa_retry_seconds,
         )
 
     @contextlib.asynccontextmanager
