@@ -75,6 +75,9 @@ class Probe:
     sent_at: float
     baseline: int
     replied_at: float | None = None
+    chat_id: int = 0
+    #: Answered when the chat has more bot messages than this.
+    threshold: int = 0
 
 
 @dataclass
@@ -82,7 +85,8 @@ class Member:
     chat: PrivateChat
     #: The next step of this member's scripted path (command -> button -> category -> place).
     step: int = 0
-    pending: Probe | None = None
+    #: Messages sent and not yet answered, oldest first (above Telegram's rate, several).
+    pending: list[Probe] = field(default_factory=list)
     idle_since: float = 0.0
 
 
@@ -96,6 +100,18 @@ class Results:
             for p in self.probes
             if p.kind == kind and p.replied_at is not None
         ]
+
+    def sends_per_message(self, final: dict[int, int]) -> dict[str, float]:
+        """Bot messages per member message, by kind (what each reply costs of the 30/s)."""
+        per_chat: dict[int, list[Probe]] = {}
+        for probe in self.probes:
+            per_chat.setdefault(probe.chat_id, []).append(probe)
+        sends: dict[str, list[int]] = {}
+        for chat_id, probes in per_chat.items():
+            ends = [p.baseline for p in probes[1:]] + [final[chat_id]]
+            for probe, end in zip(probes, ends, strict=True):
+                sends.setdefault(probe.kind, []).append(end - probe.baseline)
+        return {kind: sum(v) / len(v) for kind, v in sends.items()}
 
     @property
     def unanswered(self) -> int:
@@ -201,16 +217,19 @@ class Load:
                 else self.members
             )
             for member in chats:
-                probe = member.pending
-                if probe is not None and self._count(member) > probe.baseline:
-                    probe.replied_at = now
-                    member.pending = None
-                    member.idle_since = now
+                count = self._count(member)
+                # The chat's updates are handled in order: the k-th waiting message is
+                # answered once k more bot messages came after the first one was sent.
+                for probe in list(member.pending):
+                    if count > probe.threshold:
+                        probe.replied_at = now
+                        member.pending.remove(probe)
+                        member.idle_since = now
             self._check_all_answered()
 
     def _free_member(self, now: float) -> Member:
         # A member whose last reply came (and whose follow-up messages settled) a moment ago.
-        free = [m for m in self.members if m.pending is None and now - m.idle_since > 0.3]
+        free = [m for m in self.members if not m.pending and now - m.idle_since > 0.3]
         return self.random.choice(free or self.members)
 
     async def _send(self, member: Member) -> None:
@@ -244,7 +263,9 @@ class Load:
                 kind = "command"
                 probe = Probe(kind, time.perf_counter(), baseline)
                 await chat.send_text("/cancelar" if step == 0 else self.random.choice(COMMANDS))
-        member.pending = probe
+        probe.chat_id = chat.chat_id
+        probe.threshold = baseline + len(member.pending)
+        member.pending.append(probe)
         self.results.probes.append(probe)
 
     async def run(self, seconds: float) -> None:
@@ -332,27 +353,33 @@ async def run(args: argparse.Namespace) -> int:
                 }
                 if args.send_rate:
                     env["JUNTOS_SEND_RATE"] = str(args.send_rate)
-                with bot_process(env, tmpdir / "bot.log") as bot:
+                bot_log = Path(args.bot_log) if args.bot_log else tmpdir / "bot.log"
+                with bot_process(env, bot_log) as bot:
                     await emu.wait_until(lambda: emu.bot_connected, timeout=60)
                     load = Load(emu, args.chats, args.rate, args.crisis_share)
                     # Every member starts with /start (not measured), then the open-loop run.
                     for member in load.members:
                         await member.chat.send_text("/start")
+                    # ...and its two replies have left the send lane (500 chats: 1,000 sends,
+                    # over 30 s at Telegram's rate), so the run starts with an empty queue.
                     await emu.wait_until(
-                        lambda: all(len(m.chat.bot_messages()) >= 1 for m in load.members),
-                        timeout=120,
+                        lambda: all(len(m.chat.bot_messages()) >= 2 for m in load.members),
+                        timeout=180,
                     )
                     await asyncio.sleep(1.0)
                     assert server.pid is not None
                     wall = time.perf_counter()
                     bot_cpu, rasa_cpu = cpu_seconds(bot.pid), cpu_seconds(server.pid)
+                    own_cpu = time.process_time()
                     await load.run(args.seconds)
                     wall = time.perf_counter() - wall
+                    own_cpu = time.process_time() - own_cpu
                     bot_cpu = cpu_seconds(bot.pid) - bot_cpu
                     rasa_cpu = cpu_seconds(server.pid) - rasa_cpu
                     bot_rss = peak_rss_mb(bot.pid)
+                    final = {m.chat.chat_id: len(m.chat.bot_messages()) for m in load.members}
                     if bot.poll() is not None:
-                        print((tmpdir / "bot.log").read_text()[-3000:], file=sys.stderr)
+                        print(bot_log.read_text()[-3000:], file=sys.stderr)
                         return 1
             raw_cpu = cpu_seconds(server.pid)
             raw = await raw_parse(server, args.rate * 0.3, args.seconds)
@@ -377,12 +404,14 @@ async def run(args: argparse.Namespace) -> int:
         f"  CPU: bot {bot_cpu / wall * 100:.0f} % of a core ({bot_cpu * 1000 / sent:.1f} ms a "
         f"message), Rasa {rasa_cpu / wall * 100:.0f} % of a core during the run; Rasa alone "
         f"{raw_cpu * 1000 / max(len(raw), 1):.1f} ms CPU a parse "
-        f"(about {len(raw) / max(raw_cpu, 1e-9):.0f} parses/s per core); machine load "
+        f"(about {len(raw) / max(raw_cpu, 1e-9):.0f} parses/s per core); emulator and members "
+        f"{own_cpu / wall * 100:.0f} % of a core; machine load "
         f"{os.getloadavg()[0]:.1f}"
     )
 
+    sends = results.sends_per_message(final)
     for kind in ("text", "crisis", "button", "command", "location"):
-        print(line(kind, results.latencies(kind)))
+        print(line(kind, results.latencies(kind)) + f"  {sends.get(kind, 0):.2f} sends each")
     print(line("raw parse", raw) + f"  (Rasa alone at {args.rate * 0.3:g}/s)")
     print(
         f"  free text p95 / raw parse p95 = {text_p95 / raw_p95:.2f} "
@@ -413,6 +442,7 @@ def main() -> None:
     )
     parser.add_argument("--send-rate", type=float, default=None, help="JUNTOS_SEND_RATE")
     parser.add_argument("--database-url", default=None, help="default: a SQLite copy")
+    parser.add_argument("--bot-log", default=None, help="keep the bot's log in this file")
     args = parser.parse_args()
     if not 1 <= args.chats <= 500:
         parser.error("--chats is 1 to 500")

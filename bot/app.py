@@ -206,6 +206,12 @@ def build_application(
     async def post_init(app: JuntosApplication) -> None:
         services = await resources.open(app.bot)
         app.bot_data.services = services
+        if isinstance(app.update_processor, PerChatUpdateProcessor) and isinstance(
+            app.bot.rate_limiter, sending.PriorityRateLimiter
+        ):
+            app.update_processor.on_queued = crisis.put_first_when_in_danger(
+                services.crisis, app.bot.rate_limiter.lane
+            )
         await _set_commands(app.bot, services)
         if app.job_queue is not None:
             app.job_queue.run_repeating(

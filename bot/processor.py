@@ -8,7 +8,7 @@ conversation state.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -25,6 +25,9 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
+        #: Called for an update that must wait behind earlier ones of its chat (set by the
+        #: application: the crisis screen, which then puts that chat's sends first).
+        self.on_queued: Callable[[Update], None] | None = None
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
@@ -33,6 +36,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             return
         lock = self._locks.setdefault(chat.id, asyncio.Lock())
         self._waiting[chat.id] = self._waiting.get(chat.id, 0) + 1
+        if lock.locked() and self.on_queued is not None and isinstance(update, Update):
+            self.on_queued(update)
         try:
             async with lock:
                 await coroutine

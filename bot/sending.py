@@ -131,6 +131,9 @@ class PriorityLane:
         self._updated = clock()
         self._paused_until = 0.0
         self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
+        #: Which chat each waiting send is for, and chats whose sends go first for a while.
+        self._chat_of: dict[asyncio.Future[None], object] = {}
+        self._urgent_until: dict[object, float] = {}
         self._order = itertools.count()
         self._dispatcher: asyncio.Task[None] | None = None
 
@@ -156,15 +159,37 @@ class PriorityLane:
             wait = max(wait, (1 - self._tokens) / self.rate)
         return max(wait, 0.0)
 
-    async def acquire(self, level: Priority) -> None:
+    def promote(self, chat: object, seconds: float) -> None:
+        """Every send to `chat`, waiting or made in the next `seconds`, goes as a crisis reply:
+        a person who writes danger while earlier replies to them still wait must not wait
+        behind those (their chat's updates are handled in order)."""
+        now = self._clock()
+        self._urgent_until = {c: t for c, t in self._urgent_until.items() if t > now}
+        self._urgent_until[chat] = now + seconds
+        moved = False
+        for index, (level, order, future) in enumerate(self._waiting):
+            if self._chat_of.get(future) == chat and level > Priority.CRISIS:
+                self._waiting[index] = (int(Priority.CRISIS), order, future)
+                moved = True
+        if moved:
+            heapq.heapify(self._waiting)
+
+    async def acquire(self, level: Priority, chat: object = None) -> None:
+        if chat is not None and self._urgent_until.get(chat, 0.0) > self._clock():
+            level = Priority.CRISIS
         if not self._waiting and self._delay() == 0:
             self._tokens -= 1
             return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         heapq.heappush(self._waiting, (int(level), next(self._order), future))
+        if chat is not None:
+            self._chat_of[future] = chat
         if self._dispatcher is None or self._dispatcher.done():
             self._dispatcher = asyncio.create_task(self._dispatch(), name="juntos-send-lane")
-        await future
+        try:
+            await future
+        finally:
+            self._chat_of.pop(future, None)
 
     async def _dispatch(self) -> None:
         while self._waiting:
@@ -176,6 +201,8 @@ class PriorityLane:
                 await asyncio.sleep(delay)
                 continue
             _, _, future = heapq.heappop(self._waiting)
+            if future.done():
+                continue
             self._tokens -= 1
             future.set_result(None)
 
@@ -229,7 +256,7 @@ class PriorityRateLimiter(BaseRateLimiter[int]):
             chat_id = int(chat_id)  # type: ignore[call-overload]
         if isinstance(chat_id, str) or (isinstance(chat_id, int) and chat_id < 0):
             group = chat_id
-        await self.lane.acquire(current_priority())
+        await self.lane.acquire(current_priority(), chat_id)
         if group is None:
             return await callback(*args, **kwargs)
         async with self._group(group):

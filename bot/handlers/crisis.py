@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from telegram import Message, Update
 from telegram.ext import ApplicationHandlerStop
@@ -59,6 +60,29 @@ class ScreenedNlu:
             return parse
         log.info("nlu emergencia not confirmed by the crisis screen")
         return None
+
+
+#: How long the sends to a chat that wrote danger behind queued updates go first.
+URGENT_CHAT_SECONDS = 30.0
+
+
+def put_first_when_in_danger(
+    screen: CrisisScreen, lane: sending.PriorityLane
+) -> Callable[[Update], None]:
+    """For the update processor: a message that must wait behind earlier updates of its chat
+    (whose replies may be queued in the send lane) is screened at once; if it shows danger,
+    every send to that chat goes first, so the lines are not held behind the earlier replies."""
+
+    def on_queued(update: Update) -> None:
+        message = update.effective_message
+        chat = update.effective_chat
+        text = written_text(message) if message is not None else None
+        if chat is None or chat.type != "private" or not text:
+            return
+        if screen.screen(text).signal is not None:
+            lane.promote(chat.id, URGENT_CHAT_SECONDS)
+
+    return on_queued
 
 
 def written_text(message: Message) -> str | None:

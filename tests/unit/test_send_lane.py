@@ -92,3 +92,22 @@ def test_priorities_nest_and_never_rise_through_at_most() -> None:
 def test_a_rate_must_be_positive() -> None:
     with pytest.raises(ValueError, match="rate"):
         PriorityLane(rate=0)
+
+
+async def test_a_chat_in_danger_has_its_queued_sends_put_first() -> None:
+    lane = PriorityLane(rate=200.0, burst=1)
+    await lane.acquire(Priority.REPLY)
+    left: list[tuple[int, int]] = []
+
+    async def send(chat: int, index: int) -> None:
+        await lane.acquire(Priority.REPLY, chat)
+        left.append((chat, index))
+
+    queued = [asyncio.create_task(send(chat, i)) for i, chat in enumerate([1, 1, 2, 1, 2])]
+    await asyncio.sleep(0)  # all five are waiting now
+    lane.promote(2, seconds=60)
+    later = asyncio.create_task(send(2, 5))  # a send made after: first too
+    await asyncio.gather(*queued, later)
+    assert left[:3] == [(2, 2), (2, 4), (2, 5)]
+    assert left[3:] == [(1, 0), (1, 1), (1, 3)]
+    await lane.close()
