@@ -174,6 +174,10 @@ class PriorityLane:
         if moved:
             heapq.heapify(self._waiting)
 
+    def settle(self, chat: object) -> None:
+        """The crisis reply to `chat` went out: its later sends wait their normal turn."""
+        self._urgent_until.pop(chat, None)
+
     async def acquire(self, level: Priority, chat: object = None) -> None:
         if chat is not None and self._urgent_until.get(chat, 0.0) > self._clock():
             level = Priority.CRISIS

@@ -62,7 +62,8 @@ class ScreenedNlu:
         return None
 
 
-#: How long the sends to a chat that wrote danger behind queued updates go first.
+#: At most this long, the sends to a chat that wrote danger behind queued updates go first
+#: (until the crisis reply is sent: `screen_for_crisis` settles the chat).
 URGENT_CHAT_SECONDS = 30.0
 
 
@@ -83,6 +84,14 @@ def put_first_when_in_danger(
             lane.promote(chat.id, URGENT_CHAT_SECONDS)
 
     return on_queued
+
+
+def _settle(update: Update, context: JuntosContext) -> None:
+    """The lines are out: this chat's later sends wait their normal turn again."""
+    limiter = context.bot.rate_limiter
+    chat = update.effective_chat
+    if chat is not None and isinstance(limiter, sending.PriorityRateLimiter):
+        limiter.lane.settle(chat.id)
 
 
 def written_text(message: Message) -> str | None:
@@ -144,11 +153,15 @@ async def screen_for_crisis(update: Update, context: JuntosContext) -> None:
     signal = screen_text(context, text)
     if signal is None:
         return
-    with sending.priority(sending.Priority.CRISIS):
-        answered_as_staff = await _answered_as_staff(update, context, signal)
+    try:
+        with sending.priority(sending.Priority.CRISIS):
+            answered_as_staff = await _answered_as_staff(update, context, signal)
+            if not answered_as_staff:
+                await send_crisis_reply(update, context, signal)
+    finally:
+        _settle(update, context)
     if answered_as_staff:
         return  # staff describing someone else's danger: one line, and their flow goes on
-    await send_crisis_reply(update, context, signal)
     # An answer in a relay thread still reaches the organisation, marked "posible crisis".
     await relay.relay_reply(update, context, crisis=True)
     if not signal.uncertain:

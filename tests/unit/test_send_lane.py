@@ -110,4 +110,10 @@ async def test_a_chat_in_danger_has_its_queued_sends_put_first() -> None:
     await asyncio.gather(*queued, later)
     assert left[:3] == [(2, 2), (2, 4), (2, 5)]
     assert left[3:] == [(1, 0), (1, 1), (1, 3)]
+    # The crisis reply went out: the chat's later sends wait their turn again.
+    lane.settle(2)
+    left.clear()
+    await lane.acquire(Priority.REPLY)
+    await asyncio.gather(send(1, 6), send(2, 7))
+    assert left == [(1, 6), (2, 7)]
     await lane.close()
