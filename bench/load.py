@@ -64,6 +64,8 @@ FREE_TEXT = [
     "busco apoyo para dejar de tomar",
 ]
 CRISIS_TEXT = ["me quiero morir", "mi esposo me esta golpeando ahorita", "me quieren levantar"]
+#: What only the crisis reply carries (911 on a line of its own).
+LINES = "\n911 — "
 #: A message still without a reply this long after the run ends counts as unanswered (a run
 #: above Telegram's rate leaves a queue of sends: they take this long to leave at 30/s).
 GRACE_SECONDS = 15.0
@@ -217,11 +219,17 @@ class Load:
                 else self.members
             )
             for member in chats:
-                count = self._count(member)
+                messages = member.chat.bot_messages()
+                count = len(messages)
                 # The chat's updates are handled in order: the k-th waiting message is
-                # answered once k more bot messages came after the first one was sent.
+                # answered once k more bot messages came after the first one was sent. The
+                # lines for danger may overtake (they are sent as soon as danger is seen).
                 for probe in list(member.pending):
-                    if count > probe.threshold:
+                    if probe.kind == "crisis":
+                        answered = any(LINES in (m.text or "") for m in messages[probe.baseline :])
+                    else:
+                        answered = count > probe.threshold
+                    if answered:
                         probe.replied_at = now
                         member.pending.remove(probe)
                         member.idle_since = now

@@ -210,7 +210,9 @@ def build_application(
             app.bot.rate_limiter, sending.PriorityRateLimiter
         ):
             app.update_processor.on_queued = crisis.put_first_when_in_danger(
-                services.crisis, app.bot.rate_limiter.lane
+                services.crisis,
+                app.bot.rate_limiter.lane,
+                lambda update: CallbackContext.from_update(update, app),
             )
         await _set_commands(app.bot, services)
         if app.job_queue is not None:

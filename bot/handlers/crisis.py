@@ -68,11 +68,15 @@ URGENT_CHAT_SECONDS = 30.0
 
 
 def put_first_when_in_danger(
-    screen: CrisisScreen, lane: sending.PriorityLane
+    screen: CrisisScreen,
+    lane: sending.PriorityLane,
+    context_for: Callable[[Update], JuntosContext],
 ) -> Callable[[Update], None]:
     """For the update processor: a message that must wait behind earlier updates of its chat
     (whose replies may be queued in the send lane) is screened at once; if it shows danger,
-    every send to that chat goes first, so the lines are not held behind the earlier replies."""
+    the lines are sent right away, out of the chat's order, and every send to that chat goes
+    first until then. The handler, when the message's turn comes, does the rest (the relay,
+    the normal answer to an uncertain signal) without sending the lines twice."""
 
     def on_queued(update: Update) -> None:
         message = update.effective_message
@@ -80,8 +84,25 @@ def put_first_when_in_danger(
         text = written_text(message) if message is not None else None
         if chat is None or chat.type != "private" or not text:
             return
-        if screen.screen(text).signal is not None:
-            lane.promote(chat.id, URGENT_CHAT_SECONDS)
+        signal = screen.screen(text).signal
+        if signal is None:
+            return
+        lane.promote(chat.id, URGENT_CHAT_SECONDS)
+        context = context_for(update)
+        early = context.bot_data.crisis_answered_early
+        early.add(update.update_id)
+
+        async def send_now() -> None:
+            try:
+                with sending.priority(sending.Priority.CRISIS):
+                    await send_crisis_reply(update, context, signal)
+            except Exception:  # the handler sends them when its turn comes
+                early.discard(update.update_id)
+                log.warning("crisis: the early reply failed; the handler will send it")
+            finally:
+                lane.settle(chat.id)
+
+        context.application.create_task(send_now(), update=update)
 
     return on_queued
 
@@ -153,13 +174,18 @@ async def screen_for_crisis(update: Update, context: JuntosContext) -> None:
     signal = screen_text(context, text)
     if signal is None:
         return
-    try:
-        with sending.priority(sending.Priority.CRISIS):
-            answered_as_staff = await _answered_as_staff(update, context, signal)
-            if not answered_as_staff:
-                await send_crisis_reply(update, context, signal)
-    finally:
-        _settle(update, context)
+    early = context.bot_data.crisis_answered_early
+    if update.update_id in early:  # the lines went out when the message arrived
+        early.discard(update.update_id)
+        answered_as_staff = False
+    else:
+        try:
+            with sending.priority(sending.Priority.CRISIS):
+                answered_as_staff = await _answered_as_staff(update, context, signal)
+                if not answered_as_staff:
+                    await send_crisis_reply(update, context, signal)
+        finally:
+            _settle(update, context)
     if answered_as_staff:
         return  # staff describing someone else's danger: one line, and their flow goes on
     # An answer in a relay thread still reaches the organisation, marked "posible crisis".

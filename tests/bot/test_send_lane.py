@@ -80,3 +80,26 @@ async def test_a_429_pauses_then_every_reply_arrives(bot: BotUnderTest) -> None:
         *(chat.wait_for_bot_messages(count=1, timeout=15) for chat in chats)
     )
     assert all("Buscar ayuda cerca" in reply.button_texts for [reply] in replies)
+
+
+async def test_danger_written_behind_ones_own_waiting_messages_is_answered_first(
+    slow_bot: BotUnderTest,
+) -> None:
+    chat = slow_bot.chat(user_id=4998)
+    others = [slow_bot.chat(user_id=6000 + i) for i in range(10)]
+    for other in others:  # the lane is busy with other members' replies
+        await other.send_text("/cancelar")
+    for _ in range(6):  # and this member has six messages waiting their turn
+        await chat.send_text("/cancelar")
+    await chat.send_text("me quiero morir")
+
+    def lines_arrived() -> bool:
+        return any("\n911 — " in (m.text or "") for m in chat.bot_messages())
+
+    await chat.wait_until(lines_arrived, timeout=10)
+    menus_before = sum(1 for m in chat.bot_messages() if "\n911 — " not in (m.text or ""))
+    assert menus_before < 6, "the lines did not wait for the six earlier replies"
+    replies = await chat.wait_for_bot_messages(count=7, timeout=30)
+    assert sum(1 for m in replies if "\n911 — " in (m.text or "")) == 1  # sent once
+    await asyncio.sleep(1)
+    assert len(chat.bot_messages()) == 7
