@@ -116,6 +116,8 @@ bench: setup crisis-model nlu-model
 	@$(BIN)/python bench/reminders.py
 	@$(BIN)/python bench/indicators.py
 	@$(BIN)/python bench/demand.py
+	@$(BIN)/python bench/load.py --chats 50 --rate 20 --seconds 30
+	@$(BIN)/python bench/load.py --chats 50 --rate 28 --seconds 30
 
 # Rebuild the committed gazetteer data and NLU lookup (needs npm; sources in NOTICE).
 .PHONY: gazetteer

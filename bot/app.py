@@ -10,7 +10,6 @@ from typing import Any, Protocol
 from telegram import Bot, BotCommand, BotCommandScopeDefault, Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     BasePersistence,
@@ -25,7 +24,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot import jobs, messagelog, texts
+from bot import jobs, messagelog, sending, texts
 from bot.context import BotData, JuntosContext, Services
 from bot.handlers import buttons, crisis, errors, location, privacy, requests, start, text
 from bot.handlers.common import chat_data, show_menu, translator
@@ -81,6 +80,9 @@ class BotConfig:
     api_url: str = "https://api.telegram.org/bot"
     max_retries: int = 3
     read_timeout: float = 10.0
+    #: Messages a second across all chats (JUNTOS_SEND_RATE); the excess waits in the priority
+    #: lane (bot/sending.py): crisis replies first, then replies, relays, reminders.
+    send_rate: float = sending.DEFAULT_SEND_RATE
     sweep_seconds: float = jobs.SWEEP_SECONDS
     forget_seconds: float = jobs.FORGET_SECONDS
     forget_first_seconds: float = jobs.FORGET_FIRST_SECONDS
@@ -221,6 +223,14 @@ def build_application(
     async def post_init(app: JuntosApplication) -> None:
         services = await resources.open(app.bot)
         app.bot_data.services = services
+        if isinstance(app.update_processor, PerChatUpdateProcessor) and isinstance(
+            app.bot.rate_limiter, sending.PriorityRateLimiter
+        ):
+            app.update_processor.on_queued = crisis.put_first_when_in_danger(
+                services.crisis,
+                app.bot.rate_limiter.lane,
+                lambda update: CallbackContext.from_update(update, app),
+            )
         await _set_commands(app.bot, services)
         if app.job_queue is not None:
             app.job_queue.run_repeating(
@@ -261,7 +271,7 @@ def build_application(
         base_file_url=config.file_url,
         request=HTTPXRequest(read_timeout=config.read_timeout, connection_pool_size=32),
         get_updates_request=HTTPXRequest(read_timeout=config.read_timeout + 30),
-        rate_limiter=AIORateLimiter(max_retries=config.max_retries),
+        rate_limiter=sending.PriorityRateLimiter(config.send_rate, config.max_retries),
         defaults=Defaults(block=True),
     )
     builder = (

@@ -76,6 +76,8 @@ class BotData:
         self.services: Services | None = None
         self.points = RecentPoints()
         self.staff = StaffCache()
+        #: Updates whose crisis lines went out as soon as they arrived (bot/handlers/crisis.py).
+        self.crisis_answered_early: set[int] = set()
 
 
 JuntosContext = CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], BotData]

@@ -8,6 +8,7 @@ from typing import Any
 
 from telegram.ext import Application
 
+from bot import sending
 from bot.context import JuntosContext, services_of
 from bot.indicators.digest import send_due_digests
 from domain.ports import ForgottenState, StateScope
@@ -32,15 +33,16 @@ async def deliver_reminders(context: JuntosContext) -> None:
     """Claim due reminders with a lease, deliver each, mark each sent; batch after batch (a
     backlog after downtime drains at the send pace)."""
     services = services_of(context)
-    report = await drain_reminders(
-        services.uow,
-        services.clock,
-        services.notifier,
-        services.worker,
-        services.rules,
-        limit=services.reminder_batch,
-        lease=services.reminder_lease,
-    )
+    with sending.background():  # after crisis replies, replies and relays
+        report = await drain_reminders(
+            services.uow,
+            services.clock,
+            services.notifier,
+            services.worker,
+            services.rules,
+            limit=services.reminder_batch,
+            lease=services.reminder_lease,
+        )
     if report.claimed or report.deferred or report.cancelled:
         log.info(
             "reminders: %d delivered, %d retried, %d failed, %d unreachable, %d deferred, "
@@ -65,7 +67,8 @@ async def plan_checkins(context: JuntosContext) -> None:
 
 async def sweep_digests(context: JuntosContext) -> None:
     """Send the coordinators' weekly digests that are due (claimed once across processes)."""
-    await send_due_digests(context.bot, services_of(context))
+    with sending.background():
+        await send_due_digests(context.bot, services_of(context))
 
 
 async def forget_idle_state(context: JuntosContext) -> None:

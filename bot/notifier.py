@@ -18,7 +18,7 @@ from datetime import timedelta
 from telegram import Bot, ForceReply, InlineKeyboardMarkup
 from telegram.error import Forbidden, TelegramError
 
-from bot import texts
+from bot import sending, texts
 from bot.i18n import Catalogs, Translator
 from bot.relay import keyboards as rkb
 from bot.relay import texts as rtexts
@@ -110,6 +110,7 @@ class TelegramNotifier:
         found = self._places.municipality(case.municipality_code)
         return found.name if found else None
 
+    @sending.sends_at(sending.Priority.RELAY)
     async def referral_requested(self, referral: Referral, case: Case) -> None:
         """The receiving organisation's staff get the referral at once, with accept / reject."""
         sender = await self._organization_name(referral.from_organization_id)
@@ -132,6 +133,7 @@ class TelegramNotifier:
 
         await self._tell(await self._staff_of(referral.to_organization_id), case.code, render)
 
+    @sending.sends_at(sending.Priority.RELAY)
     async def referral_answered(self, referral: Referral, case: Case) -> None:
         """The sending organisation's staff hear the receiver's answer or status move."""
         if referral.from_organization_id is None:
@@ -157,6 +159,7 @@ class TelegramNotifier:
             raise Unreachable(member.actor) from exc
         return sent.message_id
 
+    @sending.sends_at(sending.Priority.RELAY)
     async def request_answered(self, member: Member, referral: Referral, case: Case) -> None:
         """The member hears what happened to their request: accepted, rejected (with the next
         option, one tap away), finished (¿te sirvió?), or closed by the organisation."""
@@ -188,6 +191,7 @@ class TelegramNotifier:
                 "could not tell member %s about %s: %s", member.id, case.code, type(exc).__name__
             )
 
+    @sending.sends_at(sending.Priority.RELAY)
     async def request_withdrawn(self, referral: Referral, case: Case) -> None:
         def render(t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
             return rtexts.withdrawn(t, case.code), None
@@ -204,6 +208,7 @@ class TelegramNotifier:
 
     # --- the relay (RelayMessenger) ----------------------------------------------------------
 
+    @sending.sends_at(sending.Priority.RELAY)
     async def to_member(
         self, member: Member, organization_name: str, text: str, thread: RelayThread
     ) -> int:
@@ -215,6 +220,7 @@ class TelegramNotifier:
             rkb.to_member(t, thread.id, organization_name),
         )
 
+    @sending.sends_at(sending.Priority.RELAY)
     async def to_staff(
         self, staff: StaffMember, case: Case, text: str, thread: RelayThread, crisis: bool
     ) -> int:
@@ -231,6 +237,7 @@ class TelegramNotifier:
             raise Unreachable(staff.actor) from exc
         return sent.message_id
 
+    @sending.sends_at(sending.Priority.RELAY)
     async def thread_closed(
         self, recipient: Member | StaffMember, case: Case, organization_name: str, reason: str
     ) -> None:
@@ -250,6 +257,7 @@ class TelegramNotifier:
 
     # --- reminders ----------------------------------------------------------------------------
 
+    @sending.sends_at(sending.Priority.BACKGROUND)
     async def remind(
         self, reminder: Reminder, recipients: Sequence[StaffMember], about: ReminderSubject
     ) -> Delivery:

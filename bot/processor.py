@@ -8,18 +8,26 @@ conversation state.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+#: Updates in progress at once. An update waiting for its chat's turn, or for the send lane
+#: (bot/sending.py), holds a slot: with few slots, a member in danger would wait behind every
+#: queued reply before the crisis screen even saw the message. Waiting updates cost little.
+MAX_CONCURRENT_UPDATES = 1024
+
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    def __init__(self, max_concurrent_updates: int = 64) -> None:
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
+        #: Called for an update that must wait behind earlier ones of its chat (set by the
+        #: application: the crisis screen, which then puts that chat's sends first).
+        self.on_queued: Callable[[Update], None] | None = None
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
@@ -28,6 +36,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             return
         lock = self._locks.setdefault(chat.id, asyncio.Lock())
         self._waiting[chat.id] = self._waiting.get(chat.id, 0) + 1
+        if lock.locked() and self.on_queued is not None and isinstance(update, Update):
+            self.on_queued(update)
         try:
             async with lock:
                 await coroutine

@@ -6,8 +6,11 @@ Nothing here runs at import time; `build_bot` wires, `run_bot` runs (polling, as
 from __future__ import annotations
 
 import logging
+import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import Bot, Update
 
@@ -22,7 +25,7 @@ from domain.services.crisis import CrisisScreen
 from juntos.database import Database, open_database
 from juntos.logs import cap_third_party_loggers
 from juntos.reminder_rules import load_rule_book
-from juntos.settings import Settings
+from juntos.settings import Settings, reveal
 from nlu.client import NluClient
 from storage import crypto
 from storage.cells import H3Grid
@@ -62,7 +65,10 @@ class AppResources:
     async def open(self, bot: Bot) -> Services:
         self.database = open_database(self.settings)
         self.nlu = NluClient(
-            self.settings.rasa_url, self.settings.rasa_token, timeout=self._nlu_timeout
+            self.settings.rasa_url,
+            reveal(self.settings.rasa_token),
+            timeout=self._nlu_timeout,
+            open_seconds=self.settings.rasa_retry_seconds,
         )
         catalogs = Catalogs(default=self.settings.juntos_default_locale)
         uow = self.database.uow
@@ -114,14 +120,45 @@ def build_bot(
         token=token,
         api_url=settings.telegram_api_url,
         sweep_seconds=settings.juntos_sweep_seconds,
+        read_timeout=settings.telegram_timeout,
+        send_rate=settings.juntos_send_rate,
     )
     resources = resources or AppResources(settings)
     persistence: Any = resources.persistence
     return build_application(config, resources, persistence)
 
 
-def run_bot(settings: Settings, token: str) -> None:
-    """Poll the Bot API at TELEGRAM_API_URL until interrupted (Ctrl-C or SIGTERM)."""
+@dataclass(frozen=True)
+class Webhook:
+    """Telegram posts updates to `url` (https, behind a reverse proxy), which forwards them to
+    PTB's webhook server on `listen`:`port` at the same path."""
+
+    url: str
+    listen: str = "127.0.0.1"
+    port: int = 8443
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.url).path.strip("/")
+
+
+def run_bot(settings: Settings, token: str, webhook: Webhook | None = None) -> None:
+    """Poll the Bot API at TELEGRAM_API_URL, or serve a webhook, until interrupted (Ctrl-C or
+    SIGTERM)."""
     app = build_bot(settings, token)
-    log.info("bot polling %s", settings.telegram_api_url.split("/bot")[0])
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    if webhook is None:
+        log.info("bot polling %s", settings.telegram_api_url.split("/bot")[0])
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        return
+    log.info(
+        "bot webhook on %s:%d/%s for %s", webhook.listen, webhook.port, webhook.path, webhook.url
+    )
+    app.run_webhook(
+        listen=webhook.listen,
+        port=webhook.port,
+        url_path=webhook.path,
+        webhook_url=webhook.url,
+        # Telegram sends it back in a header: a request without it is refused (PTB checks).
+        secret_token=secrets.token_urlsafe(32),
+        allowed_updates=Update.ALL_TYPES,
+    )

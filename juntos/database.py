@@ -38,5 +38,5 @@ def open_database(settings: Settings, url: str | None = None) -> Database:
     if target.get_backend_name() == "sqlite" and target.database not in (None, "", ":memory:"):
         path = Path(target.database).resolve()
         files.prepare_sqlite_file(path, own_folder=path.parent == VAR.resolve())
-    engine = create_engine(target)
+    engine = create_engine(target, pool_size=settings.juntos_db_pool_size)
     return Database(engine=engine, sessions=session_factory(engine))

@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 from pathlib import Path
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from juntos import files
@@ -29,12 +29,19 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     database_url: str = Field(default=DEFAULT_DATABASE_URL)
-    telegram_bot_token: str | None = None
+    #: Secrets are SecretStr: printed or logged, they show as '**********'.
+    telegram_bot_token: SecretStr | None = None
     telegram_api_url: str = DEFAULT_TELEGRAM_API_URL
+    #: Seconds to wait for a Bot API answer before counting the request as failed (retried).
+    telegram_timeout: float = Field(default=10.0, gt=0)
+    #: One Rasa server, or several comma-separated: the bot spreads parses over them and skips
+    #: one that is down (nlu/client.py).
     rasa_url: str = "http://127.0.0.1:5005"
-    rasa_token: str | None = None
+    #: Seconds a Rasa server that failed 3 times in a row is left alone before one trial call.
+    rasa_retry_seconds: float = Field(default=30.0, gt=0)
+    rasa_token: SecretStr | None = None
     #: One or more keys, comma-separated; the first encrypts (storage/crypto.py).
-    juntos_secret_key: str | None = None
+    juntos_secret_key: SecretStr | None = None
     #: Where the key file is kept when JUNTOS_SECRET_KEY is not set.
     juntos_secrets_dir: Path = SECRETS
     #: Conversation state idle for this many days is deleted.
@@ -44,8 +51,12 @@ class Settings(BaseSettings):
     juntos_default_locale: str = "es_MX"
     #: The reminder rules the admin edits (defaults, per-municipality overrides).
     juntos_reminders_file: Path = ROOT / "reminders.toml"
-    #: Reminders sent per second (under Telegram's 30 msg/s broadcast limit).
-    juntos_send_rate: float = Field(default=29.0, gt=0, le=30)
+    #: Messages a second the bot sends across all chats (Telegram allows about 30; bots granted
+    #: a higher broadcast limit can raise it). The excess waits, crisis replies first; reminders
+    #: and digests are also paced at this rate, in the lowest lane.
+    juntos_send_rate: float = Field(default=29.0, gt=0)
+    #: PostgreSQL connections the bot keeps open (plus half as many at peaks).
+    juntos_db_pool_size: int = Field(default=10, ge=1)
     #: How often due reminders are looked for, and how many are claimed at once.
     juntos_sweep_seconds: float = Field(default=60.0, gt=0)
     juntos_reminder_batch: int = Field(default=100, ge=1, le=1000)
@@ -59,7 +70,7 @@ class Settings(BaseSettings):
         Raises crypto.KeyConfigError naming the bad key and what to do.
         """
         if self.juntos_secret_key:
-            return crypto.parse_keys(self.juntos_secret_key, "JUNTOS_SECRET_KEY")
+            return crypto.parse_keys(reveal(self.juntos_secret_key) or "", "JUNTOS_SECRET_KEY")
         path = local_key_file(self.juntos_secrets_dir)
         return crypto.parse_keys(path.read_text(), str(path))
 
@@ -70,6 +81,11 @@ class Settings(BaseSettings):
     @property
     def relay_retention(self) -> timedelta:
         return timedelta(days=self.juntos_relay_retention_days)
+
+
+def reveal(secret: SecretStr | None) -> str | None:
+    """The value of a secret setting, for the one place that uses it (never to print)."""
+    return secret.get_secret_value() if secret is not None else None
 
 
 def local_key_file(folder: Path, legacy: Path = LEGACY_KEY_FILE) -> Path:

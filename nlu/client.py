@@ -137,8 +137,21 @@ class _Breaker:
             self._probing = False
 
 
+@dataclass
+class _Server:
+    url: str
+    http: httpx.AsyncClient
+    breaker: _Breaker
+
+
 class NluClient:
-    """Parse member text through the Rasa HTTP API."""
+    """Parse member text through the Rasa HTTP API of one or more servers.
+
+    `base_url` may list several servers, comma-separated (RASA_URL): calls take turns
+    (round-robin), each server has its own circuit breaker, and a call that fails on one
+    server is tried on the next within the same `timeout`. A server that is down is skipped
+    until its breaker lets a probe through.
+    """
 
     def __init__(
         self,
@@ -152,70 +165,106 @@ class NluClient:
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        urls = [url.strip().rstrip("/") for url in base_url.split(",") if url.strip()]
+        if not urls:
+            raise ValueError("RASA_URL names no server")
         self._timeout = timeout
         self._threshold = threshold
         self._params = {"token": token} if token else {}
-        self._breaker = _Breaker(failures_before_open, open_seconds, clock)
         _mask_token_in_httpx_logs()
         # trust_env=False: loopback traffic must never go through a proxy (PITFALLS.md).
-        self._http = httpx.AsyncClient(
-            base_url=base_url.rstrip("/"),
-            timeout=timeout,
-            transport=transport,
-            trust_env=False,
-        )
+        self._servers = [
+            _Server(
+                url,
+                httpx.AsyncClient(
+                    base_url=url, timeout=timeout, transport=transport, trust_env=False
+                ),
+                _Breaker(failures_before_open, open_seconds, clock),
+            )
+            for url in urls
+        ]
+        self._turn = 0
+
+    @property
+    def servers(self) -> list[str]:
+        return [server.url for server in self._servers]
 
     @property
     def circuit_open(self) -> bool:
-        """True while calls are short-circuited (Rasa recently failed repeatedly)."""
-        return self._breaker.is_open
+        """True while calls are short-circuited (every server recently failed repeatedly)."""
+        return all(server.breaker.is_open for server in self._servers)
 
     def server_ready(self) -> None:
-        """Close the circuit now: whoever started Rasa knows it just became ready, so the
+        """Close the circuits now: whoever started Rasa knows it just became ready, so the
         next message need not wait out `open_seconds` of failures from while it loaded."""
-        self._breaker.succeeded()
+        for server in self._servers:
+            server.breaker.succeeded()
+
+    def _in_turn(self) -> list[_Server]:
+        first = self._turn % len(self._servers)
+        self._turn = first + 1
+        return self._servers[first:] + self._servers[:first]
 
     async def parse(self, text: str) -> Parse | None:
         """Intent and entities of `text`, or None when Rasa is unavailable or unsure."""
-        if not text.strip() or not self._breaker.allow():
+        if not text.strip():
             return None
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._timeout
+        for server in self._in_turn():
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                break
+            if not server.breaker.allow():
+                continue
+            result = await self._parse_on(server, text, remaining)
+            if result is None:
+                continue  # that server failed: the next one, within the same timeout
+            if result.confidence < self._threshold:
+                return None
+            return result
+        return None
+
+    async def _parse_on(self, server: _Server, text: str, seconds: float) -> Parse | None:
+        """The parse from `server`, or None when it failed (its breaker counts it)."""
         started = time.perf_counter()
+        number = self._servers.index(server) + 1
         try:
-            async with asyncio.timeout(self._timeout):
-                response = await self._http.post(
+            async with asyncio.timeout(seconds):
+                response = await server.http.post(
                     "/model/parse", params=self._params, json={"text": text}
                 )
             response.raise_for_status()
             result = _read_parse(response.json())
         except asyncio.CancelledError:
-            self._breaker.abandoned()
+            server.breaker.abandoned()
             raise
         except TimeoutError:
-            self._breaker.failed()
-            log.warning("nlu parse timed out after %.2f s", self._timeout)
+            server.breaker.failed()
+            log.warning("nlu parse timed out after %.2f s (server %d)", seconds, number)
             return None
         except httpx.HTTPStatusError as exc:
-            self._breaker.failed()
-            log.warning("nlu parse failed: HTTP %d", exc.response.status_code)
+            server.breaker.failed()
+            log.warning("nlu parse failed: HTTP %d (server %d)", exc.response.status_code, number)
             return None
         except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
-            self._breaker.failed()
-            log.warning("nlu parse failed: %s", type(exc).__name__)
+            server.breaker.failed()
+            log.warning("nlu parse failed: %s (server %d)", type(exc).__name__, number)
             return None
-        self._breaker.succeeded()
+        server.breaker.succeeded()
         log.debug(
-            "nlu parse: intent=%s confidence=%.2f entities=%d in %.1f ms",
+            "nlu parse: intent=%s confidence=%.2f entities=%d in %.1f ms (server %d)",
             result.intent,
             result.confidence,
             len(result.entities),
             (time.perf_counter() - started) * 1000,
+            number,
         )
-        if result.confidence < self._threshold:
-            return None
         return result
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        for server in self._servers:
+            await server.http.aclose()
 
     async def __aenter__(self) -> NluClient:
         return self

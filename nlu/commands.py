@@ -100,7 +100,7 @@ def serve(
     model: Path = typer.Option(None, help="Model file (default: the trained nlu/models one)."),
 ) -> None:
     """Run the Rasa server in the foreground on RASA_URL's loopback port (Ctrl-C stops it)."""
-    from juntos.settings import load_settings
+    from juntos.settings import load_settings, reveal
 
     settings = load_settings()
     host, port = host_and_port(settings.rasa_url)
@@ -109,7 +109,7 @@ def serve(
         host = "127.0.0.1"
     try:
         server = RasaServer(
-            model or trained_model_path(), host=host, port=port, token=settings.rasa_token
+            model or trained_model_path(), host=host, port=port, token=reveal(settings.rasa_token)
         )
     except RasaUnavailableError as exc:
         console.print(f"[red]{exc}[/red]")

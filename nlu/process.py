@@ -187,8 +187,9 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def host_and_port(url: str) -> tuple[str, int]:
-    """Host and port of a RASA_URL such as http://127.0.0.1:5005."""
-    parts = urlsplit(url)
+    """Host and port of a RASA_URL such as http://127.0.0.1:5005 (of its first server when it
+    lists several)."""
+    parts = urlsplit(url.split(",")[0].strip())
     return parts.hostname or "127.0.0.1", parts.port or 5005
 
 

@@ -6,6 +6,7 @@ See the package docstring (`sandbox/__init__.py`) for the test API with examples
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
 import secrets
@@ -17,6 +18,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
+import aiohttp
 from aiohttp import web
 
 from sandbox.chat import PrivateChat
@@ -123,6 +125,9 @@ class BotApiEmulator:
         self._last_poll_end: float | None = None
         self._stopping = False
         self._runner: web.AppRunner | None = None
+        #: setWebhook: where updates are posted (instead of getUpdates), and its secret.
+        self._webhook: tuple[str, str | None] | None = None
+        self._webhook_task: asyncio.Task[None] | None = None
 
     # -- lifecycle --------------------------------------------------------------------
 
@@ -146,6 +151,7 @@ class BotApiEmulator:
         """Release pending long polls and page streams, then close the server."""
         self._stopping = True
         self._wake()
+        await self._stop_webhook()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -236,9 +242,11 @@ class BotApiEmulator:
         retry_after: int | None = None,
         description: str | None = None,
         times: int = 1,
+        delay: float = 0.0,
     ) -> Fault:
-        """Answer the next `times` calls of `method` (None: any) with an error instead."""
-        fault = make_fault(method, status, retry_after, description, times)
+        """Answer the next `times` calls of `method` (None: any) with an error instead, after
+        `delay` seconds (longer than the bot's timeout: the bot sees a timeout)."""
+        fault = make_fault(method, status, retry_after, description, times, delay)
         self._faults.append(fault)
         return fault
 
@@ -365,9 +373,23 @@ class BotApiEmulator:
         for fault in self._faults:
             if fault.matches(method):
                 fault.hits += 1
+                if fault.delay:
+                    await asyncio.sleep(fault.delay)
                 raise fault.error()
         self._check_flood(method)
+        if method == "setwebhook":
+            return await self._set_webhook(params)
+        if method == "deletewebhook":
+            await self._stop_webhook()
+        if method == "getwebhookinfo" and self._webhook is not None:
+            return {
+                "url": self._webhook[0],
+                "has_custom_certificate": False,
+                "pending_update_count": len(self.store.updates),
+            }
         if method == "getupdates":
+            if self._webhook is not None:
+                raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active")
             return await self._get_updates(params)
         handler = METHODS.get(method)
         if handler is None:
@@ -406,6 +428,59 @@ class BotApiEmulator:
             if self._active_poll is me:
                 self._active_poll = None
             self._last_poll_end = loop.time()
+
+    # -- webhook ----------------------------------------------------------------------
+
+    @property
+    def webhook_url(self) -> str | None:
+        return self._webhook[0] if self._webhook is not None else None
+
+    async def _set_webhook(self, params: Params) -> bool:
+        url = params.text("url", required=False) or ""
+        await self._stop_webhook()
+        if not url:
+            return True
+        if params.flag("drop_pending_updates"):
+            self.store.drop_pending_updates()
+        self._webhook = (url, params.text("secret_token", required=False))
+        self._webhook_task = asyncio.create_task(self._deliver(), name="sandbox-webhook")
+        self._wake()
+        return True
+
+    async def _stop_webhook(self) -> None:
+        self._webhook = None
+        task, self._webhook_task = self._webhook_task, None
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _deliver(self) -> None:
+        """Post each pending update to the webhook, in order, as Telegram does; an update the
+        bot does not acknowledge (2xx) is posted again after a pause."""
+        assert self._webhook is not None
+        url, secret = self._webhook
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
+        async with aiohttp.ClientSession(trust_env=False) as http:
+            while not self._stopping:
+                changed = self._changed
+                ready = self._deliverable(1)
+                if not ready:
+                    await changed.wait()
+                    continue
+                update = ready[0]
+                try:
+                    async with http.post(
+                        url, json=update, headers=headers, timeout=aiohttp.ClientTimeout(total=10)
+                    ) as response:
+                        delivered = 200 <= response.status < 300
+                except (aiohttp.ClientError, TimeoutError):
+                    delivered = False
+                if delivered:
+                    self.store.confirm(int(update["update_id"]) + 1)
+                    self._wake()
+                else:
+                    await asyncio.sleep(0.5)
 
     def _deliverable(self, limit: int) -> list[JSON]:
         def wanted(update: JSON) -> bool:

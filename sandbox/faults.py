@@ -1,4 +1,5 @@
-"""Failures a test asks the emulator to return instead of a method's answer (429, 5xx...)."""
+"""Failures a test asks the emulator to return instead of a method's answer (429, 5xx...),
+optionally after a stall (`delay`), so a client with a shorter timeout sees a timeout."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ class Fault:
     retry_after: int | None
     times: int
     hits: int = 0
+    #: Seconds the emulator waits before failing (a client that gives up first sees a timeout).
+    delay: float = 0.0
 
     @property
     def remaining(self) -> int:
@@ -31,10 +34,17 @@ class Fault:
 
 
 def make_fault(
-    method: str | None, status: int, retry_after: int | None, description: str | None, times: int
+    method: str | None,
+    status: int,
+    retry_after: int | None,
+    description: str | None,
+    times: int,
+    delay: float = 0.0,
 ) -> Fault:
     if times < 1:
         raise ValueError(f"times must be at least 1, got {times}")
+    if delay < 0:
+        raise ValueError(f"delay cannot be negative, got {delay}")
     if status == 429 and retry_after is None:
         retry_after = 1
     if description is None:
@@ -45,4 +55,4 @@ def make_fault(
                 description = HTTPStatus(status).phrase
             except ValueError:
                 description = f"Error {status}"
-    return Fault(method, status, description, retry_after, times)
+    return Fault(method, status, description, retry_after, times, delay=delay)

@@ -38,12 +38,21 @@ def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_engine(url: str | URL, *, pool: bool = True) -> AsyncEngine:
+def create_engine(
+    url: str | URL, *, pool: bool = True, pool_size: int | None = None
+) -> AsyncEngine:
+    """An engine for `url`; on PostgreSQL, `pool_size` connections kept open (and half as many
+    more at peaks), each checked before use (a restarted server costs no failed update)."""
     target = async_url(url)
     # Never print bound values (chat-id hashes, encrypted notes...) in errors or logs.
     options: dict[str, Any] = {"hide_parameters": True}
     if not pool:
         options["poolclass"] = NullPool
+    elif target.get_backend_name() == "postgresql":
+        options["pool_pre_ping"] = True
+        if pool_size is not None:
+            options["pool_size"] = pool_size
+            options["max_overflow"] = max(1, pool_size // 2)
     engine = create_async_engine(target, **options)
     if target.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", sqlite_pragmas)

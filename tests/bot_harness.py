@@ -103,6 +103,11 @@ class BotUnderTest:
     #: JUNTOS_SECRET_KEY (one key, or several separated by commas).
     secret_keys: str = TEST_SECRET
     state_retention_days: int = 30
+    #: JUNTOS_SEND_RATE and TELEGRAM_TIMEOUT.
+    send_rate: float = 30.0
+    telegram_timeout: float = 10.0
+    #: RASA_RETRY_SECONDS: how long a failing Rasa server is left alone.
+    rasa_retry_seconds: float = 30.0
     clock: FakeClock = field(default_factory=lambda: FakeClock(WEDNESDAY_MORNING))
     #: The crisis screen's model (None: the trained one).
     danger_model: DangerModel | None = None
@@ -117,6 +122,9 @@ class BotUnderTest:
             rasa_token=self.rasa_token,
             juntos_secret_key=self.secret_keys,
             juntos_state_retention_days=self.state_retention_days,
+            juntos_send_rate=self.send_rate,
+            telegram_timeout=self.telegram_timeout,
+            rasa_retry_seconds=self.rasa_retry_seconds,
         )
 
     @contextlib.asynccontextmanager

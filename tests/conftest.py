@@ -168,7 +168,10 @@ def rasa_server() -> Iterator[RasaServer]:
     a missing model fails (`make nlu-model` trains it). Server log: var/rasa-test.log.
     """
     if not (RASA_VENV / "bin" / "rasa").exists():
-        pytest.skip(".venv-rasa is absent (`make nlu-model` builds it; `make test` always does)")
+        message = ".venv-rasa is absent (`make nlu-model` builds it; `make test` always does)"
+        if os.environ.get("JUNTOS_REQUIRE_RASA") == "1":
+            pytest.fail(message + " (JUNTOS_REQUIRE_RASA=1)")
+        pytest.skip(message)
     with running_server() as server:
         yield server
 

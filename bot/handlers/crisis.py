@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from telegram import Message, Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot import demand, keyboards, texts
+from bot import demand, keyboards, sending, texts
 from bot.context import JuntosContext, TextParser, services_of
 from bot.handlers.common import say, translator
 from bot.relay import handlers as relay
@@ -61,6 +62,59 @@ class ScreenedNlu:
         return None
 
 
+#: At most this long, the sends to a chat that wrote danger behind queued updates go first
+#: (until the crisis reply is sent: `screen_for_crisis` settles the chat).
+URGENT_CHAT_SECONDS = 30.0
+
+
+def put_first_when_in_danger(
+    screen: CrisisScreen,
+    lane: sending.PriorityLane,
+    context_for: Callable[[Update], JuntosContext],
+) -> Callable[[Update], None]:
+    """For the update processor: a message that must wait behind earlier updates of its chat
+    (whose replies may be queued in the send lane) is screened at once; if it shows danger,
+    the lines are sent right away, out of the chat's order, and every send to that chat goes
+    first until then. The handler, when the message's turn comes, does the rest (the relay,
+    the normal answer to an uncertain signal) without sending the lines twice."""
+
+    def on_queued(update: Update) -> None:
+        message = update.effective_message
+        chat = update.effective_chat
+        text = written_text(message) if message is not None else None
+        if chat is None or chat.type != "private" or not text:
+            return
+        signal = screen.screen(text).signal
+        if signal is None:
+            return
+        lane.promote(chat.id, URGENT_CHAT_SECONDS)
+        context = context_for(update)
+        early = context.bot_data.crisis_answered_early
+        early.add(update.update_id)
+
+        async def send_now() -> None:
+            try:
+                with sending.priority(sending.Priority.CRISIS):
+                    await send_crisis_reply(update, context, signal)
+            except Exception:  # the handler sends them when its turn comes
+                early.discard(update.update_id)
+                log.warning("crisis: the early reply failed; the handler will send it")
+            finally:
+                lane.settle(chat.id)
+
+        context.application.create_task(send_now(), update=update)
+
+    return on_queued
+
+
+def _settle(update: Update, context: JuntosContext) -> None:
+    """The lines are out: this chat's later sends wait their normal turn again."""
+    limiter = context.bot.rate_limiter
+    chat = update.effective_chat
+    if chat is not None and isinstance(limiter, sending.PriorityRateLimiter):
+        limiter.lane.settle(chat.id)
+
+
 def written_text(message: Message) -> str | None:
     """What the person wrote in `message`: its text or its caption (None for neither)."""
     return message.text or message.caption or None
@@ -86,9 +140,10 @@ def screen_text(context: JuntosContext, text: str) -> CrisisSignal | None:
 
 async def send_crisis_reply(update: Update, context: JuntosContext, signal: CrisisSignal) -> None:
     """Send the emergency reply for `signal` (its lines in the kind's order), then the two ways
-    forward, in one message."""
+    forward, in one message. It goes first in the send lane, ahead of every other reply."""
     t = translator(update, context)
-    await say(update, texts.crisis(t, signal), keyboards.crisis(t))
+    with sending.priority(sending.Priority.CRISIS):
+        await say(update, texts.crisis(t, signal), keyboards.crisis(t))
 
 
 async def _answered_as_staff(update: Update, context: JuntosContext, signal: CrisisSignal) -> bool:
@@ -119,9 +174,20 @@ async def screen_for_crisis(update: Update, context: JuntosContext) -> None:
     signal = screen_text(context, text)
     if signal is None:
         return
-    if await _answered_as_staff(update, context, signal):
+    early = context.bot_data.crisis_answered_early
+    if update.update_id in early:  # the lines went out when the message arrived
+        early.discard(update.update_id)
+        answered_as_staff = False
+    else:
+        try:
+            with sending.priority(sending.Priority.CRISIS):
+                answered_as_staff = await _answered_as_staff(update, context, signal)
+                if not answered_as_staff:
+                    await send_crisis_reply(update, context, signal)
+        finally:
+            _settle(update, context)
+    if answered_as_staff:
         return  # staff describing someone else's danger: one line, and their flow goes on
-    await send_crisis_reply(update, context, signal)
     await demand.count_crisis(context, signal)
     # An answer in a relay thread still reaches the organisation, marked "posible crisis".
     await relay.relay_reply(update, context, crisis=True)

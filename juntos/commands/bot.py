@@ -6,21 +6,30 @@ import typer
 
 from crisis_model import ModelFileError, default_model
 from domain.reminder_rules import RulesError
-from juntos.bootstrap import run_bot
+from juntos.bootstrap import Webhook, run_bot
 from juntos.commands.common import install_keys
 from juntos.logs import configure_logging
 from juntos.reminder_rules import load_rule_book
-from juntos.settings import load_settings
+from juntos.settings import load_settings, reveal
 
 
 def run(
     token: str | None = typer.Option(
         None, "--token", envvar="TELEGRAM_BOT_TOKEN", help="Bot token (TELEGRAM_BOT_TOKEN)."
     ),
+    webhook: str | None = typer.Option(
+        None,
+        "--webhook",
+        help="Receive updates at this public https URL (a reverse proxy forwards its path to "
+        "--listen:--port) instead of polling.",
+    ),
+    listen: str = typer.Option("127.0.0.1", "--listen", help="Webhook server address."),
+    port: int = typer.Option(8443, "--port", help="Webhook server port."),
 ) -> None:
-    """Start the Telegram bot (polling). Needs TELEGRAM_BOT_TOKEN; Ctrl-C stops it."""
+    """Start the Telegram bot (polling, or --webhook URL). Needs TELEGRAM_BOT_TOKEN; Ctrl-C
+    stops it."""
     settings = load_settings()
-    token = token or settings.telegram_bot_token
+    token = token or reveal(settings.telegram_bot_token)
     if not token:
         typer.echo(
             "TELEGRAM_BOT_TOKEN is not set (use `make run` for the local sandbox).", err=True
@@ -39,4 +48,4 @@ def run(
         typer.echo(f"Reminder rules: {error}", err=True)
         raise typer.Exit(1) from None
     configure_logging()
-    run_bot(settings, token)
+    run_bot(settings, token, Webhook(webhook, listen, port) if webhook else None)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import typer
+from pydantic import SecretStr
 from rich.console import Console
 from rich.logging import RichHandler
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -33,7 +34,7 @@ from juntos.bootstrap import AppResources, build_bot
 from juntos.commands.common import install_keys
 from juntos.reminder_rules import load_rule_book
 from juntos.sandbox_invites import invites_path, load_codes
-from juntos.settings import VAR, Settings, load_settings
+from juntos.settings import VAR, Settings, load_settings, reveal
 from nlu.process import (
     RasaServer,
     RasaUnavailableError,
@@ -88,7 +89,7 @@ def run(
     settings = load_settings()
     # A bad key stops here, before anything starts (the persistence encrypts with it too).
     install_keys(settings)
-    plan = Plan(settings, settings.telegram_bot_token or None, port, nlu)
+    plan = Plan(settings, reveal(settings.telegram_bot_token) or None, port, nlu)
     try:
         # Before anything starts: without its crisis model the bot does not run at all.
         default_model()
@@ -130,7 +131,7 @@ async def _run(plan: Plan, console: Console) -> None:
             api_url, token = plan.settings.telegram_api_url, plan.token
         overrides: dict[str, object] = {"telegram_api_url": api_url}
         if rasa is not None:
-            overrides |= {"rasa_url": rasa.url, "rasa_token": rasa.token}
+            overrides |= {"rasa_url": rasa.url, "rasa_token": SecretStr(rasa.token)}
         settings = plan.settings.model_copy(update=overrides)
         resources = AppResources(settings)
         if rasa is not None:

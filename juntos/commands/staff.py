@@ -25,7 +25,7 @@ from domain.services.staff import (
 )
 from juntos.commands.common import with_database
 from juntos.database import Database
-from juntos.settings import load_settings
+from juntos.settings import load_settings, reveal
 
 app = typer.Typer(help="Partner staff and coordinators on Telegram.", no_args_is_help=True)
 console = Console(soft_wrap=True)
@@ -74,7 +74,7 @@ def bot_username(given: str | None) -> str:
     if given:
         return given.lstrip("@")
     settings = load_settings()
-    token = settings.telegram_bot_token
+    token = reveal(settings.telegram_bot_token)
     if token is None:
         raise _fail("Give --bot-username (or set TELEGRAM_BOT_TOKEN to ask Telegram for it).")
     try:

@@ -358,3 +358,33 @@ def test_a_span_is_read_from_the_text_not_from_the_synonym() -> None:
     assert parse.span("fecha", text) == "el lunes"
     assert parse.span("lugar", text) is None
     assert Parse("x", 1.0, (Entity("fecha", "mañana"),)).span("fecha", "") == "mañana"
+
+
+async def test_several_servers_take_turns_and_a_dead_one_is_skipped() -> None:
+    from nlu.process import host_and_port
+
+    seen: list[str] = []
+    dead = {"http://rasa-a.test"}
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        origin = f"{request.url.scheme}://{request.url.host}"
+        seen.append(origin)
+        if origin in dead:
+            raise httpx.ConnectError("connection refused", request=request)
+        return httpx.Response(200, json=rasa_reply())
+
+    client = NluClient(
+        "http://rasa-a.test, http://rasa-b.test/",
+        TOKEN,
+        transport=httpx.MockTransport(handle),
+        open_seconds=60,
+    )
+    async with client:
+        assert client.servers == ["http://rasa-a.test", "http://rasa-b.test"]
+        results = [await client.parse("necesito un abogado") for _ in range(8)]
+    assert all(r is not None and r.intent == "buscar_servicio" for r in results)
+    # a failed 3 times (each call then tried b), then was left alone; b answered every call.
+    assert seen.count("http://rasa-a.test") == 3
+    assert seen.count("http://rasa-b.test") == 8
+    assert not client.circuit_open
+    assert host_and_port("http://127.0.0.1:5006,http://127.0.0.1:5007") == ("127.0.0.1", 5006)

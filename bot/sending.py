@@ -1,0 +1,302 @@
+"""Every message the bot sends waits its turn in one priority lane in front of the send limit.
+
+Telegram lets a bot send about 30 messages a second (JUNTOS_SEND_RATE; bots granted a higher
+broadcast limit can raise it). When more are waiting than that, the order is decided here,
+not by arrival:
+
+1. `Priority.CRISIS`: the emergency lines (`send_crisis_reply`);
+2. `Priority.REPLY`: a reply to what a person just wrote or pressed (the default);
+3. `Priority.RELAY`: messages carried between a member and an organisation, notices to staff;
+4. `Priority.BACKGROUND`: reminders and digests, which can wait seconds without harm.
+
+Within one priority the order is first come, first served. The priority of a send is the one
+in force in the task that sends it (a context variable: each update is handled in its own
+task, so a crisis reply raises only its own sends). Reminder and digest senders wrap their
+sends in `background()` (or await them through `in_background`).
+
+A send the Bot API refuses with 429 pauses the whole lane for the time Telegram asks, then is
+retried; a 5xx answer or a network timeout is retried after a short pause. Only after
+`max_retries` does the error reach the handler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import heapq
+import itertools
+import logging
+import time
+import warnings
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from contextvars import ContextVar
+from datetime import timedelta
+from enum import IntEnum
+from typing import Any, TypeVar
+
+from aiolimiter import AsyncLimiter
+from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.ext import BaseRateLimiter
+from telegram.warnings import PTBDeprecationWarning
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
+JSONDict = dict[str, Any]
+
+#: Telegram's documented limit for a bot: about 30 messages a second across all chats.
+DEFAULT_SEND_RATE = 30.0
+#: Telegram allows a group 20 messages a minute.
+GROUP_RATE = 20
+GROUP_PERIOD = 60.0
+#: Pause before retrying a send that failed with a 5xx answer or a timeout (times the attempt).
+NETWORK_RETRY_SECONDS = 0.5
+
+
+class Priority(IntEnum):
+    """Lower goes first."""
+
+    CRISIS = 0
+    REPLY = 1
+    RELAY = 2
+    BACKGROUND = 3
+
+
+_priority: ContextVar[Priority] = ContextVar("juntos_send_priority", default=Priority.REPLY)
+
+
+def current_priority() -> Priority:
+    return _priority.get()
+
+
+@contextlib.contextmanager
+def priority(level: Priority) -> Iterator[None]:
+    """Sends made inside this block (in this task) wait at `level`."""
+    token = _priority.set(level)
+    try:
+        yield
+    finally:
+        _priority.reset(token)
+
+
+@contextlib.contextmanager
+def at_most(level: Priority) -> Iterator[None]:
+    """Sends inside this block wait at `level`, or lower if a lower priority is already in
+    force (a relay sent from a reminder sweep stays a background send)."""
+    with priority(max(level, current_priority())):
+        yield
+
+
+def sends_at(level: Priority) -> Callable[[F], F]:
+    """Decorate a coroutine function whose sends wait at `level` at most (see `at_most`)."""
+
+    def decorate(function: F) -> F:
+        @functools.wraps(function)
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with at_most(level):
+                return await function(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def background() -> contextlib.AbstractContextManager[None]:
+    """Reminders and digests: sends inside this block go after every other kind."""
+    return priority(Priority.BACKGROUND)
+
+
+async def in_background(send: Awaitable[T]) -> T:
+    """Await one reminder or digest send at the lowest priority:
+    `await in_background(bot.send_message(chat_id, text))`."""
+    with background():
+        return await send
+
+
+class PriorityLane:
+    """A token bucket (`rate` a second, bursts up to `burst`) whose waiters leave by priority,
+    then by arrival."""
+
+    def __init__(
+        self, rate: float, burst: float | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        if rate <= 0:
+            raise ValueError(f"rate must be positive, got {rate}")
+        self.rate = rate
+        self._capacity = max(1.0, burst if burst is not None else rate)
+        self._tokens = self._capacity
+        self._clock = clock
+        self._updated = clock()
+        self._paused_until = 0.0
+        self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
+        #: Which chat each waiting send is for, and chats whose sends go first for a while.
+        self._chat_of: dict[asyncio.Future[None], object] = {}
+        self._urgent_until: dict[object, float] = {}
+        self._order = itertools.count()
+        self._dispatcher: asyncio.Task[None] | None = None
+
+    @property
+    def waiting(self) -> int:
+        return sum(1 for _, _, future in self._waiting if not future.done())
+
+    def pause(self, seconds: float) -> None:
+        """Nothing leaves for `seconds` (Telegram answered 429 with retry_after)."""
+        self._paused_until = max(self._paused_until, self._clock() + seconds)
+        self._tokens = 0.0
+
+    def _refill(self) -> float:
+        now = self._clock()
+        self._tokens = min(self._capacity, self._tokens + (now - self._updated) * self.rate)
+        self._updated = now
+        return now
+
+    def _delay(self) -> float:
+        now = self._refill()
+        wait = self._paused_until - now
+        if self._tokens < 1:
+            wait = max(wait, (1 - self._tokens) / self.rate)
+        return max(wait, 0.0)
+
+    def promote(self, chat: object, seconds: float) -> None:
+        """Every send to `chat`, waiting or made in the next `seconds`, goes as a crisis reply:
+        a person who writes danger while earlier replies to them still wait must not wait
+        behind those (their chat's updates are handled in order)."""
+        now = self._clock()
+        self._urgent_until = {c: t for c, t in self._urgent_until.items() if t > now}
+        self._urgent_until[chat] = now + seconds
+        moved = False
+        for index, (level, order, future) in enumerate(self._waiting):
+            if self._chat_of.get(future) == chat and level > Priority.CRISIS:
+                self._waiting[index] = (int(Priority.CRISIS), order, future)
+                moved = True
+        if moved:
+            heapq.heapify(self._waiting)
+
+    def settle(self, chat: object) -> None:
+        """The crisis reply to `chat` went out: its later sends wait their normal turn."""
+        self._urgent_until.pop(chat, None)
+
+    async def acquire(self, level: Priority, chat: object = None) -> None:
+        if chat is not None and self._urgent_until.get(chat, 0.0) > self._clock():
+            level = Priority.CRISIS
+        if not self._waiting and self._delay() == 0:
+            self._tokens -= 1
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiting, (int(level), next(self._order), future))
+        if chat is not None:
+            self._chat_of[future] = chat
+        if self._dispatcher is None or self._dispatcher.done():
+            self._dispatcher = asyncio.create_task(self._dispatch(), name="juntos-send-lane")
+        try:
+            await future
+        finally:
+            self._chat_of.pop(future, None)
+
+    async def _dispatch(self) -> None:
+        while self._waiting:
+            if self._waiting[0][2].done():  # its sender gave up (cancelled)
+                heapq.heappop(self._waiting)
+                continue
+            delay = self._delay()
+            if delay > 0:
+                await asyncio.sleep(delay)
+                continue
+            _, _, future = heapq.heappop(self._waiting)
+            if future.done():
+                continue
+            self._tokens -= 1
+            future.set_result(None)
+
+    async def close(self) -> None:
+        if self._dispatcher is not None:
+            self._dispatcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._dispatcher
+            self._dispatcher = None
+        for _, _, future in self._waiting:
+            future.cancel()
+        self._waiting.clear()
+
+
+class PriorityRateLimiter(BaseRateLimiter[int]):
+    """PTB's rate limiter, with the priority lane for every request addressed to a chat.
+
+    Like PTB's AIORateLimiter, requests without a chat (answering a button press, setting the
+    commands) do not count, and a group chat also keeps to 20 messages a minute.
+    """
+
+    def __init__(self, rate: float = DEFAULT_SEND_RATE, max_retries: int = 3) -> None:
+        self.lane = PriorityLane(rate)
+        self._max_retries = max_retries
+        self._groups: dict[int | str, AsyncLimiter] = {}
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        await self.lane.close()
+
+    def _group(self, chat_id: int | str) -> AsyncLimiter:
+        if len(self._groups) > 512:
+            for key, limiter in list(self._groups.items()):
+                if limiter.has_capacity(limiter.max_rate):
+                    del self._groups[key]
+        return self._groups.setdefault(chat_id, AsyncLimiter(GROUP_RATE, GROUP_PERIOD))
+
+    async def _once(
+        self,
+        chat_id: object,
+        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        args: Any,
+        kwargs: dict[str, Any],
+    ) -> bool | JSONDict | list[JSONDict]:
+        if chat_id is None:
+            return await callback(*args, **kwargs)
+        group: int | str | None = None
+        with contextlib.suppress(ValueError, TypeError):
+            chat_id = int(chat_id)  # type: ignore[call-overload]
+        if isinstance(chat_id, str) or (isinstance(chat_id, int) and chat_id < 0):
+            group = chat_id
+        await self.lane.acquire(current_priority(), chat_id)
+        if group is None:
+            return await callback(*args, **kwargs)
+        async with self._group(group):
+            return await callback(*args, **kwargs)
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | JSONDict | list[JSONDict]:
+        """Send through the lane; `rate_limit_args` overrides the number of retries."""
+        retries = self._max_retries if rate_limit_args is None else rate_limit_args
+        chat_id = data.get("chat_id")
+        for attempt in range(retries + 1):
+            try:
+                return await self._once(chat_id, callback, args, kwargs)
+            except RetryAfter as exc:
+                if attempt == retries:
+                    raise
+                with warnings.catch_warnings():  # int today, timedelta in PTB 23
+                    warnings.simplefilter("ignore", PTBDeprecationWarning)
+                    seconds = exc.retry_after
+                wait = seconds.total_seconds() if isinstance(seconds, timedelta) else seconds
+                log.warning("Bot API asked to slow down: pausing sends for %.1f s", wait)
+                self.lane.pause(float(wait) + 0.1)
+            except BadRequest:
+                raise  # the request itself is wrong: sending it again changes nothing
+            except NetworkError as exc:
+                # 5xx answers and timeouts (NetworkError's subclasses that are not the API
+                # refusing the request itself).
+                if attempt == retries:
+                    raise
+                log.warning("Bot API %s failed (%s); retrying", endpoint, type(exc).__name__)
+                await asyncio.sleep(NETWORK_RETRY_SECONDS * (attempt + 1))
+        raise AssertionError("unreachable")

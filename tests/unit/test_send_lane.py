@@ -1,0 +1,119 @@
+"""The send lane: when more messages wait than Telegram allows, crisis replies leave first."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.sending import Priority, PriorityLane, at_most, background, current_priority, priority
+
+
+async def _leave_order(lane: PriorityLane, levels: list[Priority]) -> list[tuple[Priority, int]]:
+    left: list[tuple[Priority, int]] = []
+
+    async def send(level: Priority, index: int) -> None:
+        await lane.acquire(level)
+        left.append((level, index))
+
+    await asyncio.gather(*(send(level, i) for i, level in enumerate(levels)))
+    return left
+
+
+async def test_a_crisis_reply_overtakes_every_queued_send() -> None:
+    lane = PriorityLane(rate=200.0, burst=1)
+    await lane.acquire(Priority.REPLY)  # the bucket is empty: everything below queues
+    levels = [
+        Priority.BACKGROUND,
+        Priority.REPLY,
+        Priority.RELAY,
+        Priority.REPLY,
+        Priority.BACKGROUND,
+        Priority.CRISIS,
+        Priority.RELAY,
+        Priority.CRISIS,
+    ]
+    order = await _leave_order(lane, levels)
+    assert order == [
+        (Priority.CRISIS, 5),
+        (Priority.CRISIS, 7),
+        (Priority.REPLY, 1),
+        (Priority.REPLY, 3),
+        (Priority.RELAY, 2),
+        (Priority.RELAY, 6),
+        (Priority.BACKGROUND, 0),
+        (Priority.BACKGROUND, 4),
+    ]
+    await lane.close()
+
+
+async def test_the_lane_keeps_to_its_rate() -> None:
+    lane = PriorityLane(rate=100.0, burst=1)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await _leave_order(lane, [Priority.REPLY] * 11)
+    # 1 at once, then 10 at 100 a second: at least 0.1 s (never faster than the limit).
+    assert loop.time() - started >= 0.095
+    await lane.close()
+
+
+async def test_a_pause_after_429_holds_every_send() -> None:
+    lane = PriorityLane(rate=1000.0, burst=5)
+    lane.pause(0.05)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await lane.acquire(Priority.CRISIS)
+    assert loop.time() - started >= 0.045
+    await lane.close()
+
+
+async def test_a_sender_that_gives_up_does_not_block_the_others() -> None:
+    lane = PriorityLane(rate=50.0, burst=1)
+    await lane.acquire(Priority.REPLY)
+    abandoned = asyncio.create_task(lane.acquire(Priority.CRISIS))
+    await asyncio.sleep(0)
+    abandoned.cancel()
+    await asyncio.wait_for(lane.acquire(Priority.REPLY), timeout=2)
+    assert lane.waiting == 0
+    await lane.close()
+
+
+def test_priorities_nest_and_never_rise_through_at_most() -> None:
+    assert current_priority() is Priority.REPLY
+    with priority(Priority.CRISIS):
+        assert current_priority() is Priority.CRISIS
+        with at_most(Priority.RELAY):
+            assert current_priority() is Priority.RELAY
+    with background(), at_most(Priority.RELAY):
+        assert current_priority() is Priority.BACKGROUND
+    assert current_priority() is Priority.REPLY
+
+
+def test_a_rate_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="rate"):
+        PriorityLane(rate=0)
+
+
+async def test_a_chat_in_danger_has_its_queued_sends_put_first() -> None:
+    lane = PriorityLane(rate=200.0, burst=1)
+    await lane.acquire(Priority.REPLY)
+    left: list[tuple[int, int]] = []
+
+    async def send(chat: int, index: int) -> None:
+        await lane.acquire(Priority.REPLY, chat)
+        left.append((chat, index))
+
+    queued = [asyncio.create_task(send(chat, i)) for i, chat in enumerate([1, 1, 2, 1, 2])]
+    await asyncio.sleep(0)  # all five are waiting now
+    lane.promote(2, seconds=60)
+    later = asyncio.create_task(send(2, 5))  # a send made after: first too
+    await asyncio.gather(*queued, later)
+    assert left[:3] == [(2, 2), (2, 4), (2, 5)]
+    assert left[3:] == [(1, 0), (1, 1), (1, 3)]
+    # The crisis reply went out: the chat's later sends wait their turn again.
+    lane.settle(2)
+    left.clear()
+    await lane.acquire(Priority.REPLY)
+    await asyncio.gather(send(1, 6), send(2, 7))
+    assert left == [(1, 6), (2, 7)]
+    await lane.close()
