@@ -135,7 +135,8 @@ async def test_a_digest_that_could_not_be_delivered_is_sent_by_the_next_sweep(
     chat = await coordinator(bot)
     app = bot.application
     bot.clock.current = fx.DIGEST_TIME
-    emulator.inject_failure("sendMessage", 502, times=1)
+    # More 502s than the send lane retries: this sweep gives up and frees the claim.
+    emulator.inject_failure("sendMessage", 502, times=4)
     assert await send_due_digests(app.bot, app.bot_data.services, "bot-a") == 0
     assert await send_due_digests(app.bot, app.bot_data.services, "bot-a") == 1
     [digest] = await chat.wait_for_bot_messages(count=1, timeout=10.0)
