@@ -303,6 +303,16 @@ class Deliveries:
             await asyncio.sleep(poll)
         return self.seen
 
+    async def wait_for_every(self, count: int, within: float, poll: float = 0.2) -> int:
+        """Wait until each of `count` reminders arrived at least once (a duplicate does not stand
+        in for a missing one) or `within` seconds passed; how many are still missing."""
+        deadline = time.monotonic() + within
+        while (missing := self.lost(count)) and time.monotonic() < deadline:
+            self.update()
+            await asyncio.sleep(poll)
+        self.update()
+        return missing
+
 
 @contextlib.contextmanager
 def stopping(processes: list[BotProcess]) -> Iterator[list[BotProcess]]:
