@@ -6,31 +6,14 @@ from datetime import UTC, datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from domain.municipal_time import zone_for_municipality
+
 DEFAULT_TIMEZONE = "America/Mexico_City"
 
 # Mexico dropped DST in 2022 except near the US border; mid-January and mid-July of recent and
 # coming years show every offset a zone uses (tzdata already knows the announced future).
 _SAMPLE_YEARS = range(2023, 2031)
 _STANDARD_SAMPLE = datetime(2025, 1, 15, 12, tzinfo=UTC)
-
-# INEGI state code -> zone, for when no gazetteer is at hand. Only a few municipalities differ
-# from their state (the US-border ones that follow US DST); the two of the program are listed.
-_STATE_ZONES = {
-    "02": "America/Tijuana",
-    "03": "America/Mazatlan",
-    "04": "America/Merida",
-    "05": "America/Monterrey",
-    "08": "America/Chihuahua",
-    "10": "America/Monterrey",
-    "18": "America/Mazatlan",
-    "19": "America/Monterrey",
-    "23": "America/Cancun",
-    "25": "America/Mazatlan",
-    "26": "America/Hermosillo",
-    "28": "America/Monterrey",
-    "31": "America/Merida",
-}
-_MUNICIPALITY_ZONES = {"08037": "America/Ciudad_Juarez", "18020": "America/Bahia_Banderas"}
 
 
 @cache
@@ -65,5 +48,6 @@ def describe_offsets(zone: str) -> str:
 
 
 def fallback_timezone(inegi_code: str) -> str:
-    """The zone of a municipality from its INEGI code alone (state level, with exceptions)."""
-    return _MUNICIPALITY_ZONES.get(inegi_code, _STATE_ZONES.get(inegi_code[:2], DEFAULT_TIMEZONE))
+    """The zone of a municipality from its INEGI code alone, without a gazetteer: the one
+    table of zones the reminders and the digest use too (`domain.municipal_time`)."""
+    return zone_for_municipality(inegi_code)
