@@ -19,8 +19,9 @@ from pathlib import Path
 from bot.i18n import Catalogs
 from bot.staff.demand_map import render_csv, render_png
 from domain.geo import Point
+from domain.indicators import Period
 from domain.ports import SystemClock
-from domain.services.demand import CompletedSearch, Period, count_search
+from domain.services.demand import CompletedSearch, count_search
 from domain.services.demand_report import DemandRequest, demand_report
 from domain.taxonomy import Category
 from juntos.commands.demo import DEMO_DIRECTORY

@@ -22,8 +22,8 @@ from bot.i18n import Catalogs, Translator
 from bot.staff import demand_texts as dt
 from bot.staff.demand_map import render_csv, render_png
 from domain.errors import NotFound
+from domain.indicators import Period
 from domain.ports import SystemClock
-from domain.services.demand import Period
 from domain.services.demand_report import DemandReport, DemandRequest, demand_report
 from domain.taxonomy import Category, parse_category
 from juntos.commands.common import with_database
@@ -75,12 +75,11 @@ def demand(
 ) -> None:
     """Where help is missing: searches without a service within 10 km, by need and area."""
     today = SystemClock().now().date()
-    period = Period(
-        _date(start, "--from") if start else today.replace(month=1, day=1),
-        _date(end, "--to") if end else today,
-    )
-    if period.end < period.start:
+    first = _date(start, "--from") if start else today.replace(month=1, day=1)
+    last = _date(end, "--to") if end else today
+    if last < first:
         raise typer.BadParameter("--to is before --from", param_hint="--to")
+    period = Period(first, last)
     category = _need(need)
     code = municipality if municipality.isdigit() and len(municipality) == 5 else None
     if code is None:

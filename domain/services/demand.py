@@ -26,9 +26,9 @@ from domain.demand import (
     age_band,
     distance_band,
     iso_week,
-    weeks_between,
 )
 from domain.geo import Point
+from domain.indicators import Period
 from domain.ports import AreaGrid, Clock, UnitOfWork
 from domain.taxonomy import Category
 
@@ -98,25 +98,14 @@ class PeriodChoice(StrEnum):
     YEAR = "year"
 
 
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date
-
-    @property
-    def weeks(self) -> list[str]:
-        return weeks_between(self.start, self.end)
-
-
 def period_for(choice: PeriodChoice, today: date) -> Period:
-    """This month, the last three months (this one and the two before), or this year."""
+    """This month, the last three months (this one and the two before), or this year: the
+    periods the indicators offer too."""
     if choice is PeriodChoice.MONTH:
-        return Period(today.replace(day=1), today)
+        return Period.this_month(today)
     if choice is PeriodChoice.QUARTER:
-        month = today.month - 2
-        year = today.year + (month - 1) // 12
-        return Period(date(year, (month - 1) % 12 + 1, 1), today)
-    return Period(date(today.year, 1, 1), today)
+        return Period.last_months(today, 3)
+    return Period.this_year(today)
 
 
 # --- the weekly digest -------------------------------------------------------------------------

@@ -23,14 +23,15 @@ from domain.demand import (
     SearchCount,
     Share,
     Shown,
+    weeks_between,
 )
 from domain.directory import Municipality
 from domain.errors import AccessDenied, NotFound
 from domain.geo import Point, haversine_km
+from domain.indicators import Period
 from domain.nearby import NearbyQuery
 from domain.ports import AreaGrid, Clock, PlaceFinder, UnitOfWork
 from domain.services.cases import record_audit
-from domain.services.demand import Period
 from domain.taxonomy import Category
 
 #: The operator at the command line (who holds the database and its keys) reads any report.
@@ -140,7 +141,7 @@ async def demand_report(
     municipality = places.municipality(request.municipality_code)
     if municipality is None:
         raise NotFound("municipality", request.municipality_code)
-    weeks = request.period.weeks
+    weeks = weeks_between(request.period.start, request.period.end)
     codes = frozenset({request.municipality_code})
     need = request.need.value if request.need is not None else None
     async with uow:

@@ -19,10 +19,10 @@ from domain.demand import (
 )
 from domain.errors import AccessDenied
 from domain.geo import Point
+from domain.indicators import Period
 from domain.people import Member, Role, StaffMember
 from domain.services.demand import (
     CompletedSearch,
-    Period,
     PeriodChoice,
     count_crisis,
     count_search,
