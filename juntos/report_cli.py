@@ -21,13 +21,12 @@ from bot.i18n import SUPPORTED, Catalogs, Translator
 from bot.indicators import table as itable
 from bot.indicators import texts as itexts
 from bot.indicators.chart import render_png
-from domain.directory import Municipality
 from domain.errors import InvalidValue
 from domain.indicators import Indicators, Period
-from domain.ports import PlaceFinder, SystemClock
+from domain.ports import SystemClock
 from domain.services.indicators import IndicatorRequest, municipality_zone, operator_indicators
 from juntos import report_demand
-from juntos.commands.common import errors, with_database
+from juntos.commands.common import errors, municipalities_or_exit, with_database
 from juntos.database import Database
 from storage.gazetteer import load_gazetteer
 
@@ -40,32 +39,6 @@ app.command("demand")(report_demand.demand)
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
-
-
-class UnknownMunicipality(ValueError):
-    pass
-
-
-def find_municipality(text: str, places: PlaceFinder) -> tuple[Municipality, list[Municipality]]:
-    """An INEGI code, a name, or "name, state"; returns the municipality and the others of the
-    same name (to mention). UnknownMunicipality when nothing matches."""
-    cleaned = text.strip()
-    if cleaned.isdigit() and len(cleaned) == 5:
-        found = places.municipality(cleaned)
-        if found is None:
-            raise UnknownMunicipality(f"no municipality has INEGI code {cleaned}")
-        return found, []
-    wanted = _fold(cleaned.split(",")[0])
-    same_name: list[Municipality] = []
-    for candidate in places.resolve(cleaned, limit=10):
-        if candidate.kind != "municipality" or _fold(candidate.municipality) != wanted:
-            continue
-        found = places.municipality(candidate.inegi_code)
-        if found is not None and found not in same_name:
-            same_name.append(found)
-    if not same_name:
-        raise UnknownMunicipality(f"no municipality is called {cleaned!r}")
-    return same_name[0], same_name[1:]
 
 
 def _console() -> Console:
@@ -105,23 +78,7 @@ def indicators(
             "swap --from and --to"
         ) from None
     places = load_gazetteer()
-    chosen: list[Municipality] = []
-    for text in municipality:
-        try:
-            place, others = find_municipality(text, places)
-        except UnknownMunicipality as problem:
-            raise _fail(f"{problem}; try `juntos place resolve {text!r}`") from None
-        chosen.append(place)
-        if others:
-            alternatives = "; ".join(f"{o.name}, {o.state}: {o.inegi_code}" for o in others)
-            errors.print(
-                escape(
-                    f"{text} is {place.name}, {place.state} ({place.inegi_code}); "
-                    f"for another, pass its INEGI code ({alternatives})"
-                ),
-                highlight=False,
-                soft_wrap=True,
-            )
+    chosen = municipalities_or_exit(municipality, places, exit_code=2)
     codes = frozenset(m.inegi_code for m in chosen)
     request = IndicatorRequest(period, municipality_zone(min(codes), places), codes)
 

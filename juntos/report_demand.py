@@ -26,8 +26,7 @@ from domain.indicators import Period
 from domain.ports import SystemClock
 from domain.services.demand_report import DemandReport, DemandRequest, demand_report
 from domain.taxonomy import Category, parse_category
-from juntos.commands.common import with_database
-from juntos.commands.staff import municipality_codes
+from juntos.commands.common import municipalities_or_exit, with_database
 from juntos.database import Database
 from juntos.settings import load_settings
 from storage.cells import H3Grid
@@ -81,12 +80,11 @@ def demand(
         raise typer.BadParameter("--to is before --from", param_hint="--to")
     period = Period(first, last)
     category = _need(need)
-    code = municipality if municipality.isdigit() and len(municipality) == 5 else None
-    if code is None:
-        [code] = municipality_codes([municipality])
+    grid, places = H3Grid(), load_gazetteer()
+    [chosen] = municipalities_or_exit([municipality], places)
+    code = chosen.inegi_code
     settings = load_settings()
     t = Catalogs(default=settings.juntos_default_locale).get(language)
-    grid, places = H3Grid(), load_gazetteer()
 
     async def read(database: Database) -> DemandReport:
         return await demand_report(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.directory import Municipality
+from domain.errors import InvalidValue
 from domain.geo import Point
 from domain.ports import PlaceCandidate, PlaceFinder
 
@@ -56,3 +57,52 @@ def place_point(latitude: float, longitude: float, places: PlaceFinder) -> Munic
     except ValueError:
         return None
     return places.nearest_municipality(point.latitude, point.longitude)
+
+
+#: An operator naming a municipality (`--municipality`): this many points ahead of the next
+#: municipality is the one meant ("juárez chihuahua" is Juárez, not Chihuahua). Lower than
+#: CLEAR_LEAD: an operator gets an error listing the candidates rather than a choice.
+OPERATOR_CLEAR_LEAD = 3.0
+#: How many gazetteer candidates an operator's name is read against.
+OPERATOR_CANDIDATES = 8
+
+
+class UnknownMunicipality(InvalidValue):
+    """No municipality answers to what the operator typed."""
+
+    def __init__(self, text: str, problem: str) -> None:
+        super().__init__("municipality", text, problem)
+
+
+class AmbiguousMunicipality(InvalidValue):
+    """Several municipalities answer to what the operator typed, none clearly ahead."""
+
+    def __init__(self, text: str, candidates: tuple[Municipality, ...]) -> None:
+        listed = "; ".join(f"{m.name}, {m.state} ({m.inegi_code})" for m in candidates)
+        super().__init__("municipality", text, f"ambiguous: {listed}")
+        self.candidates = candidates
+
+
+def find_municipality(text: str, places: PlaceFinder) -> Municipality:
+    """The one municipality an operator means by `text` (every command with `--municipality`
+    asks here): an INEGI code (read before a postal code of the same digits), a name with or
+    without its state, or a postal code or colonia of it; typos tolerated. UnknownMunicipality
+    or AmbiguousMunicipality (listing the candidates with their codes) otherwise."""
+    cleaned = text.strip()
+    if cleaned.isdigit() and len(cleaned) == 5:
+        by_code = places.municipality(cleaned)
+        if by_code is not None:
+            return by_code  # an INEGI code first; otherwise perhaps a postal code
+    best: dict[str, float] = {}
+    for candidate in places.resolve(cleaned, limit=OPERATOR_CANDIDATES):
+        if candidate.kind in ("municipality", "postal_code", "colonia"):
+            best.setdefault(candidate.inegi_code, candidate.score)
+    ranked = sorted(best.items(), key=lambda item: -item[1])
+    if len(ranked) > 1 and ranked[0][1] - ranked[1][1] >= OPERATOR_CLEAR_LEAD:
+        ranked = ranked[:1]
+    found = tuple(m for code, _score in ranked if (m := places.municipality(code)) is not None)
+    if not found:
+        raise UnknownMunicipality(cleaned, "no municipality is called so")
+    if len(found) > 1:
+        raise AmbiguousMunicipality(cleaned, found[:6])
+    return found[0]

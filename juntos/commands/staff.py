@@ -23,15 +23,13 @@ from domain.services.staff import (
     list_staff,
     revoke_staff,
 )
-from juntos.commands.common import with_database
+from juntos.commands.common import municipalities_or_exit, with_database
 from juntos.database import Database
 from juntos.settings import load_settings, reveal
 
 app = typer.Typer(help="Partner staff and coordinators on Telegram.", no_args_is_help=True)
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
-#: A municipality this many points ahead of the next is the one meant.
-CLEAR_LEAD = 3.0
 
 
 def _fail(message: str) -> typer.Exit:
@@ -45,28 +43,10 @@ def _places() -> PlaceFinder:
 
 
 def municipality_codes(names: list[str]) -> frozenset[str]:
-    """INEGI codes of the municipalities the gazetteer finds for `names` (exactly one each)."""
+    """INEGI codes of the municipalities named by `names` (exactly one each)."""
     if not names:
         return frozenset()
-    places = _places()
-    codes: set[str] = set()
-    for name in names:
-        found: dict[str, tuple[str, float]] = {}
-        for candidate in places.resolve(name, limit=8):
-            if candidate.kind in ("municipality", "postal_code", "colonia"):
-                label = f"{candidate.municipality}, {candidate.state}"
-                found.setdefault(candidate.inegi_code, (label, candidate.score))
-        ranked = sorted(found.items(), key=lambda item: -item[1][1])
-        if len(ranked) > 1 and ranked[0][1][1] - ranked[1][1][1] >= CLEAR_LEAD:
-            ranked = ranked[:1]  # "juárez chihuahua": Juárez clearly, not Chihuahua
-        if len(ranked) != 1:
-            listed = "; ".join(f"{label} ({code})" for code, (label, _s) in ranked[:6])
-            problem = f"is ambiguous: {listed}" if ranked else "matches no municipality"
-            raise _fail(
-                f'--municipality {name!r} {problem}. Add the state, e.g. "Juárez, Chihuahua".'
-            )
-        codes.add(ranked[0][0])
-    return frozenset(codes)
+    return frozenset(m.inegi_code for m in municipalities_or_exit(names, _places()))
 
 
 def bot_username(given: str | None) -> str:
