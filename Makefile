@@ -94,12 +94,15 @@ run: setup migrate demo crisis-model nlu-model
 	@$(BIN)/juntos run --port $(or $(PORT),8080)
 
 # The whole suite: unit, integration (SQLite and PostgreSQL), bot, e2e, browser, NLU eval.
+# One pytest worker per core, at most 4 (each serves its own Rasa); a file stays on one worker.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
+XDIST := -n $(TEST_WORKERS) --dist loadfile
 test: setup crisis-model nlu-model browser-deps
-	@$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	@$(BIN)/python -m pytest -q $(XDIST) $(PYTEST_ARGS)
 	@$(MAKE) --no-print-directory nlu-check
 
 test-fast: setup crisis-model
-	@$(BIN)/python -m pytest -q -m "not rasa and not browser" $(PYTEST_ARGS)
+	@$(BIN)/python -m pytest -q $(XDIST) -m "not rasa and not browser" $(PYTEST_ARGS)
 
 lint: setup
 	@$(BIN)/ruff check .

@@ -23,7 +23,7 @@ from typer.testing import CliRunner, Result
 
 from juntos.cli import app as juntos_cli
 from juntos.database import Database
-from nlu.process import RASA_VENV, RasaServer, running_server
+from nlu.process import LOG_DIR, RASA_VENV, RasaServer, running_server
 from storage import crypto, migrate
 from storage.engine import create_engine, session_factory
 from storage.mapping import start_mappers
@@ -165,14 +165,16 @@ def rasa_server() -> Iterator[RasaServer]:
     """The trained Rasa model served once per test session (free port, fresh token).
 
     Mark tests that use it `@pytest.mark.rasa`. Skipped only when .venv-rasa is absent;
-    a missing model fails (`make nlu-model` trains it). Server log: var/rasa-test.log.
+    a missing model fails (`make nlu-model` trains it). Server log: var/rasa-test-WORKER.log.
     """
     if not (RASA_VENV / "bin" / "rasa").exists():
         message = ".venv-rasa is absent (`make nlu-model` builds it; `make test` always does)"
         if os.environ.get("JUNTOS_REQUIRE_RASA") == "1":
             pytest.fail(message + " (JUNTOS_REQUIRE_RASA=1)")
         pytest.skip(message)
-    with running_server() as server:
+    # One server per pytest worker (`make test` runs one per core), each with its own log.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    with running_server(log_file=LOG_DIR / f"rasa-test-{worker}.log") as server:
         yield server
 
 
