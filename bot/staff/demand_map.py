@@ -11,21 +11,19 @@ from __future__ import annotations
 import csv
 import io
 import math
-
-from matplotlib import colormaps
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.cm import ScalarMappable
-from matplotlib.colors import Normalize
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Polygon
+from typing import TYPE_CHECKING
 
 from bot.i18n import Translator
 from bot.staff import demand_texts as dt
 from domain.demand import MIN_SHOWN
 from domain.ports import AreaGrid
 from domain.services.demand_report import DemandReport
+
+if TYPE_CHECKING:
+    # matplotlib is imported when a map is drawn, not when the bot starts (about 30 MB of a
+    # process that mostly never draws one).
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 COLORMAP = "OrRd"
 SUPPRESSED_EDGE = "#9a9a9a"
@@ -39,6 +37,9 @@ MAX_WEEK_LABELS = 13
 
 def render_png(report: DemandReport, grid: AreaGrid, t: Translator) -> bytes:
     """The map of unmet searches by cell, the services, and the weekly trend, as PNG bytes."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(8.0, 9.0), dpi=110, layout="constrained")
     FigureCanvasAgg(figure)
     map_axes, trend_axes = figure.subplots(2, 1, height_ratios=[3.2, 1])
@@ -53,6 +54,12 @@ def render_png(report: DemandReport, grid: AreaGrid, t: Translator) -> bytes:
 def _draw_map(
     axes: Axes, figure: Figure, report: DemandReport, grid: AreaGrid, t: Translator
 ) -> None:
+    from matplotlib import colormaps
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch, Polygon
+
     shaded = [a.unmet.value for a in report.areas if not a.unmet.suppressed]
     norm = Normalize(vmin=MIN_SHOWN, vmax=max([MIN_SHOWN + 1, *shaded]))
     cmap = colormaps[COLORMAP]
