@@ -1,7 +1,9 @@
 """What the crisis model reads in a message: character and word n-grams, its emoji, and the
 rules' evidence.
 
-Shared by training and loading, so both build the same features. The n-grams are read on the
+Training builds scikit-learn vectorizers from here; the bot scores with `crisis_model.runtime`
+from the same constants and text functions (scikit-learn and SciPy are imported only when a
+vectorizer is built). The n-grams are read on the
 folded text (`domain.crisis.fold`: no accents, case, punctuation or emoji), the emoji on the
 text as written (a 🕊️ or a 🥀 after "gracias por todo" says something the words do not), the
 evidence is the list of rule families and context words the reviewed rules found
@@ -12,11 +14,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.sparse import csr_matrix, hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
 
+from crisis_model.runtime import WORD_TOKEN
 from domain.crisis import EVIDENCE_NAMES, MAX_CHARS, fold
 
 #: The model reads at most this many characters: the start and the end of a longer message
@@ -27,6 +29,14 @@ EVIDENCE_WEIGHT = 0.5
 #: Weight of the (L2-normalised) emoji vector (measured by grouped cross-validation on the
 #: development set: +0.5 to +1 point of recall at the same false alarms).
 EMOJI_WEIGHT = 0.5
+
+#: Character n-grams (within words) and word n-grams of the folded text.
+CHAR_NGRAMS = (2, 5)
+WORD_NGRAMS = (1, 2)
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 _EVIDENCE_INDEX = {name: i for i, name in enumerate(EVIDENCE_NAMES)}
 
@@ -40,7 +50,8 @@ def clip(text: str) -> str:
     return text[:half] + " " + text[-half:]
 
 
-def _preprocess(text: str) -> str:
+def model_text(text: str) -> str:
+    """The text the n-grams are read on: clipped, then folded."""
     return fold(clip(text))
 
 
@@ -50,6 +61,8 @@ def emoji(text: str) -> list[str]:
 
 
 def emoji_vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(
         analyzer=emoji,
         sublinear_tf=True,
@@ -61,10 +74,12 @@ def emoji_vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorize
 
 
 def char_vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(
         analyzer="char_wb",
-        ngram_range=(2, 5),
-        preprocessor=_preprocess,
+        ngram_range=CHAR_NGRAMS,
+        preprocessor=model_text,
         lowercase=False,
         sublinear_tf=True,
         dtype=np.float64,
@@ -73,12 +88,14 @@ def char_vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer
 
 
 def word_vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(
         analyzer="word",
-        ngram_range=(1, 2),
-        preprocessor=_preprocess,
+        ngram_range=WORD_NGRAMS,
+        preprocessor=model_text,
         lowercase=False,
-        token_pattern=r"(?u)\b\w+\b",  # noqa: S106 (a regex, not a password)
+        token_pattern=WORD_TOKEN.pattern,
         sublinear_tf=True,
         dtype=np.float64,
         vocabulary=vocabulary,
@@ -86,6 +103,8 @@ def word_vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer
 
 
 def evidence_matrix(evidence: Sequence[frozenset[str]]) -> csr_matrix:
+    from scipy.sparse import csr_matrix
+
     rows, cols = [], []
     for row, names in enumerate(evidence):
         for name in names:
@@ -124,6 +143,8 @@ class Featurizer:
         )
 
     def transform(self, texts: Sequence[str], evidence: Sequence[frozenset[str]]) -> csr_matrix:
+        from scipy.sparse import hstack
+
         return hstack(
             [
                 self.chars.transform(texts),

@@ -5,6 +5,9 @@ coefficients, calibration) read with `allow_pickle=False`, so loading it cannot 
 JSON sidecar records the SHA-256 of the file and of everything the model was trained from
 (the development half, the NLU data, the rules, the feature code, the library versions):
 a missing, stale or corrupt model refuses to load with a one-line message saying what to run.
+
+Loading needs numpy only: the bot scores messages with `crisis_model.runtime`, never importing
+scikit-learn or SciPy (training does).
 """
 
 from __future__ import annotations
@@ -14,21 +17,24 @@ import json
 import math
 import zipfile
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import scipy
-import sklearn
 
 from crisis_model import corpus, nlu_examples
 from crisis_model.corpus import ROOT, Half
 from crisis_model.features import (
+    CHAR_NGRAMS,
+    EMOJI_WEIGHT,
+    EVIDENCE_WEIGHT,
+    WORD_NGRAMS,
     Featurizer,
-    char_vectorizer,
-    emoji_vectorizer,
-    word_vectorizer,
+    emoji,
+    model_text,
 )
+from crisis_model.runtime import TermScorer, char_wb_ngrams, word_ngrams
 from domain.crisis import EVIDENCE_NAMES
 from domain.ports import DangerThresholds
 
@@ -59,9 +65,9 @@ def training_inputs() -> list[Path]:
 
 def library_versions() -> dict[str, str]:
     return {
-        "scikit-learn": sklearn.__version__,
+        "scikit-learn": version("scikit-learn"),
         "numpy": np.__version__,
-        "scipy": scipy.__version__,
+        "scipy": version("scipy"),
     }
 
 
@@ -89,6 +95,8 @@ def is_up_to_date(model_file: Path = MODEL_FILE) -> bool:
 
 @dataclass(frozen=True)
 class ModelParts:
+    """What training produces (and `save` writes)."""
+
     featurizer: Featurizer
     coef: np.ndarray[Any, np.dtype[np.float64]]
     intercept: float
@@ -169,26 +177,50 @@ def load_model(model_file: Path = MODEL_FILE, *, check_inputs: bool = True) -> N
         ) from None
 
 
-def _read_parts(model_file: Path) -> ModelParts:
+@dataclass(frozen=True)
+class LoadedModel:
+    """What the bot scores with: each vectorizer's terms, idf and coefficients, and the rest."""
+
+    chars: TermScorer
+    words: TermScorer
+    symbols: TermScorer
+    #: The coefficient of each piece of rule evidence.
+    evidence: dict[str, float]
+    intercept: float
+    slope: float
+    offset: float
+    thresholds: DangerThresholds
+
+
+def _read_parts(model_file: Path) -> LoadedModel:
     with np.load(model_file, allow_pickle=False) as arrays:
         if int(arrays["format"]) != FORMAT:
             raise ValueError("unknown format")
         if tuple(str(n) for n in arrays["evidence_names"]) != EVIDENCE_NAMES:
             raise ValueError("the rules' evidence changed")
-        chars = char_vectorizer({str(t): i for i, t in enumerate(arrays["char_terms"])})
-        chars.idf_ = np.asarray(arrays["char_idf"], dtype=np.float64)
-        words = word_vectorizer({str(t): i for i, t in enumerate(arrays["word_terms"])})
-        words.idf_ = np.asarray(arrays["word_idf"], dtype=np.float64)
-        symbols = emoji_vectorizer({str(t): i for i, t in enumerate(arrays["emoji_terms"])})
-        symbols.idf_ = np.asarray(arrays["emoji_idf"], dtype=np.float64)
-        featurizer = Featurizer(chars, words, symbols)
         coef = np.asarray(arrays["coef"], dtype=np.float64)
+        sizes = [len(arrays[name]) for name in ("char_terms", "word_terms", "emoji_terms")]
+        if coef.shape != (sum(sizes) + len(EVIDENCE_NAMES),) or not np.all(np.isfinite(coef)):
+            raise ValueError("coefficients do not fit the vocabulary")
+        start = 0
+        scorers = []
+        for kind, size in zip(("char", "word", "emoji"), sizes, strict=True):
+            idf = np.asarray(arrays[f"{kind}_idf"], dtype=np.float64)
+            scorers.append(TermScorer(arrays[f"{kind}_terms"], idf, coef[start : start + size]))
+            start += size
+        evidence = {name: float(c) for name, c in zip(EVIDENCE_NAMES, coef[start:], strict=True)}
         intercept, slope, offset = (float(x) for x in arrays["scalars"])
         show, keep, danger = (float(x) for x in arrays["thresholds"])
-    if coef.shape != (featurizer.size,) or not np.all(np.isfinite(coef)):
-        raise ValueError("coefficients do not fit the vocabulary")
-    return ModelParts(
-        featurizer, coef, intercept, slope, offset, DangerThresholds(show, keep, danger)
+    chars, words, symbols = scorers
+    return LoadedModel(
+        chars,
+        words,
+        symbols,
+        evidence,
+        intercept,
+        slope,
+        offset,
+        DangerThresholds(show, keep, danger),
     )
 
 
@@ -203,24 +235,33 @@ class NgramDangerModel:
     """The `DangerModel` port: n-grams, emoji and rule evidence, a linear score, a calibrated
     sigmoid."""
 
-    def __init__(self, parts: ModelParts) -> None:
+    def __init__(self, parts: LoadedModel) -> None:
         self._parts = parts
 
     @property
     def thresholds(self) -> DangerThresholds:
         return self._parts.thresholds
 
+    def raw_score(self, text: str, evidence: frozenset[str]) -> float:
+        """The linear score (before calibration), as the trained classifier computes it."""
+        parts = self._parts
+        folded = model_text(text)
+        return (
+            parts.chars.score(char_wb_ngrams(folded, *CHAR_NGRAMS))
+            + parts.words.score(word_ngrams(folded, *WORD_NGRAMS))
+            + EMOJI_WEIGHT * parts.symbols.score(emoji(text))
+            + EVIDENCE_WEIGHT * sum(parts.evidence.get(name, 0.0) for name in evidence)
+            + parts.intercept
+        )
+
     def score(self, texts: list[str], evidence: list[frozenset[str]]) -> np.ndarray[Any, Any]:
         """Calibrated probabilities for many messages at once (evaluation)."""
-        parts = self._parts
-        raw = parts.featurizer.transform(texts, evidence) @ parts.coef + parts.intercept
-        p: np.ndarray[Any, Any] = 1.0 / (
-            1.0 + np.exp(np.clip(parts.slope * raw + parts.offset, -500, 500))
+        return np.array(
+            [self.danger_probability(t, e) for t, e in zip(texts, evidence, strict=True)],
+            dtype=np.float64,
         )
-        return p
 
     def danger_probability(self, text: str, evidence: frozenset[str]) -> float:
         parts = self._parts
-        raw = float((parts.featurizer.transform([text], [evidence]) @ parts.coef)[0])
-        z = parts.slope * (raw + parts.intercept) + parts.offset
+        z = parts.slope * self.raw_score(text, evidence) + parts.offset
         return 1.0 / (1.0 + math.exp(max(-500.0, min(500.0, z))))

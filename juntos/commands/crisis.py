@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 import typer
 from rich.console import Console
 
-from crisis_model import ModelFileError, corpus, default_model, training
+from crisis_model import ModelFileError, corpus, default_model
 from crisis_model.corpus import Example, Half
 from crisis_model.evaluation import evaluate, format_heldout
 from domain.services.crisis import CrisisScreen
@@ -32,6 +32,8 @@ console = Console(highlight=False)
 def train(force: bool = typer.Option(False, "--force", help="Train even if up to date.")) -> None:
     """Train the crisis model on the development set and the NLU data (under a minute)."""
     started = time.monotonic()
+    from crisis_model import training  # scikit-learn: only here, never in the bot
+
     meta = training.train(force=force)
     if meta is None:
         console.print("crisis model up to date")
