@@ -277,3 +277,18 @@ def format_heldout(report: Report, title: str, *, errors: bool = False) -> str:
     if errors:
         lines += _errors(report)
     return "\n".join(lines)
+
+
+def format_crossval(report: Report, title: str, *, errors: bool = False) -> str:
+    """Leave-one-batch-out figures: each batch part (scored without its batch) and all of them
+    together, side by side (what `juntos crisis cv` prints)."""
+    parts = [_Column(f"part {batch}", report.part(batch)) for batch in report.batches]
+    columns = [*parts, _Column("all parts", report)] if len(parts) > 1 else parts
+    lines = [title, ""]
+    lines += _table(columns, rasa=False)
+    lines.append("")
+    for column in columns:
+        lines += _footer(column.report, column.title)
+    if errors:
+        lines += _errors(report)
+    return "\n".join(lines)
