@@ -72,3 +72,21 @@ def test_each_batch_is_scored_by_a_detector_that_never_saw_it(
     for batch in corpus_batches:
         assert f"part {batch}" in printed
     assert "suicide_farewell" in printed and "past_calm" in printed
+
+
+def test_juntos_crisis_cv_prints_every_part_and_the_targets(
+    data: training.TrainingSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from juntos.cli import app
+
+    monkeypatch.setattr(training, "training_set", lambda: data)
+    monkeypatch.setattr(training, "fit_detector", lambda data, rows: RecordingDetector(rows))
+    result = CliRunner().invoke(app, ["crisis", "cv"])
+    assert result.exit_code == 0, result.output
+    assert "leave-one-batch-out" in result.output
+    for batch in sorted(set(data.batches[data.from_corpus].tolist())):
+        assert f"without batch {batch}" in result.output
+        assert f"targets on part {batch} with Rasa down" in result.output
+    assert "recall, all danger" in result.output
