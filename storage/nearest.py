@@ -38,7 +38,13 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    create_async_engine,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from domain.geo import KM_PER_DEGREE_LAT, bounding_box, haversine_km
@@ -79,16 +85,7 @@ def _statement(
     columns = [sp.c.service_at_location_id, sp.c.service_id, sp.c.latitude, sp.c.longitude, flat]
     if open_now:
         columns += [sp.c.timezone, sp.c.hours]
-    if with_cards:
-        columns.append(tables.service_cards.c.card)
-    stmt = select(*columns)
-    if with_cards:
-        # One round trip for the ranking and the cards (PostgreSQL, where each costs most).
-        stmt = stmt.join(
-            tables.service_cards,
-            tables.service_cards.c.service_at_location_id == sp.c.service_at_location_id,
-        )
-    stmt = stmt.where(
+    stmt = select(*columns).where(
         sp.c.category == bindparam("category"),
         sp.c.latitude.between(bindparam("min_lat"), bindparam("max_lat")),
         sp.c.longitude.between(bindparam("min_lon"), bindparam("max_lon")),
@@ -112,7 +109,19 @@ def _statement(
     if language:
         stmt = stmt.where(sp.c.languages.like(bindparam("language")))
     # Ordered by the label: the expression is computed once per row.
-    return stmt.order_by(flat.name).limit(bindparam("window"))
+    stmt = stmt.order_by(flat.name).limit(bindparam("window"))
+    if not with_cards:
+        return stmt
+    # One round trip for the ranking and the cards (PostgreSQL, where each costs most): the
+    # cards of the window's rows only, joined after the LIMIT (joined before it, every point
+    # in the box had its card looked up, ten times more than are shown).
+    ranked = stmt.subquery("ranked")
+    cards = tables.service_cards
+    return (
+        select(*ranked.c, cards.c.card)
+        .join(cards, cards.c.service_at_location_id == ranked.c.service_at_location_id)
+        .order_by(ranked.c.flat)
+    )
 
 
 _NAMED_SQLITE = sqlite.dialect(paramstyle="named")
@@ -417,10 +426,44 @@ def sqlite_reader(engine: AsyncEngine) -> Engine | None:
     return reader
 
 
-def dispose_reader(engine: AsyncEngine) -> None:
+_SERVER_READERS: WeakKeyDictionary[Engine, AsyncEngine] = WeakKeyDictionary()
+
+
+def server_reader(engine: AsyncEngine) -> AsyncEngine:
+    """A small pool of its own on the same PostgreSQL server, for the search.
+
+    The application's engine pings each connection before use (on a connection outside a
+    transaction, asyncpg's ping is BEGIN, a query and ROLLBACK) and resets it after; a read of
+    committed rows needs none of it. This pool's connections are in autocommit (no BEGIN, no
+    ROLLBACK), are not reset when they go back, and are not pinged: one the server dropped
+    fails the search once, and the search runs again on a new connection
+    (`nearest_with_cards`). So a search is one round trip per statement (usually one).
+    """
+    sync = engine.sync_engine
+    reader = _SERVER_READERS.get(sync)
+    if reader is None:
+        reader = create_async_engine(
+            # Room for every padded statement text (CELL_LIST_SIZES) of the filter shapes used,
+            # each prepared once per connection.
+            sync.url.update_query_dict({"prepared_statement_cache_size": "1000"}),
+            hide_parameters=True,
+            isolation_level="AUTOCOMMIT",
+            pool_reset_on_return=None,
+            pool_size=2,
+            max_overflow=8,
+        )
+        _SERVER_READERS[sync] = reader
+    return reader
+
+
+async def dispose_reader(engine: AsyncEngine) -> None:
+    """Close the readers' connections (with the engine they read for)."""
     reader = _READERS.pop(engine.sync_engine, None)
     if reader is not None:
         reader.dispose()
+    server = _SERVER_READERS.pop(engine.sync_engine, None)
+    if server is not None:
+        await server.dispose()
 
 
 def _remember_density(key: Engine, rows: Iterable[Any]) -> Density:
@@ -468,7 +511,7 @@ async def nearest_ids(session: AsyncSession, query: NearbyQuery) -> Ranked:
         assert isinstance(bind, AsyncEngine)
         with reader.connect() as connection:
             return search_sync(connection, bind.sync_engine, query)
-    ranked, _cards = await _search_async(session, query, with_cards=False)
+    ranked, _cards = await _on_server(session, query, with_cards=False)
     return ranked
 
 
@@ -477,13 +520,27 @@ async def nearest_with_cards(
 ) -> tuple[Ranked, dict[str, str]]:
     """The ranking and the cards of the ranked places, in as few round trips as the widening
     needs (usually one): on a database server, where each statement costs a round trip. Read
-    on an autocommit connection of the session's engine: no BEGIN, no ROLLBACK, and the unit
-    of work's session never opens a transaction for it."""
+    on the server reader (`server_reader`): the unit of work's session never opens a
+    transaction for it."""
+    return await _on_server(session, query, with_cards=True)
+
+
+async def _on_server(
+    session: AsyncSession, query: NearbyQuery, *, with_cards: bool
+) -> tuple[Ranked, dict[str, str]]:
     bind = session.bind
     if not isinstance(bind, AsyncEngine):
-        return await _search_async(session, query, with_cards=True)
-    async with bind.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
-        return await _search_async(connection, query, with_cards=True, engine=bind)
+        return await _search_async(session, query, with_cards=with_cards)
+    reader = server_reader(bind)
+    try:
+        async with reader.connect() as connection:
+            return await _search_async(connection, query, with_cards=with_cards, engine=bind)
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+    # The server dropped that connection (restarted, or idle too long): once more, on a new one.
+    async with reader.connect() as connection:
+        return await _search_async(connection, query, with_cards=with_cards, engine=bind)
 
 
 async def _search_async(
