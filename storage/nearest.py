@@ -511,7 +511,7 @@ async def nearest_ids(session: AsyncSession, query: NearbyQuery) -> Ranked:
         assert isinstance(bind, AsyncEngine)
         with reader.connect() as connection:
             return search_sync(connection, bind.sync_engine, query)
-    ranked, _cards = await _on_server(session, query, with_cards=False)
+    ranked, _cards = await _search_async(session, query, with_cards=False)
     return ranked
 
 
@@ -531,6 +531,8 @@ async def _on_server(
     bind = session.bind
     if not isinstance(bind, AsyncEngine):
         return await _search_async(session, query, with_cards=with_cards)
+    # (The ranking alone, `nearest_ids`, stays on the session: it is read in the unit of work's
+    # transaction, with the rows it then loads.)
     reader = server_reader(bind)
     try:
         async with reader.connect() as connection:
