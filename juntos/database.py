@@ -26,7 +26,7 @@ class Database:
         return SqlUnitOfWork(self.sessions)
 
     async def close(self) -> None:
-        dispose_reader(self.engine)
+        await dispose_reader(self.engine)
         await self.engine.dispose()
 
 

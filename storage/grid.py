@@ -16,6 +16,10 @@ COARSE_DEG = 0.5  # ~55 km
 _LON_SLOTS = 10_000  # > 360 / FINE_DEG
 #: Above this many cells a level is not worth it: use the next coarser one.
 MAX_CELLS = 100
+#: The coarse level goes further: its cells cover a 300 km radius (the widest search) at any
+#: latitude of Mexico in at most ~180 lookups, all from the covering index; the next step,
+#: a latitude band, reads every point of the band across the whole country from the table.
+MAX_COARSE_CELLS = 256
 
 
 def _index(value: float, offset: float, size: float) -> int:
@@ -34,10 +38,10 @@ def coarse_cell(lat: float, lon: float) -> int:
     return cell(lat, lon, COARSE_DEG)
 
 
-def cells_covering(box: BoundingBox, size: float) -> list[int] | None:
-    """Every cell of `size` the box touches, or None when there would be more than MAX_CELLS."""
+def cells_covering(box: BoundingBox, size: float, most: int = MAX_CELLS) -> list[int] | None:
+    """Every cell of `size` the box touches, or None when there would be more than `most`."""
     lat0, lat1 = _index(box.min_lat, 90.0, size), _index(box.max_lat, 90.0, size)
     lon0, lon1 = _index(box.min_lon, 180.0, size), _index(box.max_lon, 180.0, size)
-    if (lat1 - lat0 + 1) * (lon1 - lon0 + 1) > MAX_CELLS:
+    if (lat1 - lat0 + 1) * (lon1 - lon0 + 1) > most:
         return None
     return [i * _LON_SLOTS + j for i in range(lat0, lat1 + 1) for j in range(lon0, lon1 + 1)]

@@ -29,6 +29,7 @@ from sqlalchemy import (
     Engine,
     Float,
     Integer,
+    and_,
     bindparam,
     create_engine,
     event,
@@ -37,7 +38,14 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    create_async_engine,
+)
+from sqlalchemy.sql.elements import ColumnElement
 
 from domain.geo import KM_PER_DEGREE_LAT, bounding_box, haversine_km
 from domain.nearby import NearbyQuery
@@ -77,16 +85,7 @@ def _statement(
     columns = [sp.c.service_at_location_id, sp.c.service_id, sp.c.latitude, sp.c.longitude, flat]
     if open_now:
         columns += [sp.c.timezone, sp.c.hours]
-    if with_cards:
-        columns.append(tables.service_cards.c.card)
-    stmt = select(*columns)
-    if with_cards:
-        # One round trip for the ranking and the cards (PostgreSQL, where each costs most).
-        stmt = stmt.join(
-            tables.service_cards,
-            tables.service_cards.c.service_at_location_id == sp.c.service_at_location_id,
-        )
-    stmt = stmt.where(
+    stmt = select(*columns).where(
         sp.c.category == bindparam("category"),
         sp.c.latitude.between(bindparam("min_lat"), bindparam("max_lat")),
         sp.c.longitude.between(bindparam("min_lon"), bindparam("max_lon")),
@@ -110,20 +109,70 @@ def _statement(
     if language:
         stmt = stmt.where(sp.c.languages.like(bindparam("language")))
     # Ordered by the label: the expression is computed once per row.
-    return stmt.order_by(flat.name).limit(bindparam("window"))
+    stmt = stmt.order_by(flat.name).limit(bindparam("window"))
+    if not with_cards:
+        return stmt
+    # One round trip for the ranking and the cards (PostgreSQL, where each costs most): the
+    # cards of the window's rows only, joined after the LIMIT (joined before it, every point
+    # in the box had its card looked up, ten times more than are shown).
+    ranked = stmt.subquery("ranked")
+    cards = tables.service_cards
+    return (
+        select(*ranked.c, cards.c.card)
+        .join(cards, cards.c.service_at_location_id == ranked.c.service_at_location_id)
+        .order_by(ranked.c.flat)
+    )
 
 
 _NAMED_SQLITE = sqlite.dialect(paramstyle="named")
 _CELLS = "__[POSTCOMPILE_cells]"
+_CELL_NAMES = [f"cell{i}" for i in range(max(grid.MAX_CELLS, grid.MAX_COARSE_CELLS))]
+
+
+#: The lists of cells are padded (with the last cell again) to one of these lengths, so a few
+#: statement texts serve every search: SQLite and PostgreSQL then reuse each prepared
+#: statement instead of compiling a new one per search (on SQLite that cost more than the
+#: indexed read). A repeated value in IN changes nothing.
+CELL_LIST_SIZES = (
+    4,
+    6,
+    9,
+    12,
+    16,
+    20,
+    25,
+    30,
+    36,
+    42,
+    49,
+    56,
+    64,
+    72,
+    81,
+    90,
+    100,
+    121,
+    144,
+    169,
+    196,
+    225,
+    256,
+)
+
+
+def padded(cells: list[int]) -> list[int]:
+    size = next((n for n in CELL_LIST_SIZES if n >= len(cells)), len(cells))
+    return cells + [cells[-1]] * (size - len(cells)) if cells else cells
 
 
 @cache
-def _sqlite_sql(level: str, *shape: bool) -> tuple[str, dict[str, Any]]:
-    """The statement as SQLite text with named parameters, and the values of its literals;
-    the cells are inlined per run (integers computed here, never input)."""
+def _sqlite_sql(level: str, cells: int, *shape: bool) -> tuple[str, dict[str, Any]]:
+    """The statement as SQLite text with named parameters (`cells` of them for the cells,
+    :cell0, :cell1 ...), and the values of its literals."""
     compiled = _statement(level, *shape).compile(dialect=_NAMED_SQLITE)
     defaults = {k: v for k, v in compiled.params.items() if v is not None}
-    return str(compiled), defaults
+    marks = ",".join(f":cell{i}" for i in range(cells))
+    return str(compiled).replace(_CELLS, marks), defaults
 
 
 CARDS_SQLITE = (
@@ -161,22 +210,68 @@ DENSITY_SQL = select(
 ).group_by(tables.service_points.c.category, tables.service_points.c.cell_coarse)
 _DENSITIES: WeakKeyDictionary[Engine, Density] = WeakKeyDictionary()
 
+#: The filters that do not depend on the moment: (free, accessible, eligibility bit, language).
+FilterKey = tuple[bool, bool, int | None, str | None]
+#: Share of all public places that pass each set of filters asked so far (a hint, like the
+#: density: it only chooses the first radius, so a stale value costs a round, not a result).
+_SHARES: WeakKeyDictionary[Engine, dict[FilterKey, float]] = WeakKeyDictionary()
+
 
 def forget_density(engine: AsyncEngine | Engine) -> None:
-    """Drop the cached density hint after the points changed."""
+    """Drop the cached density hints after the points changed."""
     sync = engine.sync_engine if isinstance(engine, AsyncEngine) else engine
     _DENSITIES.pop(sync, None)
+    _SHARES.pop(sync, None)
 
 
-def first_radius(query: NearbyQuery, density: Density | None) -> float:
+def filter_key(query: NearbyQuery) -> FilterKey | None:
+    """The static filters of `query`, or None when it has none."""
+    f = query.filters
+    if not (f.free or f.accessible or f.eligibility is not None or f.language is not None):
+        return None
+    bit = eligibility_bit(f.eligibility) if f.eligibility is not None else None
+    return (f.free, f.accessible, bit, f.language)
+
+
+def share_statement(key: FilterKey) -> Any:
+    """How many public places there are, and how many pass the filters of `key` (one row)."""
+    sp = tables.service_points
+    free, accessible, bit, language = key
+    conditions: list[ColumnElement[bool]] = []
+    if free:
+        conditions.append(sp.c.free.is_(True))
+    if accessible:
+        conditions.append(sp.c.accessible.is_(True))
+    if bit is not None:
+        conditions.append(sp.c.eligibility.op("&")(bit) != 0)
+    if language is not None:
+        conditions.append(sp.c.languages.like(f"%,{language},%"))
+    return select(func.count(), func.count().filter(and_(*conditions))).where(
+        sp.c.category == ANY_CATEGORY
+    )
+
+
+def _remember_share(key: Engine, filters: FilterKey, row: Any) -> float:
+    total, passing = (int(v or 0) for v in row)
+    share = passing / total if total else 1.0
+    _SHARES.setdefault(key, {})[filters] = share
+    return share
+
+
+def first_radius(query: NearbyQuery, density: Density | None, share: float = 1.0) -> float:
     """The first radius: START_RADIUS_KM, or more where the area is known to be sparse.
 
     Where the points counted in the 3x3 coarse cells around the centre are few, start at the
     radius expected to hold about twice the services needed, instead of widening step by step.
-    (Dense cities are uneven inside a coarse cell; there the small start is right.)
+    (Dense cities are uneven inside a coarse cell; there the small start is right.) `share`
+    is the part of all places that pass the query's filters: a filter that keeps one place in
+    forty makes every area forty times sparser, and the first box that much larger (in one
+    statement instead of three or four widening ones).
     """
     if density is None:
         return START_RADIUS_KM
+    if share <= 0:
+        return query.max_radius_km  # no place anywhere passes: one look, as wide as allowed
     category = query.category.value if query.category else ANY_CATEGORY
     lat, lon = query.point.latitude, query.point.longitude
     step = grid.COARSE_DEG
@@ -185,10 +280,11 @@ def first_radius(query: NearbyQuery, density: Density | None) -> float:
         for i in (-1, 0, 1)
         for j in (-1, 0, 1)
     )
-    if count == 0:
-        return 4 * step * KM_PER_DEGREE_LAT  # nothing around: start beyond the 3x3 cells
+    if count * share < 1:
+        # Nothing (that passes) around: start beyond the 3x3 cells.
+        return 4 * step * KM_PER_DEGREE_LAT / math.sqrt(min(share, 1.0) if count else 1.0)
     cell_km2 = (step * KM_PER_DEGREE_LAT) ** 2 * max(math.cos(math.radians(lat)), 0.1)
-    per_km2 = count / (9 * cell_km2)
+    per_km2 = count * share / (9 * cell_km2)
     need = query.offset + query.limit
     return max(START_RADIUS_KM, math.sqrt(2 * need / (math.pi * per_km2)))
 
@@ -200,7 +296,12 @@ class NearestSearch:
     """
 
     def __init__(
-        self, query: NearbyQuery, density: Density | None = None, *, with_cards: bool = False
+        self,
+        query: NearbyQuery,
+        density: Density | None = None,
+        *,
+        with_cards: bool = False,
+        share: float = 1.0,
     ) -> None:
         self.query = query
         #: The rows bring each point's card too (and `cards` keeps those ranked).
@@ -234,7 +335,7 @@ class NearestSearch:
         )
         #: Local second of the week per time zone, for "open now" (computed once per zone).
         self._seconds: dict[str, float] = {}
-        self.radius = min(first_radius(query, density), query.max_radius_km)
+        self.radius = min(first_radius(query, density, share), query.max_radius_km)
         self.window = 2 * self.need + 5
 
     def statement(self) -> tuple[Any, dict[str, Any]]:
@@ -243,7 +344,7 @@ class NearestSearch:
         cells = grid.cells_covering(box, grid.FINE_DEG)
         if cells is None:
             level = "coarse"
-            cells = grid.cells_covering(box, grid.COARSE_DEG)
+            cells = grid.cells_covering(box, grid.COARSE_DEG, grid.MAX_COARSE_CELLS)
         if cells is None:
             level = "box"
         self.params.update(
@@ -252,19 +353,18 @@ class NearestSearch:
             min_lon=box.min_lon,
             max_lon=box.max_lon,
             window=self.window,
-            cells=cells or [],
+            cells=padded(cells or []),
         )
         self.level = level
         return _statement(level, *self.shape), self.params
 
     def sqlite_sql(self) -> tuple[str, dict[str, Any]]:
         """The last statement as SQLite text and its parameters (call after `statement`)."""
-        sql, defaults = _sqlite_sql(self.level, *self.shape)
+        cells = self.params["cells"] if self.level != "box" else []
+        sql, defaults = _sqlite_sql(self.level, len(cells), *self.shape)
         params = {**defaults, **self.params}
-        if self.level == "box":
-            return sql, params
-        cells = ",".join(str(int(c)) for c in self.params["cells"])
-        return sql.replace(_CELLS, cells), params
+        params.update(zip(_CELL_NAMES, cells, strict=False))
+        return sql, params
 
     def _open(self, zone: str, hours: str) -> bool:
         second = self._seconds.get(zone)
@@ -317,6 +417,8 @@ def sqlite_reader(engine: AsyncEngine) -> Engine | None:
             sync.url.set(drivername="sqlite+pysqlite"),
             hide_parameters=True,
             isolation_level="AUTOCOMMIT",
+            # Room for every padded statement text (CELL_LIST_SIZES) of the filter shapes used.
+            connect_args={"cached_statements": 1024},
             pool_reset_on_return=None,
         )
         event.listen(reader, "connect", sqlite_pragmas)
@@ -324,10 +426,44 @@ def sqlite_reader(engine: AsyncEngine) -> Engine | None:
     return reader
 
 
-def dispose_reader(engine: AsyncEngine) -> None:
+_SERVER_READERS: WeakKeyDictionary[Engine, AsyncEngine] = WeakKeyDictionary()
+
+
+def server_reader(engine: AsyncEngine) -> AsyncEngine:
+    """A small pool of its own on the same PostgreSQL server, for the search.
+
+    The application's engine pings each connection before use (on a connection outside a
+    transaction, asyncpg's ping is BEGIN, a query and ROLLBACK) and resets it after; a read of
+    committed rows needs none of it. This pool's connections are in autocommit (no BEGIN, no
+    ROLLBACK), are not reset when they go back, and are not pinged: one the server dropped
+    fails the search once, and the search runs again on a new connection
+    (`nearest_with_cards`). So a search is one round trip per statement (usually one).
+    """
+    sync = engine.sync_engine
+    reader = _SERVER_READERS.get(sync)
+    if reader is None:
+        reader = create_async_engine(
+            # Room for every padded statement text (CELL_LIST_SIZES) of the filter shapes used,
+            # each prepared once per connection.
+            sync.url.update_query_dict({"prepared_statement_cache_size": "1000"}),
+            hide_parameters=True,
+            isolation_level="AUTOCOMMIT",
+            pool_reset_on_return=None,
+            pool_size=2,
+            max_overflow=8,
+        )
+        _SERVER_READERS[sync] = reader
+    return reader
+
+
+async def dispose_reader(engine: AsyncEngine) -> None:
+    """Close the readers' connections (with the engine they read for)."""
     reader = _READERS.pop(engine.sync_engine, None)
     if reader is not None:
         reader.dispose()
+    server = _SERVER_READERS.pop(engine.sync_engine, None)
+    if server is not None:
+        await server.dispose()
 
 
 def _remember_density(key: Engine, rows: Iterable[Any]) -> Density:
@@ -342,9 +478,15 @@ def search_sync(connection: Connection, density_key: Engine, query: NearbyQuery)
     density = _DENSITIES.get(density_key)
     if density is None:
         density = _remember_density(density_key, connection.execute(DENSITY_SQL))
+    share, key = 1.0, filter_key(query)
+    if key is not None:
+        share = _SHARES.get(density_key, {}).get(key, -1.0)
+        if share < 0:
+            row = connection.execute(share_statement(key)).one()
+            share = _remember_share(density_key, key, row)
     raw = connection.connection.driver_connection
     assert raw is not None
-    search = NearestSearch(query, density)
+    search = NearestSearch(query, density, share=share)
     while True:
         search.statement()
         sql, params = search.sqlite_sql()
@@ -378,13 +520,29 @@ async def nearest_with_cards(
 ) -> tuple[Ranked, dict[str, str]]:
     """The ranking and the cards of the ranked places, in as few round trips as the widening
     needs (usually one): on a database server, where each statement costs a round trip. Read
-    on an autocommit connection of the session's engine: no BEGIN, no ROLLBACK, and the unit
-    of work's session never opens a transaction for it."""
+    on the server reader (`server_reader`): the unit of work's session never opens a
+    transaction for it."""
+    return await _on_server(session, query, with_cards=True)
+
+
+async def _on_server(
+    session: AsyncSession, query: NearbyQuery, *, with_cards: bool
+) -> tuple[Ranked, dict[str, str]]:
     bind = session.bind
     if not isinstance(bind, AsyncEngine):
-        return await _search_async(session, query, with_cards=True)
-    async with bind.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
-        return await _search_async(connection, query, with_cards=True, engine=bind)
+        return await _search_async(session, query, with_cards=with_cards)
+    # (The ranking alone, `nearest_ids`, stays on the session: it is read in the unit of work's
+    # transaction, with the rows it then loads.)
+    reader = server_reader(bind)
+    try:
+        async with reader.connect() as connection:
+            return await _search_async(connection, query, with_cards=with_cards, engine=bind)
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+    # The server dropped that connection (restarted, or idle too long): once more, on a new one.
+    async with reader.connect() as connection:
+        return await _search_async(connection, query, with_cards=with_cards, engine=bind)
 
 
 async def _search_async(
@@ -398,7 +556,13 @@ async def _search_async(
     density = _DENSITIES.get(bind.sync_engine) if isinstance(bind, AsyncEngine) else None
     if density is None and isinstance(bind, AsyncEngine):
         density = _remember_density(bind.sync_engine, await runner.execute(DENSITY_SQL))
-    search = NearestSearch(query, density, with_cards=with_cards)
+    share, key = 1.0, filter_key(query)
+    if key is not None and isinstance(bind, AsyncEngine):
+        share = _SHARES.get(bind.sync_engine, {}).get(key, -1.0)
+        if share < 0:
+            row = (await runner.execute(share_statement(key))).one()
+            share = _remember_share(bind.sync_engine, key, row)
+    search = NearestSearch(query, density, with_cards=with_cards, share=share)
     while True:
         statement, params = search.statement()
         result = search.read(list((await runner.execute(statement, params)).all()))

@@ -24,6 +24,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    tuple_,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -82,11 +83,16 @@ def _by_date() -> Join:
     return r.join(c, c.c.id == r.c.case_id)
 
 
+#: GROUPING(sender, receiver, hours to acceptance, hours to contact) of each grouping set.
+_BY_PAIR, _BY_ACCEPTANCE, _BY_CONTACT = 0b0011, 0b1101, 0b1110
+
 EVENTS = {"acceptance": r.c.accepted_at, "first_contact": r.c.first_contact_at}
 
 
 def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
-    return func.coalesce(func.sum(case((condition, _constant(1)), else_=_constant(0))), 0)
+    """COUNT(*) FILTER (WHERE condition): both engines skip the other rows without evaluating
+    a CASE per row (a third cheaper than SUM(CASE ...) on SQLite), and it is never NULL."""
+    return func.count().filter(condition)
 
 
 def _in_municipalities(codes: frozenset[str] | None) -> ColumnElement[bool]:
@@ -133,29 +139,79 @@ class SqlIndicatorRepository:
         )
         return {max(0, int(h)): int(n) for h, n in rows.all()}
 
+    def _referral_counts(self) -> list[ColumnElement[Any]]:
+        """Per (sender, receiver): made, accepted, completed, rejected, then each rejection
+        reason and each member outcome."""
+        status = r.c.status
+        return [
+            func.count(),
+            func.count(r.c.accepted_at),
+            _count_if(status == ReferralStatus.COMPLETED.value),
+            _count_if(status == ReferralStatus.REJECTED.value),
+            *(_count_if(r.c.rejection_reason == x.value) for x in RejectionReason),
+            *(_count_if(r.c.outcome == x.value) for x in MemberOutcome),
+        ]
+
+    async def _pairs_and_hours(
+        self, where: tuple[ColumnElement[bool], ...]
+    ) -> tuple[list[tuple[Any, ...]], dict[int, int], dict[int, int]]:
+        """The counts by (sender, receiver) and the histograms of whole hours to acceptance
+        and to first contact.
+
+        On PostgreSQL in one pass over the referrals (GROUPING SETS: one hash join, three hash
+        aggregates); SQLite has no grouping sets, so there they are three statements, each
+        reading the municipality's cases and their referrals from covering indexes.
+        """
+        pair_select = select(r.c.from_organization_id, r.c.to_organization_id)
+        if self._dialect != "postgresql":
+            pair_rows = await self.session.execute(
+                pair_select.add_columns(*self._referral_counts())
+                .select_from(_cases_referrals())
+                .where(*where)
+                .group_by(r.c.from_organization_id, r.c.to_organization_id)
+            )
+            return (
+                [tuple(row) for row in pair_rows],
+                await self._histogram(r.c.accepted_at, *where),
+                await self._histogram(r.c.first_contact_at, *where),
+            )
+        to_acceptance = self._hours(r.c.accepted_at)
+        to_contact = self._hours(r.c.first_contact_at)
+        keys = (r.c.from_organization_id, r.c.to_organization_id, to_acceptance, to_contact)
+        # GROUPING(...) is a bit mask of the keys a row is NOT grouped by (first key highest).
+        which = func.grouping(*keys)
+        rows = await self.session.execute(
+            select(which, *keys, *self._referral_counts())
+            .select_from(_cases_referrals())
+            .where(*where)
+            .group_by(
+                func.grouping_sets(
+                    tuple_(r.c.from_organization_id, r.c.to_organization_id),
+                    tuple_(to_acceptance),
+                    tuple_(to_contact),
+                )
+            )
+        )
+        pairs: list[tuple[Any, ...]] = []
+        hours: dict[int, dict[int, int]] = {_BY_ACCEPTANCE: {}, _BY_CONTACT: {}}
+        for mask, sender, receiver, accepted_h, contact_h, made, *_rest in rows:
+            if mask == _BY_PAIR:
+                pairs.append((sender, receiver, made, *_rest))
+                continue
+            h = accepted_h if mask == _BY_ACCEPTANCE else contact_h
+            if h is not None:  # the group of referrals without that event
+                histogram = hours[mask]
+                histogram[max(0, int(h))] = histogram.get(max(0, int(h)), 0) + int(made)
+        return pairs, hours[_BY_ACCEPTANCE], hours[_BY_CONTACT]
+
     async def figures(
         self, codes: frozenset[str] | None, start: datetime, end: datetime
     ) -> IndicatorFigures:
         where = (_in_municipalities(codes), _between(r.c.created_at, start, end))
-        status = r.c.status
         reasons = list(RejectionReason)
         outcomes = list(MemberOutcome)
         # One pass: every count by (sender, receiver); the totals are their sums.
-        pair_rows = await self.session.execute(
-            select(
-                r.c.from_organization_id,
-                r.c.to_organization_id,
-                func.count(),
-                func.count(r.c.accepted_at),
-                _count_if(status == ReferralStatus.COMPLETED.value),
-                _count_if(status == ReferralStatus.REJECTED.value),
-                *(_count_if(r.c.rejection_reason == reason.value) for reason in reasons),
-                *(_count_if(r.c.outcome == outcome.value) for outcome in outcomes),
-            )
-            .select_from(_cases_referrals())
-            .where(*where)
-            .group_by(r.c.from_organization_id, r.c.to_organization_id)
-        )
+        pair_rows, to_acceptance, to_contact = await self._pairs_and_hours(where)
         pairs: list[PairCount] = []
         totals = [0] * (4 + len(reasons) + len(outcomes))
         for sender, receiver, *raw in pair_rows:
@@ -214,8 +270,8 @@ class SqlIndicatorRepository:
             counts=counts,
             pairs=tuple(pairs),
             people=people,
-            hours_to_acceptance=await self._histogram(r.c.accepted_at, *where),
-            hours_to_first_contact=await self._histogram(r.c.first_contact_at, *where),
+            hours_to_acceptance=to_acceptance,
+            hours_to_first_contact=to_contact,
             organizations=orgs,
         )
 

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import event, insert, select, text
 
+from domain.cases import ReferralStatus
 from domain.errors import AccessDenied
 from domain.indicators import (
     MEMBER_REQUEST,
@@ -26,6 +29,7 @@ from domain.services.indicators import (
     release_digest,
 )
 from juntos.database import Database
+from storage.tables import cases, organizations, referrals
 from tests import indicator_fixture as fx
 from tests.fakes import FakeClock
 
@@ -203,3 +207,59 @@ async def test_a_claim_whose_process_died_is_taken_over_after_the_lease(
     assert await claim_digest(target, "bot-b", database.uow(), clock) is None
     clock.advance(timedelta(minutes=6))
     assert await claim_digest(target, "bot-b", database.uow(), clock) is not None
+
+
+async def test_postgresql_groups_a_year_of_referrals_by_hashing_not_sorting(
+    database: Database,
+) -> None:
+    """The referrals are read once, grouped three ways (GROUPING SETS). PostgreSQL hashes the
+    few hundred whole hours only when migration 0014's statistics on those very expressions
+    tell it how few they are; otherwise it sorts every referral (on disk at scale)."""
+    if database.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's plan")
+    await fx.load(database.uow())
+    start = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    async with database.engine.begin() as conn:
+        case_ids = list(
+            await conn.scalars(select(cases.c.id).where(cases.c.municipality_code == fx.JUAREZ))
+        )
+        organization = await conn.scalar(select(organizations.c.id).limit(1))
+        made = [start + timedelta(minutes=i) for i in range(3000)]
+        await conn.execute(
+            insert(referrals),
+            [
+                {
+                    "case_id": case_ids[i % len(case_ids)],
+                    "to_organization_id": organization,
+                    "status": ReferralStatus.ACCEPTED,
+                    "created_at": at,
+                    "accepted_at": at + timedelta(hours=i % 150, minutes=7),
+                    "first_contact_at": at + timedelta(hours=i % 200, minutes=9),
+                    "created_by": "test",
+                }
+                for i, at in enumerate(made)
+            ],
+        )
+    async with database.engine.begin() as conn:
+        await conn.execute(text("ANALYZE cases, referrals"))
+    statements: list[tuple[str, Any]] = []
+
+    def capture(_c: Any, _cursor: Any, statement: str, params: Any, *_a: Any) -> None:
+        if "GROUPING SETS" in statement:
+            statements.append((statement, params))
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", capture)
+    try:
+        request = IndicatorRequest(Period(*fx.MARCH), fx.ZONE)
+        found = await read_indicators(
+            COORDINATOR, request, database.uow(), FakeClock(fx.DIGEST_TIME)
+        )
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", capture)
+    assert found.made == fx.FIGURES["made"] + 3000
+    [(statement, params)] = statements
+    async with database.engine.connect() as conn:
+        # A small memory budget, as a year of 100,000 cases is to the default one.
+        await conn.exec_driver_sql("SET work_mem = '64kB'")
+        plan = "\n".join(r[0] for r in await conn.exec_driver_sql("EXPLAIN " + statement, params))
+    assert "HashAggregate" in plan and "Sort" not in plan, plan

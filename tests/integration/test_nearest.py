@@ -6,6 +6,7 @@ import random
 from datetime import UTC, datetime, time
 
 import pytest
+from sqlalchemy import text
 
 from domain.directory import Directory
 from domain.geo import Point, haversine_km
@@ -88,6 +89,29 @@ async def test_nothing_beyond_the_maximum_radius(database: Database) -> None:
     await load(database, directory)
     got = await nearest(database, NearbyQuery(point=RIBERAS_DEL_BRAVO, max_radius_km=100))
     assert got == []
+
+
+async def test_a_search_after_the_server_dropped_its_connections_still_answers(
+    database: Database,
+) -> None:
+    """On PostgreSQL the search reads on connections that are not pinged before use: one the
+    server dropped (a restart, an idle timeout) fails once and the search runs again."""
+    if database.engine.dialect.name != "postgresql":
+        pytest.skip("a database server's connections")
+    directory = Directory()
+    add_service(directory, "Cerca", 31.63, -106.32, {Category.LEGAL_AID})
+    await load(database, directory)
+    query = NearbyQuery(point=RIBERAS_DEL_BRAVO, category=Category.LEGAL_AID)
+    assert [r.service_name for r in await nearest(database, query)] == ["Cerca"]
+    async with database.engine.connect() as conn:
+        dropped = await conn.scalar(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+    assert dropped >= 1
+    assert [r.service_name for r in await nearest(database, query)] == ["Cerca"]
 
 
 async def test_confidential_places_never_enter_the_distance_ranking(database: Database) -> None:
