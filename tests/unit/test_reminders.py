@@ -447,7 +447,8 @@ async def test_a_database_down_during_the_sweep_loses_nothing():
     claimed, _ = await claim_due(flaky, world.clock, "w1")
     flaky.down = True
     for item in claimed:
-        await world.notifier.remind(item.reminder, item.recipients, item.subject)
+        for person in item.recipients:
+            await world.notifier.remind(item.reminder, person, item.subject)
     assert [kind for kind, _who, _c in world.notifier.reminded] == [ReminderKind.REFERRAL_PENDING]
     # ...and, never marked, it is taken again once the lease is over: at least once, never lost
     # (the one duplicate is the measured send-to-mark window).
