@@ -62,6 +62,7 @@ class AppResources:
         self.database: Database | None = None
         #: The send lane, when its background sends are paced on the shared budget.
         self._lane: sending.PriorityLane | None = None
+        self._budget: SqlSendBudget | None = None
         self.nlu: NluClient | None = None
         #: PTB's persistence; also where idle conversation state is forgotten.
         self.persistence = SqlPersistence(settings.database_url, clock=self.clock)
@@ -86,7 +87,8 @@ class AppResources:
             # Several processes may share this token and database: reminders and digests
             # take their turns on one timeline in the database (replies never wait on it).
             self._lane = limiter.lane
-            self._lane.share(SqlSendBudget(self.database.engine))
+            self._budget = SqlSendBudget(self.database.engine)
+            self._lane.share(self._budget)
         return Services(
             uow=uow,
             clock=self.clock,
@@ -115,6 +117,9 @@ class AppResources:
         if self._lane is not None:
             self._lane.share(None)
             self._lane = None
+        if self._budget is not None:
+            await self._budget.close()
+            self._budget = None
         if self.nlu is not None:
             await self.nlu.aclose()
             self.nlu = None

@@ -12,8 +12,11 @@ reminders to send) costs the others nothing.
 
 from __future__ import annotations
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+import asyncio
+import contextlib
+
+from sqlalchemy import TextClause, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 #: Per dialect: book `:span` seconds of slots (returning how far ahead the first one starts),
 #: and hold every slot for `:seconds`. The clock is the database's, read once per statement
@@ -56,27 +59,43 @@ class SqlSendBudget:
         self._create = text(
             "INSERT INTO send_budget (name, tat) VALUES (:name, 0) ON CONFLICT (name) DO NOTHING"
         )
-        self._created = False
+        #: One connection of its own, in autocommit: a booking is one round trip (no pool
+        #: check-out and ping, no BEGIN and COMMIT). Dropped on any error, opened again later.
+        self._connection: AsyncConnection | None = None
+        self._lock = asyncio.Lock()
 
-    async def _ensure_row(self) -> None:
-        if self._created:
-            return
-        async with self._engine.begin() as conn:
-            await conn.execute(self._create, {"name": self._name})
-        self._created = True
+    async def _run(self, statement: TextClause, params: dict[str, object]) -> object:
+        async with self._lock:
+            try:
+                if self._connection is None:
+                    connection = await self._engine.connect()
+                    await connection.execution_options(isolation_level="AUTOCOMMIT")
+                    await connection.execute(self._create, {"name": self._name})
+                    self._connection = connection
+                result = await self._connection.execute(statement, params)
+                return result.scalar() if result.returns_rows else None
+            except BaseException:
+                await self._drop()
+                raise
+
+    async def _drop(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                await connection.invalidate()
 
     async def book(self, sends: int, interval: float) -> float:
         """Book the next `sends` slots; seconds from now until the first of them starts."""
-        await self._ensure_row()
-        async with self._engine.begin() as conn:
-            ahead = await conn.scalar(self._book, {"name": self._name, "span": sends * interval})
-        if ahead is None:  # the row was deleted under us: make it again next time
-            self._created = False
-            return 0.0
-        return float(ahead)
+        ahead = await self._run(self._book, {"name": self._name, "span": sends * interval})
+        return float(ahead) if isinstance(ahead, int | float) else 0.0
 
     async def hold(self, seconds: float) -> None:
         """No slot starts in the next `seconds` (Telegram answered 429)."""
-        await self._ensure_row()
-        async with self._engine.begin() as conn:
-            await conn.execute(self._hold, {"name": self._name, "seconds": seconds})
+        await self._run(self._hold, {"name": self._name, "seconds": seconds})
+
+    async def close(self) -> None:
+        async with self._lock:
+            connection, self._connection = self._connection, None
+            if connection is not None:
+                with contextlib.suppress(Exception):
+                    await connection.close()

@@ -9,12 +9,18 @@ order. A sweep:
    worker died is taken again once its lease is over. Rows that no longer apply are cancelled
    and rows that fall in the recipient's quiet hours are deferred to the morning, in the same
    transaction;
-2. delivers each claimed reminder;
-3. marks it sent in its own transaction right after its delivery. A crash between the send and
+2. delivers each claimed reminder to each recipient still owed it, keeping each one reached
+   in its own transaction right after their send (the last one with step 3), so a retry goes
+   only to the others;
+3. marks it sent in its own transaction right after its delivery. A crash between a send and
    that commit is the only way to send twice (Telegram cannot deduplicate): the sweep measures
-   that window. A delivery that raised is retried with backoff up to `max_attempts`, then
-   `failed` (the coordinators see it); a recipient who blocked the bot (403) is marked
-   unreachable and their coordinators are told.
+   that window. A send that failed is retried with backoff up to `max_attempts` (to the
+   recipients not reached yet), then `failed` (the coordinators see it); a recipient who blocked
+   the bot (403) is marked unreachable and their coordinators are told, and the others still
+   get it.
+
+The sends themselves are paced by the bot's send lane only (reminders wait at its lowest
+priority); `drain_reminders` keeps a few reminders waiting there at all times.
 """
 
 from __future__ import annotations
@@ -373,9 +379,11 @@ async def _settle(
         reminder = await uow.reminders.get(claimed.reminder.id)  # type: ignore[arg-type]
         if reminder is None or reminder.status is not ReminderStatus.PENDING:
             return "gone"
-        if last is not None and last.id is not None and reminder.id is not None:
-            await uow.reminders.add_delivery(reminder.id, last.id, now)
         reached = claimed.reached_before + len(attempt.reached)
+        several = claimed.reached_before + len(claimed.recipients) > 1
+        if last is not None and last.id is not None and reminder.id is not None and several:
+            # A reminder for one person needs no row of who got it: its status says it.
+            await uow.reminders.add_delivery(reminder.id, last.id, now)
         outcome: str
         if attempt.error is not None:
             # Some recipient is still owed it: a retry sends only to those not reached yet.
@@ -539,12 +547,13 @@ async def drain_reminders(
                     await queue.put(item)
                 taken = report.claimed + report.deferred + report.cancelled + report.failed
                 if taken < limit or failure:
-                    return
+                    break
         except Exception as exc:  # the database went away: deliver what is held, then raise
             failure.append(exc)
-        finally:
-            for _ in range(concurrency):
-                await queue.put(_DONE)
+        # Not in a `finally`: when the sweep is cancelled (the bot stops) the senders are too,
+        # and a full queue would wait for them forever.
+        for _ in range(concurrency):
+            await queue.put(_DONE)
 
     async def sender() -> None:
         while (item := await queue.get()) is not _DONE:

@@ -7,6 +7,8 @@ import asyncio
 import itertools
 import time
 
+import pytest
+
 from juntos.database import Database
 from storage.engine import create_engine
 from storage.send_budget import SqlSendBudget
@@ -29,6 +31,8 @@ async def test_two_processes_booking_at_once_get_one_timeline_of_distinct_slots(
 
         await asyncio.gather(*(book(b) for b in budgets))
     finally:
+        for budget in budgets:
+            await budget.close()
         await other.dispose()
     starts.sort()
     gaps = [b - a for a, b in itertools.pairwise(starts)]
@@ -45,6 +49,7 @@ async def test_a_block_of_slots_is_booked_after_the_ones_already_taken(
     budget = SqlSendBudget(database.engine)
     first = await budget.book(5, 0.1)
     second = await budget.book(5, 0.1)
+    await budget.close()
     assert first < 0.05, "an idle timeline starts now"
     assert 0.4 < second - first < 0.55
 
@@ -53,3 +58,15 @@ async def test_a_429_holds_every_process_slots(database: Database) -> None:
     budget = SqlSendBudget(database.engine)
     await budget.hold(0.5)
     assert await budget.book(1, 0.01) > 0.4
+    await budget.close()
+
+
+async def test_the_budget_comes_back_after_losing_its_connection(database: Database) -> None:
+    budget = SqlSendBudget(database.engine)
+    await budget.book(1, 0.01)
+    assert budget._connection is not None
+    await budget._connection.invalidate()  # the server restarted, say
+    with pytest.raises(Exception):  # noqa: B017 - whatever the driver raises
+        await budget.book(1, 0.01)
+    assert await budget.book(1, 0.01) >= 0.0, "a fresh connection next time"
+    await budget.close()

@@ -180,3 +180,21 @@ async def test_replies_never_wait_on_the_shared_budget_even_with_the_database_do
     await asyncio.wait_for(waiting, timeout=3)
     assert shared.tat > 0
     await lane.close()
+
+
+async def test_the_lane_never_lets_more_than_the_rate_out_in_any_second() -> None:
+    # Telegram counts sends per second: even a bucket that lets bursts through (here half a
+    # second's worth) never adds up to more than the rate within one second.
+    lane = PriorityLane(rate=20.0, burst=10)
+    times: list[float] = []
+
+    async def send() -> None:
+        await lane.acquire(Priority.BACKGROUND)
+        times.append(time.monotonic())
+
+    await asyncio.gather(*(send() for _ in range(45)))
+    times.sort()
+    assert max(sum(1 for t in times if start <= t < start + 0.999) for start in times) <= 20
+    assert times[40] - times[0] >= 1.99, "the 41st waits for the second second to end"
+    assert sum(1 for t in times if t - times[0] < 0.01) >= 10, "half a second's worth at once"
+    await lane.close()
