@@ -18,12 +18,29 @@ DELETABLE_SECONDS = 48 * 3600
 SAFETY_SECONDS = 60
 
 
+def _fresh(entry: object, now: float) -> bool:
+    return (
+        isinstance(entry, list)
+        and len(entry) == 2
+        and isinstance(entry[1], int | float)
+        and now - entry[1] < DELETABLE_SECONDS
+    )
+
+
 def record(chat_data: dict[Any, Any], message_id: int, sent_at: float) -> None:
-    log = [
-        entry
-        for entry in chat_data.get(LOG_KEY, [])
-        if isinstance(entry, list) and len(entry) == 2 and sent_at - entry[1] < DELETABLE_SECONDS
-    ]
+    """Add a message to the chat's log, dropping the ones too old to delete.
+
+    Entries are appended oldest first, so only the front of the log can expire: each call
+    costs the same however long the log is (a staff chat can take thousands of reminders).
+    """
+    log = chat_data.get(LOG_KEY)
+    if not isinstance(log, list):
+        log = []
+    stale = 0
+    while stale < len(log) and not _fresh(log[stale], sent_at):
+        stale += 1
+    if stale:
+        del log[:stale]
     log.append([message_id, sent_at])
     chat_data[LOG_KEY] = log
 

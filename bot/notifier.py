@@ -9,10 +9,8 @@ to the domain as Unreachable.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import timedelta
 
 from telegram import Bot, ForceReply, InlineKeyboardMarkup
@@ -27,36 +25,14 @@ from bot.staff import texts as stexts
 from domain.cases import Case, Referral, ReferralStatus, Reminder, ReminderKind
 from domain.geo import Point
 from domain.people import Member, StaffMember
-from domain.ports import Delivery, PlaceFinder, ReminderSubject, UnitOfWork, Unreachable
+from domain.ports import DeliveryFailed, PlaceFinder, ReminderSubject, UnitOfWork, Unreachable
 from domain.relay import RelayThread
 from domain.services.members import next_option
 
 log = logging.getLogger(__name__)
 
-#: Reminders sent per second (JUNTOS_SEND_RATE): under Telegram's 30 msg/s broadcast limit, so
-#: replies to people keep room in the bot's own limiter.
-DEFAULT_SEND_RATE = 29.0
-
 Render = Callable[[Translator], tuple[str, InlineKeyboardMarkup | None]]
 ReplyMarkup = InlineKeyboardMarkup | ForceReply
-
-
-class Pace:
-    """One send every 1/rate seconds at most: no bursts and no catching up after a late
-    wake-up, so no one-second window ever holds more than the rate (a token bucket lets a
-    burst through, and Telegram answers it with 429 and a pause for every send)."""
-
-    def __init__(self, rate: float) -> None:
-        self._interval = 1.0 / rate
-        self._next = 0.0
-        self._lock = asyncio.Lock()
-
-    async def wait(self) -> None:
-        async with self._lock:
-            delay = self._next - time.monotonic()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            self._next = time.monotonic() + self._interval
 
 
 class TelegramNotifier:
@@ -66,11 +42,8 @@ class TelegramNotifier:
         uow: Callable[[], UnitOfWork],
         catalogs: Catalogs,
         places: PlaceFinder | None = None,
-        send_rate: float = DEFAULT_SEND_RATE,
     ) -> None:
         self._bot = bot
-        #: Reminder sends only: a steady pace under Telegram's 30 msg/s broadcast limit.
-        self._reminder_pace = Pace(send_rate)
         self._uow = uow
         self._catalogs = catalogs
         self._places = places
@@ -259,31 +232,21 @@ class TelegramNotifier:
 
     @sending.sends_at(sending.Priority.BACKGROUND)
     async def remind(
-        self, reminder: Reminder, recipients: Sequence[StaffMember], about: ReminderSubject
-    ) -> Delivery:
-        """Send a due reminder to each recipient, in their language, paced by the reminder
-        limiter (JUNTOS_SEND_RATE): replies to people never wait behind a batch of reminders
-        here. 403 means they blocked the bot (unreachable, not retried); any other error is
-        reported for a retry with backoff."""
-        delivered = 0
-        unreachable: list[StaffMember] = []
-        error: str | None = None
-        for person in recipients:
-            assert person.chat_id is not None
-            t = self._catalogs.get(person.locale)
-            try:
-                for text, markup in reminder_messages(t, reminder, about):
-                    await self._reminder_pace.wait()
-                    await self._bot.send_message(person.chat_id, text, reply_markup=markup)
-                delivered += 1
-            except Forbidden:
-                unreachable.append(person)
-            except TelegramError as exc:
-                error = type(exc).__name__
-                log.warning(
-                    "reminder %s to staff %s not delivered: %s", reminder.id, person.id, error
-                )
-        return Delivery(delivered, tuple(unreachable), error)
+        self, reminder: Reminder, recipient: StaffMember, about: ReminderSubject
+    ) -> None:
+        """Send a due reminder to one recipient, in their language, at the lowest priority of
+        the send lane (its only pace: replies to people never wait behind reminders). 403
+        means they blocked the bot (Unreachable, not retried); any other error is raised as
+        DeliveryFailed for a retry with backoff."""
+        assert recipient.chat_id is not None
+        t = self._catalogs.get(recipient.locale)
+        try:
+            for text, markup in reminder_messages(t, reminder, about):
+                await self._bot.send_message(recipient.chat_id, text, reply_markup=markup)
+        except Forbidden as exc:
+            raise Unreachable(recipient.actor) from exc
+        except TelegramError as exc:
+            raise DeliveryFailed(type(exc).__name__) from exc
 
 
 def reminder_messages(

@@ -14,6 +14,10 @@ in force in the task that sends it (a context variable: each update is handled i
 task, so a crisis reply raises only its own sends). Reminder and digest senders wrap their
 sends in `background()` (or await them through `in_background`).
 
+Telegram's limit is per bot token: on PostgreSQL the background sends of every process of the
+bot take slots on one timeline kept in the database (`SharedBudget`, storage/send_budget.py),
+so processes together keep to the rate; the other priorities never wait on the database.
+
 A send the Bot API refuses with 429 pauses the whole lane for the time Telegram asks, then is
 retried; a 5xx answer or a network timeout is retried after a short pause. Only after
 `max_retries` does the error reach the handler.
@@ -22,6 +26,7 @@ retried; a 5xx answer or a network timeout is retried after a short pause. Only 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import functools
 import heapq
@@ -33,7 +38,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from contextvars import ContextVar
 from datetime import timedelta
 from enum import IntEnum
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from aiolimiter import AsyncLimiter
 from telegram.error import BadRequest, NetworkError, RetryAfter
@@ -53,6 +58,14 @@ GROUP_RATE = 20
 GROUP_PERIOD = 60.0
 #: Pause before retrying a send that failed with a 5xx answer or a timeout (times the attempt).
 NETWORK_RETRY_SECONDS = 0.5
+#: Sends the lane lets out at once after a quiet moment (see PriorityLane).
+DEFAULT_BURST = 1.5
+#: Background slots booked on the shared budget at a time: this many seconds' worth.
+BOOK_SECONDS = 0.5
+#: Other sends are written on the shared timeline at most this long after they left.
+REPORT_SECONDS = 0.5
+#: The shared budget could not be reached: background sends try again this much later.
+BOOK_RETRY_SECONDS = 1.0
 
 
 class Priority(IntEnum):
@@ -115,18 +128,54 @@ async def in_background(send: Awaitable[T]) -> T:
         return await send
 
 
+class SharedBudget(Protocol):
+    """Telegram's limit is per bot token, not per process: the processes that share a token
+    (and a database) write their sends on one timeline of slots `interval` apart
+    (`storage/send_budget.py`), so together they keep to the rate."""
+
+    async def book(self, sends: int, interval: float) -> float:
+        """Book the next `sends` slots of the timeline; seconds from now to the first one
+        (0 or less: now)."""
+        ...
+
+    async def hold(self, seconds: float) -> None:
+        """Nobody's booked slot starts in the next `seconds` (Telegram answered 429)."""
+        ...
+
+
 class PriorityLane:
-    """A token bucket (`rate` a second, bursts up to `burst`) whose waiters leave by priority,
-    then by arrival."""
+    """A token bucket (`rate` a second, bursts up to `burst`) that also never lets more than
+    the rate out in any one second (a sliding window, as Telegram counts), whose waiters leave
+    by priority, then by arrival.
+
+    The default burst of 1.5 spaces sends evenly (a wake-up that comes a little late still
+    catches up half a send): an even pace keeps under Telegram's count even when the requests
+    reach it a little late or early, where bursts at the edge of a second earn 429s (measured
+    with `bench/reminders.py`: a half-second catch-up burst was no faster and drew more 429s).
+
+    With a `SharedBudget` (`share`), background sends also need a slot booked on the timeline
+    all processes share; the lane books a few at a time, ahead of need, and writes its other
+    sends there afterwards (`_unbooked`). Crisis replies, replies and relays never wait on
+    the database: only the local bucket paces them, with the database down too.
+    """
 
     def __init__(
-        self, rate: float, burst: float | None = None, clock: Callable[[], float] = time.monotonic
+        self,
+        rate: float,
+        burst: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        budget: SharedBudget | None = None,
     ) -> None:
         if rate <= 0:
             raise ValueError(f"rate must be positive, got {rate}")
         self.rate = rate
-        self._capacity = max(1.0, burst if burst is not None else rate)
+        self.interval = 1.0 / rate
+        self._capacity = max(1.0, burst if burst is not None else DEFAULT_BURST)
         self._tokens = self._capacity
+        #: At most `_per_window` sends in any `_window` seconds (the rate, counted per second).
+        self._per_window = max(1, int(rate))
+        self._window = self._per_window / rate
+        self._sent: collections.deque[float] = collections.deque(maxlen=self._per_window)
         self._clock = clock
         self._updated = clock()
         self._paused_until = 0.0
@@ -136,15 +185,47 @@ class PriorityLane:
         self._urgent_until: dict[object, float] = {}
         self._order = itertools.count()
         self._dispatcher: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+        #: The shared timeline: slots booked for background sends (local clock), sends of
+        #: other priorities not yet written there, and the booking under way.
+        self._budget = budget
+        self._slots: collections.deque[float] = collections.deque()
+        self._unbooked = 0
+        self._booking: asyncio.Task[None] | None = None
+        #: The booking under way only writes other sends, and has not started yet.
+        self._report_waiting = False
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._block = max(1, round(rate * BOOK_SECONDS))
+
+    def share(self, budget: SharedBudget | None) -> None:
+        """Pace background sends on the timeline shared by every process of this bot."""
+        self._budget = budget
+        self._slots.clear()
+        self._unbooked = 0
 
     @property
     def waiting(self) -> int:
         return sum(1 for _, _, future in self._waiting if not future.done())
 
     def pause(self, seconds: float) -> None:
-        """Nothing leaves for `seconds` (Telegram answered 429 with retry_after)."""
+        """Nothing leaves for `seconds` (Telegram answered 429 with retry_after); the other
+        processes sharing the budget hold their background sends too."""
         self._paused_until = max(self._paused_until, self._clock() + seconds)
         self._tokens = 0.0
+        if self._budget is not None:
+            self._slots.clear()
+            self._spawn(self._hold(self._budget, seconds))
+
+    async def _hold(self, budget: SharedBudget, seconds: float) -> None:
+        try:
+            await budget.hold(seconds)
+        except Exception as exc:  # the database is down: this process pauses anyway
+            log.warning("could not share a send pause: %s", type(exc).__name__)
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def _refill(self) -> float:
         now = self._clock()
@@ -157,7 +238,70 @@ class PriorityLane:
         wait = self._paused_until - now
         if self._tokens < 1:
             wait = max(wait, (1 - self._tokens) / self.rate)
+        if len(self._sent) == self._per_window:
+            wait = max(wait, self._sent[0] + self._window - now)
         return max(wait, 0.0)
+
+    def _shared(self, level: int) -> bool:
+        return self._budget is not None and level >= Priority.BACKGROUND
+
+    def _slot(self) -> float | None:
+        """When the next booked background slot starts (None: none booked); a slot missed by
+        more than an interval is dropped (sending in it now would crowd the next one)."""
+        late = self._clock() - self.interval
+        while self._slots and self._slots[0] < late:
+            self._slots.popleft()
+        return self._slots[0] if self._slots else None
+
+    def _book_more(self) -> None:
+        """Book slots for the background sends waiting (a block at most), before the booked
+        ones run out; or write this process's other sends on the timeline."""
+        if self._budget is None:
+            return
+        background = sum(
+            1 for level, _, f in self._waiting if level >= Priority.BACKGROUND and not f.done()
+        )
+        wanted = min(background - len(self._slots), self._block)
+        needed = wanted > 0 and len(self._slots) <= self._block // 2
+        if self._booking is not None and not self._booking.done():
+            if not (needed and self._report_waiting):
+                return
+            self._booking.cancel()  # a report still waiting: book now, and report with it
+        loop = asyncio.get_running_loop()
+        if needed:
+            self._booking = loop.create_task(self._book(wanted))
+        elif self._unbooked:
+            self._booking = loop.create_task(self._book(0, after=REPORT_SECONDS))
+
+    async def _book(self, sends: int, after: float = 0.0) -> None:
+        budget = self._budget
+        assert budget is not None
+        try:
+            if after:
+                self._report_waiting = True
+                try:
+                    await asyncio.sleep(after)
+                finally:
+                    self._report_waiting = False
+            spent, self._unbooked = self._unbooked, 0
+            if spent + sends == 0:
+                return
+            started = self._clock()
+            try:
+                ahead = await budget.book(spent + sends, self.interval)
+            except Exception as exc:
+                # The database is down or busy: background sends wait; the others never do.
+                self._unbooked = min(self._unbooked + spent, round(self.rate))
+                log.warning("could not book sends on the shared budget: %s", type(exc).__name__)
+                await asyncio.sleep(BOOK_RETRY_SECONDS)
+                return
+            if budget is not self._budget:
+                return
+            # The database read its clock between our request and its answer.
+            first = (started + self._clock()) / 2 + ahead + spent * self.interval
+            self._slots.extend(first + i * self.interval for i in range(sends))
+        finally:
+            self._wake.set()
 
     def promote(self, chat: object, seconds: float) -> None:
         """Every send to `chat`, waiting or made in the next `seconds`, goes as a crisis reply:
@@ -173,49 +317,82 @@ class PriorityLane:
                 moved = True
         if moved:
             heapq.heapify(self._waiting)
+            self._wake.set()
 
     def settle(self, chat: object) -> None:
         """The crisis reply to `chat` went out: its later sends wait their normal turn."""
         self._urgent_until.pop(chat, None)
 
+    def _leave(self, level: int) -> None:
+        """One send leaves now: it takes a token (and its booked slot, or is written on the
+        shared timeline later)."""
+        self._tokens -= 1
+        self._sent.append(self._clock())
+        if self._budget is None:
+            return
+        if self._shared(level):
+            self._slots.popleft()
+        else:
+            self._unbooked += 1
+        self._book_more()
+
     async def acquire(self, level: Priority, chat: object = None) -> None:
         if chat is not None and self._urgent_until.get(chat, 0.0) > self._clock():
             level = Priority.CRISIS
         if not self._waiting and self._delay() == 0:
-            self._tokens -= 1
-            return
+            slot = self._slot() if self._shared(level) else 0.0
+            if slot is not None and slot <= self._clock():
+                self._leave(level)
+                return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         heapq.heappush(self._waiting, (int(level), next(self._order), future))
         if chat is not None:
             self._chat_of[future] = chat
         if self._dispatcher is None or self._dispatcher.done():
             self._dispatcher = asyncio.create_task(self._dispatch(), name="juntos-send-lane")
+        else:
+            self._wake.set()
         try:
             await future
         finally:
             self._chat_of.pop(future, None)
 
+    async def _sleep(self, seconds: float) -> None:
+        """Sleep up to `seconds`; a new arrival (maybe a crisis reply) wakes the lane early."""
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await self._wake.wait()
+
     async def _dispatch(self) -> None:
         while self._waiting:
-            if self._waiting[0][2].done():  # its sender gave up (cancelled)
+            level, _, future = self._waiting[0]
+            if future.done():  # its sender gave up (cancelled)
                 heapq.heappop(self._waiting)
                 continue
             delay = self._delay()
+            if self._shared(level):
+                slot = self._slot()
+                if slot is None:
+                    self._book_more()
+                    await self._sleep(BOOK_RETRY_SECONDS)
+                    continue
+                delay = max(delay, slot - self._clock())
             if delay > 0:
-                await asyncio.sleep(delay)
+                await self._sleep(delay)
                 continue
-            _, _, future = heapq.heappop(self._waiting)
-            if future.done():
-                continue
-            self._tokens -= 1
+            heapq.heappop(self._waiting)
+            self._leave(level)
             future.set_result(None)
 
     async def close(self) -> None:
-        if self._dispatcher is not None:
-            self._dispatcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._dispatcher
-            self._dispatcher = None
+        for task in (self._dispatcher, self._booking, *self._tasks):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._dispatcher = None
+        self._booking = None
         for _, _, future in self._waiting:
             future.cancel()
         self._waiting.clear()

@@ -172,6 +172,15 @@ class ReminderRepository(Protocol):
 
     async def count_by_status(self) -> dict[ReminderStatus, int]: ...
 
+    async def delivered_to(self, reminder_ids: Sequence[int]) -> dict[int, frozenset[int]]:
+        """The staff each of these reminders already reached (reminders with several
+        recipients: a retry sends only to the others)."""
+        ...
+
+    async def add_delivery(self, reminder_id: int, staff_id: int, at: datetime) -> None:
+        """`staff_id` got reminder `reminder_id` at `at`."""
+        ...
+
 
 class CapacityRepository(Protocol):
     async def add(self, answer: CapacityAnswer) -> CapacityAnswer: ...
@@ -375,9 +384,10 @@ class Notifier(Protocol):
         ...
 
     async def remind(
-        self, reminder: Reminder, recipients: Sequence[StaffMember], about: ReminderSubject
-    ) -> Delivery:
-        """Send a due reminder to each recipient (in their language, paced); say who got it."""
+        self, reminder: Reminder, recipient: StaffMember, about: ReminderSubject
+    ) -> None:
+        """Send a due reminder to one recipient, in their language (the sweep keeps who got
+        it). Raises Unreachable when they blocked the bot, DeliveryFailed when worth a retry."""
         ...
 
 
@@ -397,14 +407,13 @@ class ReminderSubject:
     waited: timedelta | None = None
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """How a reminder's delivery went: how many got it, who blocked the bot, and the kind of
-    error when some send failed in a way worth retrying."""
+class DeliveryFailed(Exception):
+    """A send failed in a way worth retrying later (5xx, network); `kind` names the error type
+    (never a message text)."""
 
-    delivered: int = 0
-    unreachable: tuple[StaffMember, ...] = ()
-    error: str | None = None
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
 
 
 class Unreachable(Exception):

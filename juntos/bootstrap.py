@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from telegram import Bot, Update
 
+from bot import sending
 from bot.app import BotConfig, JuntosApplication, build_application
 from bot.context import Services
 from bot.handlers.crisis import ScreenedNlu
@@ -31,6 +32,7 @@ from storage import crypto
 from storage.cells import H3Grid
 from storage.gazetteer import load_gazetteer
 from storage.persistence import SqlPersistence
+from storage.send_budget import SqlSendBudget
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +60,9 @@ class AppResources:
         self._places = places
         self._nlu_timeout = nlu_timeout
         self.database: Database | None = None
+        #: The send lane, when its background sends are paced on the shared budget.
+        self._lane: sending.PriorityLane | None = None
+        self._budget: SqlSendBudget | None = None
         self.nlu: NluClient | None = None
         #: PTB's persistence; also where idle conversation state is forgotten.
         self.persistence = SqlPersistence(settings.database_url, clock=self.clock)
@@ -73,9 +78,17 @@ class AppResources:
         catalogs = Catalogs(default=self.settings.juntos_default_locale)
         uow = self.database.uow
         places = self._places or load_gazetteer()
-        notifier = TelegramNotifier(
-            bot, uow, catalogs, places, send_rate=self.settings.juntos_send_rate
-        )
+        notifier = TelegramNotifier(bot, uow, catalogs, places)
+        limiter = getattr(bot, "rate_limiter", None)
+        if (
+            isinstance(limiter, sending.PriorityRateLimiter)
+            and self.database.engine.dialect.name == "postgresql"
+        ):
+            # Several processes may share this token and database: reminders and digests
+            # take their turns on one timeline in the database (replies never wait on it).
+            self._lane = limiter.lane
+            self._budget = SqlSendBudget(self.database.engine)
+            self._lane.share(self._budget)
         return Services(
             uow=uow,
             clock=self.clock,
@@ -101,6 +114,12 @@ class AppResources:
             self.nlu.server_ready()
 
     async def close(self) -> None:
+        if self._lane is not None:
+            self._lane.share(None)
+            self._lane = None
+        if self._budget is not None:
+            await self._budget.close()
+            self._budget = None
         if self.nlu is not None:
             await self.nlu.aclose()
             self.nlu = None

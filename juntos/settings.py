@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     juntos_reminders_file: Path = ROOT / "reminders.toml"
     #: Messages a second the bot sends across all chats (Telegram allows about 30; bots granted
     #: a higher broadcast limit can raise it). The excess waits, crisis replies first; reminders
-    #: and digests are also paced at this rate, in the lowest lane.
+    #: and digests go last. On PostgreSQL every process of the bot shares this rate.
     juntos_send_rate: float = Field(default=29.0, gt=0)
     #: PostgreSQL connections the bot keeps open (plus half as many at peaks).
     juntos_db_pool_size: int = Field(default=10, ge=1)

@@ -507,6 +507,25 @@ reminders = Table(
     Index("ix_reminders_status_due_at", "status", "due_at"),
 )
 
+#: Who got a reminder with several recipients (a retry sends only to the others).
+reminder_deliveries = Table(
+    "reminder_deliveries",
+    metadata,
+    Column("reminder_id", Integer, ForeignKey("reminders.id"), primary_key=True),
+    Column("staff_id", Integer, ForeignKey("staff_members.id"), primary_key=True),
+    Column("delivered_at", UTCDateTime, nullable=False),
+)
+
+#: The send budget shared by every bot process on this database (Telegram's limit is per bot
+#: token): `tat` is the start of the next free slot, seconds since the epoch in the
+#: database's clock (storage/send_budget.py).
+send_budget = Table(
+    "send_budget",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("tat", Float, nullable=False),
+)
+
 #: Capacity check-in answers (HSDS 3.1 `service_capacity`): the newest one counts, for two weeks.
 service_capacity = Table(
     "service_capacity",

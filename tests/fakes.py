@@ -37,7 +37,7 @@ from domain.ports import (
     AuditLog,
     CapacityRepository,
     CaseRepository,
-    Delivery,
+    DeliveryFailed,
     DemandRepository,
     DigestLog,
     DirectoryRepository,
@@ -49,6 +49,7 @@ from domain.ports import (
     RelayRepository,
     ReminderRepository,
     ReminderSubject,
+    Unreachable,
 )
 from domain.relay import Direction, RelayDelivery, RelayMessage, RelayThread
 from domain.taxonomy import Category
@@ -93,23 +94,18 @@ class FakeNotifier:
     #: Staff ids whose sends answer 403 (blocked the bot).
     blocked: set[int] = field(default_factory=set)
 
+    #: Staff ids whose sends fail (a 5xx) while they are in this set.
+    failing: set[int] = field(default_factory=set)
+
     async def remind(
-        self, reminder: Reminder, recipients: Sequence[StaffMember], about: ReminderSubject
-    ) -> Delivery:
-        if self.fail_reminders:
-            return Delivery(error="NetworkError")
-        delivered = 0
-        unreachable: list[StaffMember] = []
-        for person in recipients:
-            if person.id in self.blocked:
-                unreachable.append(person)
-                continue
-            self.reminders.append(copy.copy(reminder))
-            self.reminded.append(
-                (reminder.kind, person.id, about.case.code if about.case else None)
-            )
-            delivered += 1
-        return Delivery(delivered, tuple(unreachable))
+        self, reminder: Reminder, recipient: StaffMember, about: ReminderSubject
+    ) -> None:
+        if self.fail_reminders or recipient.id in self.failing:
+            raise DeliveryFailed("NetworkError")
+        if recipient.id in self.blocked:
+            raise Unreachable(recipient.actor)
+        self.reminders.append(copy.copy(reminder))
+        self.reminded.append((reminder.kind, recipient.id, about.case.code if about.case else None))
 
 
 class _Store:
@@ -121,6 +117,8 @@ class _Store:
         self.referrals: dict[int, Referral] = {}
         self.follow_ups: dict[int, FollowUp] = {}
         self.reminders: dict[int, Reminder] = {}
+        #: (reminder id, staff id) -> when it was delivered
+        self.reminder_deliveries: dict[tuple[int, int], datetime] = {}
         self.capacity: list[CapacityAnswer] = []
         self.staff: dict[int, StaffMember] = {}
         self.members: dict[int, Member] = {}
@@ -495,6 +493,16 @@ class FakeReminders:
         for r in self.store.reminders.values():
             counts[r.status] = counts.get(r.status, 0) + 1
         return counts
+
+    async def delivered_to(self, reminder_ids: Sequence[int]) -> dict[int, frozenset[int]]:
+        found: dict[int, set[int]] = {}
+        for reminder_id, staff_id in self.store.reminder_deliveries:
+            if reminder_id in reminder_ids:
+                found.setdefault(reminder_id, set()).add(staff_id)
+        return {k: frozenset(v) for k, v in found.items()}
+
+    async def add_delivery(self, reminder_id: int, staff_id: int, at: datetime) -> None:
+        self.store.reminder_deliveries.setdefault((reminder_id, staff_id), at)
 
 
 class FakeCapacity:

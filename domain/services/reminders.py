@@ -9,12 +9,18 @@ order. A sweep:
    worker died is taken again once its lease is over. Rows that no longer apply are cancelled
    and rows that fall in the recipient's quiet hours are deferred to the morning, in the same
    transaction;
-2. delivers each claimed reminder;
-3. marks it sent in its own transaction right after its delivery. A crash between the send and
+2. delivers each claimed reminder to each recipient still owed it, keeping each one reached
+   in its own transaction right after their send (the last one with step 3), so a retry goes
+   only to the others;
+3. marks it sent in its own transaction right after its delivery. A crash between a send and
    that commit is the only way to send twice (Telegram cannot deduplicate): the sweep measures
-   that window. A delivery that raised is retried with backoff up to `max_attempts`, then
-   `failed` (the coordinators see it); a recipient who blocked the bot (403) is marked
-   unreachable and their coordinators are told.
+   that window. A send that failed is retried with backoff up to `max_attempts` (to the
+   recipients not reached yet), then `failed` (the coordinators see it); a recipient who blocked
+   the bot (403) is marked unreachable and their coordinators are told, and the others still
+   get it.
+
+The sends themselves are paced by the bot's send lane only (reminders wait at its lowest
+priority); `drain_reminders` keeps a few reminders waiting there at all times.
 """
 
 from __future__ import annotations
@@ -36,7 +42,14 @@ from domain.cases import (
 )
 from domain.errors import AccessDenied, InvalidValue, NotFound
 from domain.people import Role, StaffMember
-from domain.ports import Clock, Delivery, Notifier, ReminderSubject, UnitOfWork
+from domain.ports import (
+    Clock,
+    DeliveryFailed,
+    Notifier,
+    ReminderSubject,
+    UnitOfWork,
+    Unreachable,
+)
 from domain.reminder_rules import DEFAULT_BOOK, WEEKDAYS, RuleBook
 from domain.services.cases import record_audit
 
@@ -126,8 +139,11 @@ async def record_capacity(
 @dataclass(frozen=True)
 class Claimed:
     reminder: Reminder
+    #: Who is still to get it (those an earlier attempt reached are left out).
     recipients: tuple[StaffMember, ...]
     subject: ReminderSubject
+    #: How many an earlier attempt reached.
+    reached_before: int = 0
 
 
 @dataclass
@@ -145,6 +161,25 @@ class SweepReport:
     #: the only window in which a crash can make a reminder go out twice.
     max_window: float = 0.0
     windows: list[float] = field(default_factory=list)
+
+    def note_window(self, seconds: float) -> None:
+        self.windows.append(seconds)
+        self.max_window = max(self.max_window, seconds)
+
+    def add(self, other: SweepReport) -> None:
+        for name in (
+            "claimed",
+            "delivered",
+            "retried",
+            "failed",
+            "unreachable",
+            "expired",
+            "deferred",
+            "cancelled",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.windows.extend(other.windows)
+        self.max_window = max(self.max_window, other.max_window)
 
 
 class _BatchCache:
@@ -255,13 +290,21 @@ async def claim_due(
         # Read what the batch is about in two queries, not two per reminder.
         referrals = await uow.referrals.get_many([r.referral_id for r in batch if r.referral_id])
         by_referral = {r.id: r for r in referrals}
+        delivered = await uow.reminders.delivered_to([r.id for r in batch if r.id is not None])
         await uow.cases.get_many(
             sorted(
                 {r.case_id for r in batch if r.case_id} | {r.case_id for r in by_referral.values()}
             )
         )
+        # Every read first, then every change: the changes are written at the commit only,
+        # so the write lock (SQLite: the whole database) is held for a moment, not for the
+        # whole batch (sends recording their "sent" would wait behind it).
+        read: list[tuple[Reminder, ReminderSubject | None, tuple[StaffMember, ...]]] = []
         for reminder in batch:
             subject = await _still_applies(uow, reminder, book, cache)
+            recipients = await cache.recipients(reminder.target) if subject else ()
+            read.append((reminder, subject, recipients))
+        for reminder, subject, everyone in read:
             if subject is None:
                 reminder.cancel()
                 report.cancelled += 1
@@ -278,7 +321,8 @@ async def claim_due(
                 reminder.retry_later(now, "lease expired", rules.max_attempts, timedelta(0))
                 report.failed += 1
                 continue
-            recipients = await cache.recipients(reminder.target)
+            reached = delivered.get(reminder.id, frozenset()) if reminder.id else frozenset()
+            recipients = tuple(p for p in everyone if p.id not in reached)
             reminder.claim(worker, now)
             if subject.case is not None:
                 await record_audit(
@@ -290,10 +334,34 @@ async def claim_due(
                     kind=reminder.kind.value,
                     worker=worker,
                 )
-            claimed.append(Claimed(reminder, recipients, subject))
+            claimed.append(Claimed(reminder, recipients, subject, len(reached)))
         await uow.commit()
     report.claimed = len(claimed)
     return claimed, report
+
+
+@dataclass
+class _Attempt:
+    """How one delivery attempt of a claimed reminder went, recipient by recipient."""
+
+    reached: list[StaffMember] = field(default_factory=list)
+    unreachable: list[StaffMember] = field(default_factory=list)
+    error: str | None = None
+
+
+async def _record_reached(
+    uow: UnitOfWork, clock: Clock, reminder_id: int, person: StaffMember
+) -> bool:
+    """Keep that `person` got the reminder (its own transaction, right after the send), so
+    no later attempt sends it to them again. False if the reminder is no longer ours."""
+    async with uow:
+        reminder = await uow.reminders.get(reminder_id)
+        if reminder is None or reminder.status is not ReminderStatus.PENDING:
+            return False
+        assert person.id is not None
+        await uow.reminders.add_delivery(reminder_id, person.id, clock.now())
+        await uow.commit()
+    return True
 
 
 async def _settle(
@@ -301,37 +369,84 @@ async def _settle(
     clock: Clock,
     book: RuleBook,
     claimed: Claimed,
-    delivery: Delivery,
-    worker: str,
+    attempt: _Attempt,
+    last: StaffMember | None,
 ) -> str:
-    """Record how one delivery went (its own transaction). Returns what became of it."""
+    """Record how the attempt went (its own transaction; `last`, the recipient reached by the
+    last send, is kept in it too). Returns what became of the reminder."""
     now = clock.now()
     async with uow:
         reminder = await uow.reminders.get(claimed.reminder.id)  # type: ignore[arg-type]
         if reminder is None or reminder.status is not ReminderStatus.PENDING:
             return "gone"
+        reached = claimed.reached_before + len(attempt.reached)
+        several = claimed.reached_before + len(claimed.recipients) > 1
+        if last is not None and last.id is not None and reminder.id is not None and several:
+            # A reminder for one person needs no row of who got it: its status says it.
+            await uow.reminders.add_delivery(reminder.id, last.id, now)
         outcome: str
-        if delivery.delivered > 0 or (not claimed.recipients and not delivery.unreachable):
-            if claimed.recipients:
-                reminder.mark_sent(now)
-                outcome = "delivered"
-            else:
-                reminder.mark_unreachable("no recipient")
-                outcome = "unreachable"
-        elif delivery.error is not None:
+        if attempt.error is not None:
+            # Some recipient is still owed it: a retry sends only to those not reached yet.
             rules = book.for_municipality(reminder.municipality_code)
             retried = reminder.retry_later(
-                now, delivery.error, rules.max_attempts, rules.backoff(reminder.attempts)
+                now, attempt.error, rules.max_attempts, rules.backoff(reminder.attempts)
             )
             outcome = "retried" if retried else "failed"
-        else:
+        elif reached > 0:
+            reminder.mark_sent(now)
+            outcome = "delivered"
+        elif attempt.unreachable:
             reminder.mark_unreachable()
             outcome = "unreachable"
-        for person in delivery.unreachable:
+        else:
+            reminder.mark_unreachable("no recipient")
+            outcome = "unreachable"
+        for person in attempt.unreachable:
             await _mark_staff_unreachable(uow, person, claimed, now)
         await uow.commit()
     if outcome == "failed":
         log.warning("reminder %s failed after %d attempts", reminder.id, reminder.attempts)
+    return outcome
+
+
+async def deliver_claimed(
+    uow: Callable[[], UnitOfWork],
+    clock: Clock,
+    notifier: Notifier,
+    book: RuleBook,
+    claimed: Claimed,
+    report: SweepReport,
+) -> str:
+    """Send a claimed reminder to each recipient still owed it, keeping each one reached
+    as soon as they are (the last one with the reminder's own settling), then settle it."""
+    attempt = _Attempt()
+    reminder = claimed.reminder
+    last: StaffMember | None = None
+    sent_at = 0.0
+    for index, person in enumerate(claimed.recipients):
+        try:
+            await notifier.remind(reminder, person, claimed.subject)
+        except Unreachable:
+            attempt.unreachable.append(person)
+            continue
+        except DeliveryFailed as exc:
+            attempt.error = exc.kind
+            log.warning(
+                "reminder %s to staff %s not delivered: %s", reminder.id, person.id, exc.kind
+            )
+            continue
+        sent_at = time.monotonic()
+        attempt.reached.append(person)
+        if index == len(claimed.recipients) - 1:
+            last = person
+            break
+        assert reminder.id is not None
+        if not await _record_reached(uow(), clock, reminder.id, person):
+            return "gone"
+        report.note_window(time.monotonic() - sent_at)
+    outcome = await _settle(uow(), clock, book, claimed, attempt, last)
+    if last is not None and outcome != "gone":
+        report.note_window(time.monotonic() - sent_at)
     return outcome
 
 
@@ -360,45 +475,30 @@ async def _mark_staff_unreachable(
     )
 
 
-async def _deliver(
+async def _deliver_one(
     uow: Callable[[], UnitOfWork],
     clock: Clock,
     notifier: Notifier,
-    worker: str,
     book: RuleBook,
-    claimed: list[Claimed],
+    item: Claimed,
     report: SweepReport,
-    concurrency: int,
     lease: timedelta,
 ) -> None:
-    """Deliver a claimed batch, each reminder marked at once after its own send; up to
-    `concurrency` at a time (the notifier paces them), started in due order."""
-    gate = asyncio.Semaphore(concurrency)
-
-    async def one(item: Claimed) -> None:
-        async with gate:
-            claimed_at = item.reminder.claimed_at
-            if claimed_at is not None and clock.now() - claimed_at >= lease * 0.9:
-                # Our lease is (nearly) over: another worker may take it now; sending it
-                # here too could make a duplicate. It goes out with a later claim.
-                report.expired += 1
-                return
-            delivery = await notifier.remind(item.reminder, item.recipients, item.subject)
-            sent_at = time.monotonic()
-            outcome = await _settle(uow(), clock, book, item, delivery, worker)
-        if outcome == "delivered":
-            window = time.monotonic() - sent_at
-            report.windows.append(window)
-            report.max_window = max(report.max_window, window)
-            report.delivered += 1
-        elif outcome == "retried":
-            report.retried += 1
-        elif outcome == "failed":
-            report.failed += 1
-        elif outcome == "unreachable":
-            report.unreachable += 1
-
-    await asyncio.gather(*(one(item) for item in claimed))
+    claimed_at = item.reminder.claimed_at
+    if claimed_at is not None and clock.now() - claimed_at >= lease * 0.9:
+        # Our lease is (nearly) over: another worker may take it now; sending it here too
+        # could make a duplicate. It goes out with a later claim.
+        report.expired += 1
+        return
+    outcome = await deliver_claimed(uow, clock, notifier, book, item, report)
+    if outcome == "delivered":
+        report.delivered += 1
+    elif outcome == "retried":
+        report.retried += 1
+    elif outcome == "failed":
+        report.failed += 1
+    elif outcome == "unreachable":
+        report.unreachable += 1
 
 
 async def sweep_reminders(
@@ -409,12 +509,15 @@ async def sweep_reminders(
     book: RuleBook = DEFAULT_BOOK,
     limit: int = DEFAULT_BATCH,
     lease: timedelta = DEFAULT_LEASE,
-    concurrency: int = 1,
 ) -> SweepReport:
     """Claim one batch, deliver each reminder and record it at once (see the module)."""
     claimed, report = await claim_due(uow(), clock, worker, book, limit, lease)
-    await _deliver(uow, clock, notifier, worker, book, claimed, report, concurrency, lease)
+    for item in claimed:
+        await _deliver_one(uow, clock, notifier, book, item, report, lease)
     return report
+
+
+_DONE = None
 
 
 async def drain_reminders(
@@ -427,28 +530,43 @@ async def drain_reminders(
     lease: timedelta = DEFAULT_LEASE,
     concurrency: int = 4,
 ) -> SweepReport:
-    """Deliver everything due, batch after batch: the next batch is claimed while this one is
-    sent (so a backlog drains at the send pace); at most two batches are held at a time, well
-    within the lease."""
+    """Deliver everything due: one task claims batch after batch into a queue while
+    `concurrency` senders take from it, in due order, so the send lane always has the next
+    reminders waiting (no pause at the end of a batch, none while the next one is claimed).
+    At most two batches are held at a time, well within the lease."""
     total = SweepReport()
-    pending: asyncio.Future[tuple[list[Claimed], SweepReport]] | None = asyncio.ensure_future(
-        claim_due(uow(), clock, worker, book, limit, lease)
-    )
-    while pending is not None:
-        claimed, report = await pending
-        full = report.claimed + report.deferred + report.cancelled >= limit
-        pending = (
-            asyncio.ensure_future(claim_due(uow(), clock, worker, book, limit, lease))
-            if full
-            else None
-        )
-        await _deliver(uow, clock, notifier, worker, book, claimed, report, concurrency, lease)
-        for name in ("claimed", "delivered", "retried", "failed", "unreachable", "expired"):
-            setattr(total, name, getattr(total, name) + getattr(report, name))
-        total.deferred += report.deferred
-        total.cancelled += report.cancelled
-        total.windows.extend(report.windows)
-        total.max_window = max(total.max_window, report.max_window)
+    queue: asyncio.Queue[Claimed | None] = asyncio.Queue(maxsize=limit)
+    failure: list[BaseException] = []
+
+    async def claimer() -> None:
+        try:
+            while True:
+                claimed, report = await claim_due(uow(), clock, worker, book, limit, lease)
+                total.add(report)
+                for item in claimed:
+                    await queue.put(item)
+                taken = report.claimed + report.deferred + report.cancelled + report.failed
+                if taken < limit or failure:
+                    break
+        except Exception as exc:  # the database went away: deliver what is held, then raise
+            failure.append(exc)
+        # Not in a `finally`: when the sweep is cancelled (the bot stops) the senders are too,
+        # and a full queue would wait for them forever.
+        for _ in range(concurrency):
+            await queue.put(_DONE)
+
+    async def sender() -> None:
+        while (item := await queue.get()) is not _DONE:
+            if failure:
+                continue  # left claimed: taken again once the lease is over, never lost
+            try:
+                await _deliver_one(uow, clock, notifier, book, item, total, lease)
+            except Exception as exc:  # the database went away while recording
+                failure.append(exc)
+
+    await asyncio.gather(claimer(), *(sender() for _ in range(concurrency)))
+    if failure:
+        raise failure[0]
     return total
 
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, exists, func, insert, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import CaseScope
@@ -25,7 +25,15 @@ from domain.cases import (
     parse_case_code,
 )
 from domain.errors import InvalidValue
-from storage.tables import cases, follow_ups, notes, referrals, reminders, service_capacity
+from storage.tables import (
+    cases,
+    follow_ups,
+    notes,
+    referrals,
+    reminder_deliveries,
+    reminders,
+    service_capacity,
+)
 
 
 class SqlCaseRepository:
@@ -278,6 +286,26 @@ class SqlReminderRepository:
             select(reminders.c.status, func.count()).group_by(reminders.c.status)
         )
         return {ReminderStatus(status): count for status, count in rows.all()}
+
+    async def delivered_to(self, reminder_ids: Sequence[int]) -> dict[int, frozenset[int]]:
+        if not reminder_ids:
+            return {}
+        rows = await self.session.execute(
+            select(reminder_deliveries.c.reminder_id, reminder_deliveries.c.staff_id).where(
+                reminder_deliveries.c.reminder_id.in_(list(reminder_ids))
+            )
+        )
+        found: dict[int, set[int]] = defaultdict(set)
+        for reminder_id, staff_id in rows.all():
+            found[reminder_id].add(staff_id)
+        return {k: frozenset(v) for k, v in found.items()}
+
+    async def add_delivery(self, reminder_id: int, staff_id: int, at: datetime) -> None:
+        await self.session.execute(
+            insert(reminder_deliveries).values(
+                reminder_id=reminder_id, staff_id=staff_id, delivered_at=at
+            )
+        )
 
 
 class SqlCapacityRepository:

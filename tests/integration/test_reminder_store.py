@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -160,3 +161,76 @@ async def test_capacity_answers_show_in_search_and_in_the_hsds_export(
     with (tmp_path / "service_capacity.csv").open(newline="") as f:
         [row] = list(csv.DictReader(f))
     assert (row["service_id"], row["available"], row["description"]) == (service_id, "0", "full")
+
+
+async def _referred_to_three(database: Database, clock: FakeClock) -> list[StaffMember]:
+    """A referral to an organisation with three staff members, its 48 h reminder due now
+    (it goes to each of them)."""
+    sender_org, service_id = await staffed_directory(database)
+    async with database.uow() as uow:
+        service = await uow.directory.get_service(service_id)
+        assert service is not None
+        for name, chat in (("Luis (demo)", 2003), ("Marta (demo)", 2004)):
+            await uow.people.add_staff(
+                StaffMember(None, name, Role.STAFF, service.organization_id, chat_id=chat)
+            )
+        await uow.commit()
+        staff = await uow.people.staff_of(service.organization_id)
+        sender = (await uow.people.staff_of(sender_org))[0]
+    await refer_person(
+        NewReferral("Luz", Category.PSYCHOLOGICAL_SUPPORT, service.organization_id, True, "08037"),
+        sender,
+        database.uow(),
+        clock,
+        FakeNotifier(),
+    )
+    clock.advance(timedelta(hours=48, minutes=1))
+    return sorted(staff, key=lambda p: p.chat_id or 0)
+
+
+def reached_by(notifier: FakeNotifier) -> Counter[int | None]:
+    """How many times each staff member got a reminder."""
+    return Counter(who for _kind, who, _code in notifier.reminded)
+
+
+async def test_a_retry_reaches_only_the_staff_the_first_attempt_missed(
+    database: Database,
+) -> None:
+    clock = FakeClock(NOW)
+    rosa, luis, marta = await _referred_to_three(database, clock)
+    notifier = FakeNotifier()
+    notifier.failing = {luis.id}  # type: ignore[arg-type]  # Telegram answers 500 for Luis
+    report = await sweep_reminders(database.uow, clock, notifier, "w1")
+    assert (report.delivered, report.retried) == (0, 1), "not sent while someone is missing"
+    assert reached_by(notifier) == Counter({rosa.id: 1, marta.id: 1})
+    notifier.failing = set()
+    clock.advance(timedelta(minutes=2))  # past the first backoff
+    report = await sweep_reminders(database.uow, clock, notifier, "w1")
+    assert report.delivered == 1
+    # Rosa and Marta got it once; Luis now too.
+    assert reached_by(notifier) == Counter({rosa.id: 1, marta.id: 1, luis.id: 1})
+    async with database.uow() as uow:
+        [reminder] = await uow.reminders.listing([ReminderStatus.SENT], 5)
+        assert reminder.kind is ReminderKind.REFERRAL_PENDING
+        assert reminder.id is not None
+        reached = await uow.reminders.delivered_to([reminder.id])
+    assert reached[reminder.id] == {rosa.id, luis.id, marta.id}
+
+
+async def test_a_staff_member_who_blocked_the_bot_does_not_hold_up_the_others(
+    database: Database,
+) -> None:
+    clock = FakeClock(NOW)
+    rosa, luis, marta = await _referred_to_three(database, clock)
+    notifier = FakeNotifier()
+    notifier.blocked = {luis.id}  # type: ignore[arg-type]
+    report = await sweep_reminders(database.uow, clock, notifier, "w1")
+    assert report.delivered == 1
+    assert reached_by(notifier) == Counter({rosa.id: 1, marta.id: 1})
+    async with database.uow() as uow:
+        blocked = await uow.people.get_staff(luis.id)  # type: ignore[arg-type]
+        assert blocked is not None and blocked.unreachable_at == clock.now()
+        # Their coordinators hear about it (the next sweep).
+        pending = await uow.reminders.listing([ReminderStatus.PENDING], 5)
+    [told] = [r for r in pending if r.kind is ReminderKind.STAFF_UNREACHABLE]
+    assert (told.staff_id, told.target) == (luis.id, "coordinators:08037")

@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from domain.capacity import CapacityLevel, current_level
-from domain.cases import ReferralStatus, RejectionReason, ReminderKind, ReminderStatus
+from domain.cases import (
+    ReferralStatus,
+    RejectionReason,
+    Reminder,
+    ReminderKind,
+    ReminderStatus,
+)
 from domain.directory import Location, Organization, Service
 from domain.errors import AccessDenied
 from domain.municipal_time import zone_for_municipality
 from domain.people import Role, StaffMember
+from domain.ports import ReminderSubject
 from domain.reminder_rules import DEFAULT_BOOK, RulesError, parse_rule_book
 from domain.services.referrals import FollowUpEntry, NewReferral, log_follow_up, refer_person
 from domain.services.referrals import answer_referral as answer
 from domain.services.reminders import (
     claim_due,
+    drain_reminders,
     plan_capacity_checkins,
     record_capacity,
     sweep_reminders,
@@ -447,7 +456,8 @@ async def test_a_database_down_during_the_sweep_loses_nothing():
     claimed, _ = await claim_due(flaky, world.clock, "w1")
     flaky.down = True
     for item in claimed:
-        await world.notifier.remind(item.reminder, item.recipients, item.subject)
+        for person in item.recipients:
+            await world.notifier.remind(item.reminder, person, item.subject)
     assert [kind for kind, _who, _c in world.notifier.reminded] == [ReminderKind.REFERRAL_PENDING]
     # ...and, never marked, it is taken again once the lease is over: at least once, never lost
     # (the one duplicate is the measured send-to-mark window).
@@ -457,3 +467,25 @@ async def test_a_database_down_during_the_sweep_loses_nothing():
         r for r in flaky.store.reminders.values() if r.kind is ReminderKind.REFERRAL_PENDING
     )
     assert pending.status is ReminderStatus.SENT
+
+
+async def test_a_sweep_stopped_with_the_bot_ends_at_once_even_with_reminders_queued():
+    world = World()
+    for _ in range(6):
+        await world.refer()
+    world.clock.advance(timedelta(hours=48))
+    stuck = asyncio.Event()
+
+    class Waiting(FakeNotifier):
+        async def remind(
+            self, reminder: Reminder, recipient: StaffMember, about: ReminderSubject
+        ) -> None:
+            await stuck.wait()  # the send lane is waiting (Telegram paused us, say)
+
+    sweep = asyncio.create_task(
+        drain_reminders(lambda: world.uow, world.clock, Waiting(), "w1", limit=2, concurrency=1)
+    )
+    await asyncio.sleep(0.05)  # one sending, two queued, the claimer waiting for room
+    sweep.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(sweep, timeout=2)

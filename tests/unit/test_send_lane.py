@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
@@ -116,4 +117,84 @@ async def test_a_chat_in_danger_has_its_queued_sends_put_first() -> None:
     await lane.acquire(Priority.REPLY)
     await asyncio.gather(send(1, 6), send(2, 7))
     assert left == [(1, 6), (2, 7)]
+    await lane.close()
+
+
+class Timeline:
+    """A shared budget in memory (storage/send_budget.py keeps it in the database)."""
+
+    def __init__(self) -> None:
+        self.tat = 0.0
+        self.down = False
+
+    async def book(self, sends: int, interval: float) -> float:
+        if self.down:
+            raise ConnectionError("database unavailable")
+        now = time.monotonic()
+        start = max(self.tat, now)
+        self.tat = start + sends * interval
+        return start - now
+
+    async def hold(self, seconds: float) -> None:
+        self.tat = max(self.tat, time.monotonic() + seconds)
+
+
+async def test_two_processes_sharing_a_budget_keep_to_one_rate_together() -> None:
+    shared = Timeline()
+    lanes = [PriorityLane(rate=100.0, budget=shared) for _ in range(2)]
+    sent: list[float] = []
+
+    async def reminders(lane: PriorityLane) -> None:
+        async def one() -> None:
+            await lane.acquire(Priority.BACKGROUND)
+            sent.append(time.monotonic())
+
+        await asyncio.gather(*(one() for _ in range(25)))
+
+    started = time.monotonic()
+    await asyncio.gather(*(reminders(lane) for lane in lanes))
+    # 50 sends at 100 a second between them: half a second, not a quarter (each at its own
+    # full rate) and not much more (the budget wastes no time).
+    assert 0.48 <= time.monotonic() - started < 0.8
+    sent.sort()
+    in_any_tenth = max(sum(1 for t in sent if start <= t < start + 0.1) for start in sent)
+    assert in_any_tenth <= 11
+    for lane in lanes:
+        await lane.close()
+
+
+async def test_replies_never_wait_on_the_shared_budget_even_with_the_database_down() -> None:
+    shared = Timeline()
+    shared.down = True
+    lane = PriorityLane(rate=100.0, budget=shared)
+    waiting = asyncio.create_task(lane.acquire(Priority.BACKGROUND))
+    await asyncio.sleep(0.05)
+    assert not waiting.done(), "a reminder waits for its booked slot"
+    started = time.monotonic()
+    await asyncio.wait_for(lane.acquire(Priority.CRISIS), timeout=1)
+    await asyncio.wait_for(lane.acquire(Priority.REPLY), timeout=1)
+    assert time.monotonic() - started < 0.1
+    # The database is back: the reminder goes, after the replies were written on the
+    # timeline.
+    shared.down = False
+    await asyncio.wait_for(waiting, timeout=3)
+    assert shared.tat > 0
+    await lane.close()
+
+
+async def test_the_lane_never_lets_more_than_the_rate_out_in_any_second() -> None:
+    # Telegram counts sends per second: even a bucket that lets bursts through (here half a
+    # second's worth) never adds up to more than the rate within one second.
+    lane = PriorityLane(rate=20.0, burst=10)
+    times: list[float] = []
+
+    async def send() -> None:
+        await lane.acquire(Priority.BACKGROUND)
+        times.append(time.monotonic())
+
+    await asyncio.gather(*(send() for _ in range(45)))
+    times.sort()
+    assert max(sum(1 for t in times if start <= t < start + 0.999) for start in times) <= 20
+    assert times[40] - times[0] >= 1.99, "the 41st waits for the second second to end"
+    assert sum(1 for t in times if t - times[0] < 0.01) >= 10, "half a second's worth at once"
     await lane.close()
