@@ -157,11 +157,12 @@ class ReminderRepository(Protocol):
     async def pending_for_follow_up(self, follow_up_id: int) -> list[Reminder]: ...
 
     async def claimable(
-        self, now: datetime, lease_taken_after: datetime, limit: int
+        self, now: datetime, lease_taken_after: datetime, limit: int, only: int | None = None
     ) -> list[Reminder]:
         """Pending reminders due by `now` whose claim (if any) is older than
         `lease_taken_after`, oldest due first, at most `limit` (in SQL), locked for this
-        transaction; rows another transaction holds are skipped, not waited for."""
+        transaction; rows another transaction holds are skipped, not waited for. `only`:
+        just the reminder with this id (when it is claimable)."""
         ...
 
     async def exists(self, kind: ReminderKind, target: str, due_at: datetime) -> bool: ...
@@ -358,10 +359,6 @@ class AreaGrid(Protocol):
 class Notifier(Protocol):
     """Tells people something happened (staff delivery is an adapter in `bot/`)."""
 
-    async def referral_requested(self, referral: Referral, case: Case) -> None:
-        """The receiving organisation's staff get the new referral, with accept / reject."""
-        ...
-
     async def referral_answered(self, referral: Referral, case: Case) -> None:
         """The sending organisation's staff hear that it was accepted, rejected or moved."""
         ...
@@ -395,6 +392,9 @@ class ReminderSubject:
     organization_name: str | None = None
     #: How long it waited (escalation: since the referral; inactivity: since the last activity).
     waited: timedelta | None = None
+    #: Sent inside the recipients' quiet hours (a new referral is not deferred): deliver it
+    #: without sound.
+    quiet: bool = False
 
 
 @dataclass(frozen=True)

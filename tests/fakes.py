@@ -73,9 +73,6 @@ class FakeNotifier:
 
     answered: list[tuple[Referral, Case]] = field(default_factory=list)
 
-    async def referral_requested(self, referral: Referral, case: Case) -> None:
-        self.requested.append((referral, case))
-
     told_members: list[tuple[int | None, ReferralStatus]] = field(default_factory=list)
     withdrawn: list[tuple[Referral, Case]] = field(default_factory=list)
 
@@ -98,6 +95,11 @@ class FakeNotifier:
     ) -> Delivery:
         if self.fail_reminders:
             return Delivery(error="NetworkError")
+        if reminder.kind is ReminderKind.REFERRAL_NEW:
+            # The new referral's notice (an outbox row), kept apart from the reminders proper.
+            assert about.referral is not None and about.case is not None
+            self.requested.append((about.referral, about.case))
+            return Delivery(len(recipients))
         delivered = 0
         unreachable: list[StaffMember] = []
         for person in recipients:
@@ -474,10 +476,12 @@ class FakeReminders:
         return [r for r in self._pending() if r.follow_up_id == follow_up_id]
 
     async def claimable(
-        self, now: datetime, lease_taken_after: datetime, limit: int
+        self, now: datetime, lease_taken_after: datetime, limit: int, only: int | None = None
     ) -> list[Reminder]:
         lease = now - lease_taken_after
-        found = [r for r in self._pending() if r.claimable(now, lease)]
+        found = [
+            r for r in self._pending() if r.claimable(now, lease) and (only is None or r.id == only)
+        ]
         return sorted(found, key=lambda r: (r.due_at, r.id or 0))[:limit]
 
     async def exists(self, kind: ReminderKind, target: str, due_at: datetime) -> bool:
