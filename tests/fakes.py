@@ -558,8 +558,8 @@ class FakePeople:
     async def invite_by_hash(self, code_hash: str) -> Invite | None:
         return next((i for i in self.store.invites.values() if i.code_hash == code_hash), None)
 
-    async def wrong_codes_since(self, chat_id: int, since: datetime) -> int:
-        return sum(1 for chat, at in self.store.wrong_codes if chat == chat_id and at >= since)
+    async def wrong_codes_since(self, chat_id: int, since: datetime) -> list[datetime]:
+        return sorted(at for chat, at in self.store.wrong_codes if chat == chat_id and at >= since)
 
     async def record_wrong_code(self, chat_id: int, at: datetime) -> None:
         self.store.wrong_codes.append((chat_id, at))

@@ -63,9 +63,7 @@ class DiesAtTransaction:
 
 
 class DiesBeforeSending(FakeNotifier):
-    async def remind(
-        self, reminder: Reminder, recipients: Any, about: ReminderSubject
-    ) -> Delivery:
+    async def remind(self, reminder: Reminder, recipients: Any, about: ReminderSubject) -> Delivery:
         raise Killed
 
 
