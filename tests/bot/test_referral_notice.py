@@ -88,9 +88,8 @@ async def refer_and_die(bot: BotUnderTest, sender: StaffMember, how: str) -> Non
         new = NewReferral("Lupita", Category.SHELTER, receiver, True, "08037", age=16)
         try:
             if how == "before the claim":  # transaction 1 saves the referral, 2 would claim
-                await refer_person(
-                    new, sender, DiesAtTransaction(db.uow(), 2), bot.clock, FakeNotifier()
-                )  # type: ignore[arg-type]
+                dying: Any = DiesAtTransaction(db.uow(), 2)
+                await refer_person(new, sender, dying, bot.clock, FakeNotifier())
             else:
                 await refer_person(new, sender, db.uow(), bot.clock, DiesBeforeSending())
         except Killed:
