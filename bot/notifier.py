@@ -84,29 +84,6 @@ class TelegramNotifier:
         return found.name if found else None
 
     @sending.sends_at(sending.Priority.RELAY)
-    async def referral_requested(self, referral: Referral, case: Case) -> None:
-        """The receiving organisation's staff get the referral at once, with accept / reject."""
-        sender = await self._organization_name(referral.from_organization_id)
-        municipality = self._municipality(case)
-        assert referral.id is not None
-        assert case.id is not None
-        referral_id, case_id = referral.id, case.id
-
-        def render(t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
-            text = stexts.new_referral(
-                t,
-                code=case.code,
-                urgent=referral.urgent,
-                needs=stexts.needs_text(t, sorted(case.needs)),
-                age=case.age,
-                municipality=municipality,
-                sender=sender,
-            )
-            return text, skb.answer(t, referral_id, case_id)
-
-        await self._tell(await self._staff_of(referral.to_organization_id), case.code, render)
-
-    @sending.sends_at(sending.Priority.RELAY)
     async def referral_answered(self, referral: Referral, case: Case) -> None:
         """The sending organisation's staff hear the receiver's answer or status move."""
         if referral.from_organization_id is None:
@@ -230,19 +207,32 @@ class TelegramNotifier:
 
     # --- reminders ----------------------------------------------------------------------------
 
-    @sending.sends_at(sending.Priority.BACKGROUND)
     async def remind(
         self, reminder: Reminder, recipient: StaffMember, about: ReminderSubject
     ) -> None:
-        """Send a due reminder to one recipient, in their language, at the lowest priority of
-        the send lane (its only pace: replies to people never wait behind reminders). 403
-        means they blocked the bot (Unreachable, not retried); any other error is raised as
-        DeliveryFailed for a retry with backoff."""
+        """Send a due reminder to one recipient, in their language. A new referral's notice
+        goes in the relays' lane, at once (the receivers see it while the sender reads "sent");
+        the reminders proper at the lowest priority of the send lane (its only pace: replies
+        to people never wait behind reminders). Inside the quiet hours (`about.quiet`) the
+        notice is sent without sound. 403 means they blocked the bot (Unreachable, not
+        retried); any other error is raised as DeliveryFailed for a retry with backoff."""
         assert recipient.chat_id is not None
         t = self._catalogs.get(recipient.locale)
+        municipality = self._municipality(about.case) if about.case is not None else None
+        level = (
+            sending.Priority.RELAY
+            if reminder.kind is ReminderKind.REFERRAL_NEW
+            else sending.Priority.BACKGROUND
+        )
         try:
-            for text, markup in reminder_messages(t, reminder, about):
-                await self._bot.send_message(recipient.chat_id, text, reply_markup=markup)
+            with sending.at_most(level):
+                for text, markup in reminder_messages(t, reminder, about, municipality):
+                    await self._bot.send_message(
+                        recipient.chat_id,
+                        text,
+                        reply_markup=markup,
+                        disable_notification=about.quiet or None,
+                    )
         except Forbidden as exc:
             raise Unreachable(recipient.actor) from exc
         except TelegramError as exc:
@@ -250,11 +240,27 @@ class TelegramNotifier:
 
 
 def reminder_messages(
-    t: Translator, reminder: Reminder, about: ReminderSubject
+    t: Translator, reminder: Reminder, about: ReminderSubject, municipality: str | None = None
 ) -> list[tuple[str, InlineKeyboardMarkup | None]]:
-    """What a reminder says (case code, what to do) and its buttons, in one language."""
+    """What a reminder says (case code, what to do) and its buttons, in one language
+    (`municipality`: the case's, by name, for a new referral's notice)."""
     case, referral = about.case, about.referral
     kind = reminder.kind
+    if kind is ReminderKind.REFERRAL_NEW:
+        assert case is not None
+        assert case.id is not None
+        assert referral is not None
+        assert referral.id is not None
+        text = stexts.new_referral(
+            t,
+            code=case.code,
+            urgent=referral.urgent,
+            needs=stexts.needs_text(t, sorted(case.needs)),
+            age=case.age,
+            municipality=municipality,
+            sender=about.organization_name,
+        )
+        return [(text, skb.answer(t, referral.id, case.id))]
     if kind is ReminderKind.CAPACITY_CHECKIN:
         organization = about.organization_name or ""
         return [

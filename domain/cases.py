@@ -242,6 +242,9 @@ class ReminderStatus(StrEnum):
 
 
 class ReminderKind(StrEnum):
+    #: A new referral: the receiving organisation's staff, at once (the outbox row written in
+    #: the referral's own transaction, so a crash before the send cannot lose it).
+    REFERRAL_NEW = "referral_new"
     #: A referral still `requested` (48 h): the receiving organisation's staff.
     REFERRAL_PENDING = "referral_pending"
     #: Still `requested` later (72 h): the municipality's coordinators.

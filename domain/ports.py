@@ -157,11 +157,12 @@ class ReminderRepository(Protocol):
     async def pending_for_follow_up(self, follow_up_id: int) -> list[Reminder]: ...
 
     async def claimable(
-        self, now: datetime, lease_taken_after: datetime, limit: int
+        self, now: datetime, lease_taken_after: datetime, limit: int, only: int | None = None
     ) -> list[Reminder]:
         """Pending reminders due by `now` whose claim (if any) is older than
         `lease_taken_after`, oldest due first, at most `limit` (in SQL), locked for this
-        transaction; rows another transaction holds are skipped, not waited for."""
+        transaction; rows another transaction holds are skipped, not waited for. `only`:
+        just the reminder with this id (when it is claimable)."""
         ...
 
     async def exists(self, kind: ReminderKind, target: str, due_at: datetime) -> bool: ...
@@ -259,7 +260,10 @@ class PeopleRepository(Protocol):
     async def coordinators_of(self, municipality_code: str) -> list[StaffMember]: ...
     async def add_invite(self, invite: Invite) -> Invite: ...
     async def invite_by_hash(self, code_hash: str) -> Invite | None: ...
-    async def wrong_codes_since(self, chat_id: int, since: datetime) -> int: ...
+    async def wrong_codes_since(self, chat_id: int, since: datetime) -> list[datetime]:
+        """When this chat sent a wrong invite code, since `since`, oldest first."""
+        ...
+
     async def record_wrong_code(self, chat_id: int, at: datetime) -> None: ...
     async def add_member(self, member: Member) -> Member: ...
     async def member_by_chat(self, chat_id: int) -> Member | None: ...
@@ -367,10 +371,6 @@ class AreaGrid(Protocol):
 class Notifier(Protocol):
     """Tells people something happened (staff delivery is an adapter in `bot/`)."""
 
-    async def referral_requested(self, referral: Referral, case: Case) -> None:
-        """The receiving organisation's staff get the new referral, with accept / reject."""
-        ...
-
     async def referral_answered(self, referral: Referral, case: Case) -> None:
         """The sending organisation's staff hear that it was accepted, rejected or moved."""
         ...
@@ -405,6 +405,9 @@ class ReminderSubject:
     organization_name: str | None = None
     #: How long it waited (escalation: since the referral; inactivity: since the last activity).
     waited: timedelta | None = None
+    #: Sent inside the recipients' quiet hours (a new referral is not deferred): deliver it
+    #: without sound.
+    quiet: bool = False
 
 
 class DeliveryFailed(Exception):

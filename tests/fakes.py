@@ -74,9 +74,6 @@ class FakeNotifier:
 
     answered: list[tuple[Referral, Case]] = field(default_factory=list)
 
-    async def referral_requested(self, referral: Referral, case: Case) -> None:
-        self.requested.append((referral, case))
-
     told_members: list[tuple[int | None, ReferralStatus]] = field(default_factory=list)
     withdrawn: list[tuple[Referral, Case]] = field(default_factory=list)
 
@@ -104,6 +101,13 @@ class FakeNotifier:
             raise DeliveryFailed("NetworkError")
         if recipient.id in self.blocked:
             raise Unreachable(recipient.actor)
+        if reminder.kind is ReminderKind.REFERRAL_NEW:
+            # The new referral's notice (an outbox row), kept apart from the reminders proper:
+            # one entry per referral, however many of its staff it reached.
+            assert about.referral is not None and about.case is not None
+            if all(seen.id != about.referral.id for seen, _case in self.requested):
+                self.requested.append((about.referral, about.case))
+            return
         self.reminders.append(copy.copy(reminder))
         self.reminded.append((reminder.kind, recipient.id, about.case.code if about.case else None))
 
@@ -472,10 +476,12 @@ class FakeReminders:
         return [r for r in self._pending() if r.follow_up_id == follow_up_id]
 
     async def claimable(
-        self, now: datetime, lease_taken_after: datetime, limit: int
+        self, now: datetime, lease_taken_after: datetime, limit: int, only: int | None = None
     ) -> list[Reminder]:
         lease = now - lease_taken_after
-        found = [r for r in self._pending() if r.claimable(now, lease)]
+        found = [
+            r for r in self._pending() if r.claimable(now, lease) and (only is None or r.id == only)
+        ]
         return sorted(found, key=lambda r: (r.due_at, r.id or 0))[:limit]
 
     async def exists(self, kind: ReminderKind, target: str, due_at: datetime) -> bool:
@@ -562,8 +568,8 @@ class FakePeople:
     async def invite_by_hash(self, code_hash: str) -> Invite | None:
         return next((i for i in self.store.invites.values() if i.code_hash == code_hash), None)
 
-    async def wrong_codes_since(self, chat_id: int, since: datetime) -> int:
-        return sum(1 for chat, at in self.store.wrong_codes if chat == chat_id and at >= since)
+    async def wrong_codes_since(self, chat_id: int, since: datetime) -> list[datetime]:
+        return sorted(at for chat, at in self.store.wrong_codes if chat == chat_id and at >= since)
 
     async def record_wrong_code(self, chat_id: int, at: datetime) -> None:
         self.store.wrong_codes.append((chat_id, at))

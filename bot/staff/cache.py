@@ -1,6 +1,7 @@
-"""Staff identities seen lately, in this process's memory (never persisted).
+"""Chats seen lately, in this process's memory (never persisted): who is not staff.
 
-A revocation made by another process takes effect here within CACHE_SECONDS.
+bot/staff/identity.py keeps only "not staff" here (a link made by another process is seen
+within CACHE_SECONDS); staff are read again on every update, so a revocation is immediate.
 """
 
 from __future__ import annotations

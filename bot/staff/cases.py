@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
 from telegram import Update
@@ -143,17 +142,23 @@ async def answer_capacity(
         await say(update, stexts.not_allowed(t))
         return
     name = service.name if service is not None else service_id
-    await _close_buttons(update, stexts.capacity_saved(t, name, level))
+    note = stexts.capacity_saved(t, name, level)
+    if not await _close_buttons(update, note):
+        await say(update, note)  # the question is too old to edit: say it anew
 
 
-async def _close_buttons(update: Update, note: str) -> None:
-    """Replace the buttons of the card that was pressed by what happened (on this screen)."""
+async def _close_buttons(update: Update, note: str) -> bool:
+    """Replace the buttons of the card that was pressed by what happened (on this screen).
+    False when there was no card to edit (too old: Telegram no longer shows it to the bot)."""
     query = update.callback_query
     if query is None or query.message is None:
-        return
+        return False
     original = getattr(query.message, "text", None) or ""
-    with contextlib.suppress(BadRequest):
+    try:
         await query.edit_message_text(f"{original}\n\n{note}" if original else note)
+    except BadRequest:
+        return False
+    return True
 
 
 async def answer(

@@ -136,8 +136,14 @@ async def press_demand_button(update: Update, context: JuntosContext) -> None:
     if action is None:
         await say(update, stexts.stale(t))
         return
+    if staff.role not in (Role.COORDINATOR, Role.ADMIN):  # a forged button: as /demanda says
+        await say(update, dt.demand_only_coordinators(t))
+        return
     match action:
         case ChooseMunicipality(code):
+            if staff.role is not Role.ADMIN and code not in staff.municipality_codes:
+                await say(update, dt.not_your_municipality(t))
+                return
             await _ask_period(update, context, t, code)
         case ShowReport(period, code):
             await _send_report(update, context, t, staff, period, code)

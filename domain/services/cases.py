@@ -5,7 +5,7 @@ AuditEntry) and creating a referral with its reminders. The staff side's use cas
 
 from __future__ import annotations
 
-from domain.cases import AuditEntry, Case, Referral
+from domain.cases import AuditEntry, Case, Referral, Reminder
 from domain.ports import Clock, UnitOfWork
 from domain.reminder_rules import DEFAULT_BOOK, RuleBook
 from domain.services.reminder_schedule import schedule_referral
@@ -36,7 +36,10 @@ async def create_referral(
     from_organization_id: str | None,
     service_id: str | None,
     book: RuleBook = DEFAULT_BOOK,
-) -> Referral:
+) -> tuple[Referral, Reminder]:
+    """A `requested` referral with its reminders, and the notice to its receivers (deliver it
+    with `domain.services.reminders.deliver_now` after the commit; the sweep delivers it if
+    this process dies first)."""
     now = clock.now()
     referral = await uow.referrals.add(
         Referral(
@@ -49,7 +52,7 @@ async def create_referral(
             status_changed_at=now,
         )
     )
-    await schedule_referral(uow, case, referral, book)
+    notice = await schedule_referral(uow, case, referral, book)
     await record_audit(
         uow,
         clock,
@@ -59,7 +62,7 @@ async def create_referral(
         referral=str(referral.id),
         to=to_organization_id,
     )
-    return referral
+    return referral, notice
 
 
 async def audit_trail(uow: UnitOfWork, limit: int, subject: str | None = None) -> list[AuditEntry]:

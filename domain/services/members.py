@@ -19,6 +19,7 @@ from domain.ports import Clock, Notifier, RelayMessenger, UnitOfWork
 from domain.reminder_rules import DEFAULT_BOOK, RuleBook
 from domain.services.cases import create_referral, record_audit
 from domain.services.relay import member_left
+from domain.services.reminders import deliver_now
 from domain.taxonomy import Category
 
 #: How far an organisation may be from the member to be asked to contact them.
@@ -174,11 +175,11 @@ async def request_contact(
             )
         )
         await record_audit(uow, clock, member.actor, "case.open", case.code)
-        referral = await create_referral(
+        referral, notice = await create_referral(
             uow, clock, case, target.organization_id, member.actor, None, target.service_id, book
         )
         await uow.commit()
-    await notifier.referral_requested(referral, case)
+    await deliver_now(uow, clock, notifier, notice, book)
     assert referral.id is not None
     return ContactResult(case.code, referral.id, target.organization_id, target.organization_name)
 
@@ -336,11 +337,11 @@ async def ask_next_option(
         if service.organization_id in {r.to_organization_id for r in referrals}:
             raise DomainError(f"{case.code} was already sent to that organisation")
         name = await uow.directory.organization_name(service.organization_id) or ""
-        referral = await create_referral(
+        referral, notice = await create_referral(
             uow, clock, case, service.organization_id, member.actor, None, service.id, book
         )
         member.consents = {**member.consents, CONSENT_CONTACT: now}
         await uow.commit()
-    await notifier.referral_requested(referral, case)
+    await deliver_now(uow, clock, notifier, notice, book)
     assert referral.id is not None
     return ContactResult(case.code, referral.id, service.organization_id, name)

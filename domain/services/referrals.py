@@ -43,6 +43,7 @@ from domain.services.reminder_schedule import (
     schedule_follow_up,
     touch_case,
 )
+from domain.services.reminders import deliver_now
 from domain.taxonomy import Category
 
 #: An alias is a first name, a nickname or initials: never a full name.
@@ -131,7 +132,7 @@ async def refer_person(
             )
         )
         await record_audit(uow, clock, actor.actor, "case.open", case.code)
-        referral = await create_referral(
+        referral, notice = await create_referral(
             uow, clock, case, cmd.to_organization_id, actor.actor, sender, cmd.service_id, book
         )
         referral.urgent = cmd.urgent
@@ -149,7 +150,7 @@ async def refer_person(
             )
             await record_audit(uow, clock, actor.actor, "note.add", case.code)
         await uow.commit()
-    await notifier.referral_requested(referral, case)
+    await deliver_now(uow, clock, notifier, notice, book)
     return ReferralMade(case, referral, name)
 
 

@@ -16,15 +16,25 @@ from domain.reminder_rules import DEFAULT_BOOK, RuleBook
 
 async def schedule_referral(
     uow: UnitOfWork, case: Case, referral: Referral, book: RuleBook = DEFAULT_BOOK
-) -> None:
-    """A new referral: remind the receivers at 48 h, the coordinators at 72 h (both cancelled
-    when it is answered), and watch the case for inactivity."""
+) -> Reminder:
+    """A new referral: tell the receivers now (the returned notice, an outbox row committed
+    with the referral), remind them at 48 h, the coordinators at 72 h (both cancelled when it
+    is answered), and watch the case for inactivity."""
     rules = book.for_municipality(case.municipality_code)
     common = {
         "referral_id": referral.id,
         "case_id": case.id,
         "municipality_code": case.municipality_code,
     }
+    notice = await uow.reminders.add(
+        Reminder(
+            id=None,
+            kind=ReminderKind.REFERRAL_NEW,
+            due_at=referral.created_at,
+            target=f"organization:{referral.to_organization_id}",
+            **common,  # type: ignore[arg-type]
+        )
+    )
     await uow.reminders.add(
         Reminder(
             id=None,
@@ -45,6 +55,7 @@ async def schedule_referral(
             )
         )
     await touch_case(uow, case, referral.created_at, book)
+    return notice
 
 
 async def touch_case(

@@ -21,6 +21,12 @@ order. A sweep:
 
 The sends themselves are paced by the bot's send lane only (reminders wait at its lowest
 priority); `drain_reminders` keeps a few reminders waiting there at all times.
+The notice of a new referral (REFERRAL_NEW) is the same kind of row, an outbox: written in the
+referral's own transaction and due at once. The process that saved the referral delivers it
+right after the commit (`deliver_now`: the same claim, send and mark, for that one row); if it
+dies first, the next sweep delivers it. It is never deferred by the quiet hours (a person who
+asked for contact should be reached promptly); inside them it is marked `quiet`, and the bot
+sends it without sound.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -212,6 +218,15 @@ async def _still_applies(
     case = await uow.cases.get(case_id) if case_id else None
     kind = reminder.kind
     rules = book.for_municipality(reminder.municipality_code)
+    if kind is ReminderKind.REFERRAL_NEW:
+        if referral is None or case is None or referral.status is not ReferralStatus.REQUESTED:
+            return None
+        sender = referral.from_organization_id
+        return ReminderSubject(
+            case=case,
+            referral=referral,
+            organization_name=await cache.organization_name(sender) if sender else None,
+        )
     if kind in (ReminderKind.REFERRAL_PENDING, ReminderKind.REFERRAL_ESCALATED):
         if referral is None or case is None or referral.status is not ReferralStatus.REQUESTED:
             return None
@@ -279,14 +294,16 @@ async def claim_due(
     book: RuleBook = DEFAULT_BOOK,
     limit: int = DEFAULT_BATCH,
     lease: timedelta = DEFAULT_LEASE,
+    only: int | None = None,
 ) -> tuple[list[Claimed], SweepReport]:
-    """Claim up to `limit` due reminders for `worker` in one transaction (see the module)."""
+    """Claim up to `limit` due reminders for `worker` in one transaction (see the module);
+    `only`: just the reminder with this id, if nobody holds it."""
     now = clock.now()
     report = SweepReport()
     claimed: list[Claimed] = []
     async with uow:
         cache = _BatchCache(uow)
-        batch = await uow.reminders.claimable(now, now - lease, limit)
+        batch = await uow.reminders.claimable(now, now - lease, limit, only)
         # Read what the batch is about in two queries, not two per reminder.
         referrals = await uow.referrals.get_many([r.referral_id for r in batch if r.referral_id])
         by_referral = {r.id: r for r in referrals}
@@ -311,7 +328,9 @@ async def claim_due(
                 continue
             rules = book.for_municipality(reminder.municipality_code)
             until = rules.quiet_until(now, book.zone(reminder.municipality_code))
-            if until is not None:
+            if until is not None and reminder.kind is ReminderKind.REFERRAL_NEW:
+                subject = replace(subject, quiet=True)
+            elif until is not None:
                 reminder.defer(until)
                 report.deferred += 1
                 continue
@@ -518,6 +537,34 @@ async def sweep_reminders(
 
 
 _DONE = None
+#: The worker name of a notice delivered by the process that saved it.
+INLINE_WORKER = "inline"
+
+
+async def deliver_now(
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: Notifier,
+    reminder: Reminder,
+    book: RuleBook = DEFAULT_BOOK,
+    lease: timedelta = DEFAULT_LEASE,
+) -> SweepReport:
+    """Deliver one reminder that was just committed (a new referral's notice) without waiting
+    for the sweep: claimed, sent and marked like any other, so a sweep running at the same
+    moment never sends it too. Never raises: whatever fails here, the row stays and the
+    sweep delivers it."""
+    report = SweepReport()
+    if reminder.id is None:
+        return report
+    try:
+        claimed, report = await claim_due(
+            uow, clock, INLINE_WORKER, book, limit=1, lease=lease, only=reminder.id
+        )
+        for item in claimed:
+            await _deliver_one(lambda: uow, clock, notifier, book, item, report, lease)
+    except Exception as exc:  # the database or the send failed: the sweep will retry
+        log.warning("reminder %s left to the sweep: %s", reminder.id, type(exc).__name__)
+    return report
 
 
 async def drain_reminders(

@@ -2,13 +2,14 @@
 
 A code is shown once (to the operator who invites), stored only as a hash, works once, and
 expires. A chat that sends MAX_WRONG_CODES wrong codes within LOCK_WINDOW is refused for
-LOCK_WINDOW, whatever it sends, so codes cannot be guessed by trying.
+LOCK_WINDOW from the last of them, whatever it sends (the right code too), so codes cannot be
+guessed by trying.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from domain.directory import Organization
 from domain.errors import DomainError, NotFound
@@ -94,6 +95,16 @@ async def issue_invite(request: InviteRequest, uow: UnitOfWork, clock: Clock) ->
     return IssuedInvite(code=code, invite=invite, organization_name=name)
 
 
+def locked_until(wrong: list[datetime]) -> datetime | None:
+    """Until when a chat is refused, given when it sent wrong codes (oldest first): an hour
+    after the last of any MAX_WRONG_CODES that fell within an hour (None: not locked)."""
+    until = None
+    for first, last in zip(wrong, wrong[MAX_WRONG_CODES - 1 :], strict=False):
+        if last - first <= LOCK_WINDOW:
+            until = last + LOCK_WINDOW
+    return until
+
+
 async def redeem_invite(
     code: str, chat_id: int, display_name: str, locale: str, uow: UnitOfWork, clock: Clock
 ) -> Redemption:
@@ -104,7 +115,9 @@ async def redeem_invite(
     """
     now = clock.now()
     async with uow:
-        if await uow.people.wrong_codes_since(chat_id, now - LOCK_WINDOW) >= MAX_WRONG_CODES:
+        wrong = await uow.people.wrong_codes_since(chat_id, now - 2 * LOCK_WINDOW)
+        until = locked_until(wrong)
+        if until is not None and now < until:
             return Redemption(InviteOutcome.LOCKED)
         invite = await uow.people.invite_by_hash(hash_invite_code(code))
         outcome = invite.outcome_at(now) if invite is not None else InviteOutcome.UNKNOWN

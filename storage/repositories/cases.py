@@ -237,11 +237,12 @@ class SqlReminderRepository:
         return await self._pending(reminders.c.follow_up_id == follow_up_id)
 
     async def claimable(
-        self, now: datetime, lease_taken_after: datetime, limit: int
+        self, now: datetime, lease_taken_after: datetime, limit: int, only: int | None = None
     ) -> list[Reminder]:
         stmt = (
             select(Reminder)
             .where(
+                reminders.c.id == only if only is not None else true(),
                 reminders.c.status == ReminderStatus.PENDING,
                 reminders.c.due_at <= now,
                 or_(

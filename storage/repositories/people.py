@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.people import Invite, Member, Role, StaffMember
@@ -71,13 +71,13 @@ class SqlPeopleRepository:
         )
         return found
 
-    async def wrong_codes_since(self, chat_id: int, since: datetime) -> int:
-        count = await self.session.scalar(
-            select(func.count())
-            .select_from(invite_failures)
+    async def wrong_codes_since(self, chat_id: int, since: datetime) -> list[datetime]:
+        rows = await self.session.scalars(
+            select(invite_failures.c.at)
             .where(invite_failures.c.chat_hash == chat_hash(chat_id), invite_failures.c.at >= since)
+            .order_by(invite_failures.c.at)
         )
-        return int(count or 0)
+        return list(rows)
 
     async def record_wrong_code(self, chat_id: int, at: datetime) -> None:
         # Older failures no longer count: forget them (of every chat) as new ones arrive.

@@ -123,6 +123,7 @@ async def test_the_sweep_delivers_each_rule_once_on_a_real_database(database: Da
         clock,
         notifier,
     )
+    assert len(notifier.requested) == 1, "the new referral's notice went out at once"
     clock.advance(timedelta(days=3, hours=1))
     for _ in range(3):
         await sweep_reminders(database.uow, clock, notifier, "w1")
@@ -132,8 +133,9 @@ async def test_the_sweep_delivers_each_rule_once_on_a_real_database(database: Da
     ]
     async with database.uow() as uow:
         counts = await uow.reminders.count_by_status()
-    assert counts[ReminderStatus.SENT] == 2
+    assert counts[ReminderStatus.SENT] == 3  # the notice, then the two reminders
     assert counts[ReminderStatus.PENDING] == 1  # the 14-day inactivity watch
+    assert len(notifier.requested) == 1, "and only once"
 
 
 async def test_capacity_answers_show_in_search_and_in_the_hsds_export(

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from domain.cases import ReferralStatus, RejectionReason, ReminderStatus
+from domain.cases import ReferralStatus, RejectionReason, ReminderKind, ReminderStatus
 from domain.directory import Organization
 from domain.errors import AccessDenied, DomainError, InvalidValue, NotFound
 from domain.people import MAX_WRONG_CODES, InviteOutcome, Role, StaffMember
@@ -195,7 +195,11 @@ async def test_a_referral_is_one_transaction_with_its_note_and_tells_the_receive
     assert [n.text for n in uow.store.notes.values()] == ["Prefiere que la llamen por la tarde."]
     assert notifier.requested == [(made.referral, made.case)]
     actions = [e.action for e in uow.store.audit if e.subject == "CASO-0001"]
-    assert actions == ["case.open", "referral.create", "note.add"]
+    # The notice to the receivers is an outbox row of the same transaction, claimed and sent
+    # right after the commit.
+    assert actions == ["case.open", "referral.create", "note.add", "reminder.claim"]
+    [notice] = [r for r in uow.store.reminders.values() if r.kind is ReminderKind.REFERRAL_NEW]
+    assert notice.status is ReminderStatus.UNREACHABLE, "nobody of the receiver is linked yet"
     with pytest.raises(InvalidValue):
         await refer_person(referral(note="x" * 1001), sender, uow, clock, notifier)
     assert len(uow.store.cases) == 1
@@ -212,6 +216,7 @@ async def test_the_receiver_accepts_and_the_sender_hears_it(uow, clock) -> None:
     assert moved.status is ReferralStatus.ACCEPTED and moved.accepted_at == clock.now()
     assert [r.status for r, _c in notifier.answered] == [ReferralStatus.ACCEPTED]
     answered = {r.kind: r.status for r in uow.store.reminders.values() if r.referral_id}
+    assert answered.pop(ReminderKind.REFERRAL_NEW) is ReminderStatus.SENT  # the notice, at once
     assert set(answered.values()) == {ReminderStatus.CANCELLED}
 
 
