@@ -182,6 +182,7 @@ async def test_a_referral_is_one_transaction_with_its_note_and_tells_the_receive
     uow, clock
 ) -> None:
     sender = await linked(uow, clock, 501)
+    await linked(uow, clock, 502, org=RECEIVER)
     notifier = FakeNotifier()
     made = await refer_person(
         referral(urgent=True, note="Prefiere que la llamen por la tarde."),
@@ -199,10 +200,19 @@ async def test_a_referral_is_one_transaction_with_its_note_and_tells_the_receive
     # right after the commit.
     assert actions == ["case.open", "referral.create", "note.add", "reminder.claim"]
     [notice] = [r for r in uow.store.reminders.values() if r.kind is ReminderKind.REFERRAL_NEW]
-    assert notice.status is ReminderStatus.UNREACHABLE, "nobody of the receiver is linked yet"
+    assert notice.status is ReminderStatus.SENT
     with pytest.raises(InvalidValue):
         await refer_person(referral(note="x" * 1001), sender, uow, clock, notifier)
     assert len(uow.store.cases) == 1
+
+
+async def test_a_notice_nobody_can_receive_ends_unreachable_not_pending(uow, clock) -> None:
+    sender = await linked(uow, clock, 501)
+    notifier = FakeNotifier()
+    await refer_person(referral(), sender, uow, clock, notifier)
+    [notice] = [r for r in uow.store.reminders.values() if r.kind is ReminderKind.REFERRAL_NEW]
+    assert notice.status is ReminderStatus.UNREACHABLE, "nobody of the receiver is linked yet"
+    assert notifier.requested == []
 
 
 async def test_the_receiver_accepts_and_the_sender_hears_it(uow, clock) -> None:
