@@ -78,8 +78,9 @@ class AmbiguousMunicipality(InvalidValue):
     """Several municipalities answer to what the operator typed, none clearly ahead."""
 
     def __init__(self, text: str, candidates: tuple[Municipality, ...]) -> None:
-        listed = "; ".join(f"{m.name}, {m.state} ({m.inegi_code})" for m in candidates)
-        super().__init__("municipality", text, f"ambiguous: {listed}")
+        #: "Juárez, Chihuahua (08037); Juárez, Nuevo León (19031)...": what to choose from.
+        self.listed = "; ".join(f"{m.name}, {m.state} ({m.inegi_code})" for m in candidates)
+        super().__init__("municipality", text, f"ambiguous: {self.listed}")
         self.candidates = candidates
 
 

@@ -60,10 +60,9 @@ def municipalities_or_exit(
         try:
             municipality = find_municipality(name, places)
         except AmbiguousMunicipality as problem:
-            listed = "; ".join(f"{m.name}, {m.state} ({m.inegi_code})" for m in problem.candidates)
             example = problem.candidates[0]
             message = (
-                f"--municipality {name!r} is ambiguous: {listed}. Add the state, e.g. "
+                f"--municipality {name!r} is ambiguous: {problem.listed}. Add the state, e.g. "
                 f'"{example.name}, {example.state}", or give its INEGI code.'
             )
         except UnknownMunicipality:
