@@ -9,13 +9,12 @@ client's confidence threshold trades answers for accuracy.
 from __future__ import annotations
 
 import json
-import subprocess
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nlu.process import ROOT, rasa_environment, rasa_executable, rasa_temp_dir
+from nlu.process import ROOT, rasa_executable, run_rasa_command
 
 EVAL_DIR = ROOT / "var" / "nlu-eval"
 MIN_INTENT_F1 = 0.90
@@ -141,12 +140,9 @@ def run_rasa_test(model: Path, test_file: Path, out_dir: Path = EVAL_DIR) -> Non
         "--no-plot",
         "--quiet",
     ]
-    with rasa_temp_dir() as tmpdir:
-        completed = subprocess.run(  # noqa: S603
-            command, cwd=ROOT, env=rasa_environment(tmpdir), check=False
-        )
-    if completed.returncode != 0:
-        raise RuntimeError(f"rasa test nlu failed with exit code {completed.returncode}")
+    returncode = run_rasa_command(command, "rasa-test.log")
+    if returncode != 0:
+        raise RuntimeError(f"rasa test nlu failed with exit code {returncode}")
 
 
 def read_evaluation(out_dir: Path = EVAL_DIR) -> Evaluation:

@@ -41,7 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
 from urllib.parse import urlsplit
@@ -166,6 +166,57 @@ def rasa_temp_dir() -> Iterator[Path]:
         yield path
     finally:
         shutil.rmtree(path, ignore_errors=True)
+
+
+def run_rasa_command(command: list[str], log_name: str) -> int:
+    """Run one Rasa CLI command (train, test) with its output in `var/<log_name>` instead of
+    the terminal: Rasa and its dependencies print pages of progress bars and deprecation
+    warnings that an operator cannot act on. On failure the end of that output (without the
+    warnings) goes to stderr, with where the whole of it is. Returns the exit code."""
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log_file = LOG_DIR / log_name
+    with rasa_temp_dir() as tmpdir:
+        descriptor = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(descriptor, "w", encoding="utf-8") as out:
+            completed = subprocess.run(  # noqa: S603 - fixed argv, no shell
+                command,
+                cwd=ROOT,
+                env=rasa_environment(tmpdir),
+                check=False,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+    if completed.returncode != 0:
+        lines = log_file.read_text(encoding="utf-8", errors="replace").splitlines()
+        for line in list(without_warnings(lines))[-FAILURE_LINES:]:
+            print(line, file=sys.stderr)
+        print(f"(the whole output of Rasa is in {log_file})", file=sys.stderr)
+    return completed.returncode
+
+
+#: Lines of a failed Rasa command's output shown in the terminal.
+FAILURE_LINES = 40
+
+
+def without_warnings(lines: Iterable[str], noise: Iterable[str] = ()) -> Iterator[str]:
+    """Drop the dependencies' deprecation and future warnings (with their source lines) and
+    the lines containing any of `noise`."""
+    noise = tuple(noise)
+    skipping = False
+    for line in lines:
+        bare = line.replace("\x1b[0m", "").replace("\x1b[93m", "").strip()
+        if (
+            "DeprecationWarning" in line
+            or "FutureWarning" in line
+            or any(part in line for part in noise)
+        ):
+            skipping = True
+            continue
+        if skipping and (line.startswith(" ") or line.startswith("Implementing implicit")):
+            continue
+        skipping = False
+        if bare:
+            yield line.removeprefix("\x1b[0m")
 
 
 def _process_exists(pid: int) -> bool:

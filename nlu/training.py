@@ -18,6 +18,8 @@ from nlu.process import (
     rasa_environment,
     rasa_executable,
     rasa_temp_dir,
+    run_rasa_command,
+    without_warnings,
 )
 
 CONFIG = NLU_DIR / "config.yml"
@@ -30,6 +32,8 @@ RASA_PINS = (NLU_DIR / "requirements-rasa.txt", NLU_DIR / "constraints-rasa.txt"
 
 #: Lines of `rasa data validate` that only say an NLU-only project has no stories.
 _NOISE = ("is not used in any story or rule",)
+#: Where the output of `rasa train` goes (var/).
+TRAIN_LOG = "rasa-train.log"
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,7 @@ def train(
 ) -> TrainResult:
     """Train `name` into `models_dir` unless a model from the same inputs is already there.
 
-    Rasa's own progress output streams to this process's stdout/stderr.
+    Rasa's own output goes to `var/rasa-train.log` (shown in part only if training fails).
     """
     model = model_path(models_dir, name)
     digest = content_hash(training_inputs(config, data_dir))
@@ -102,12 +106,9 @@ def train(
         "--fixed-model-name",
         name,
     ]
-    with rasa_temp_dir() as tmpdir:
-        completed = subprocess.run(  # noqa: S603
-            command, cwd=ROOT, env=rasa_environment(tmpdir), check=False
-        )
-    if completed.returncode != 0 or not model.is_file():
-        raise TrainingError(f"rasa train nlu failed with exit code {completed.returncode}")
+    returncode = run_rasa_command(command, TRAIN_LOG)
+    if returncode != 0 or not model.is_file():
+        raise TrainingError(f"rasa train nlu failed with exit code {returncode}")
     hash_file(model).write_text(digest + "\n")
     return TrainResult(model=model, trained=True, digest=digest)
 
@@ -148,14 +149,4 @@ def validate(config: Path = CONFIG) -> int:
 
 def _without_noise(lines: Iterable[str]) -> Iterator[str]:
     """Drop the dependency deprecation warnings (and their source line) and _NOISE."""
-    skipping = False
-    for line in lines:
-        bare = line.replace("\x1b[0m", "").replace("\x1b[93m", "").strip()
-        if "DeprecationWarning" in line or any(noise in line for noise in _NOISE):
-            skipping = True
-            continue
-        if skipping and (line.startswith(" ") or line.startswith("Implementing implicit")):
-            continue
-        skipping = False
-        if bare:
-            yield line.removeprefix("\x1b[0m")
+    return without_warnings(lines, _NOISE)
