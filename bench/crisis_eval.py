@@ -29,7 +29,13 @@ from crisis_model.corpus import Half
 from crisis_model.evaluation import evaluate, format_heldout
 from domain.services.crisis import CrisisScreen
 from juntos.commands.crisis import rasa_emergencies
-from nlu.process import RasaServer, RasaUnavailableError, free_port, trained_model_path
+from nlu.process import (
+    LOG_DIR,
+    RasaServer,
+    RasaUnavailableError,
+    free_port,
+    trained_model_path,
+)
 
 
 def main() -> None:
@@ -47,6 +53,7 @@ def main() -> None:
                 host="127.0.0.1",
                 port=free_port("127.0.0.1"),
                 startup_timeout=600,
+                log_file=LOG_DIR / "rasa-crisis-eval.log",
             )
             with server:
                 flags = asyncio.run(rasa_emergencies(examples, server.url, server.token))

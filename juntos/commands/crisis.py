@@ -23,7 +23,13 @@ from crisis_model.corpus import Example, Half
 from crisis_model.evaluation import evaluate, format_crossval, format_heldout
 from domain.services.crisis import CrisisScreen
 from nlu.client import NluClient
-from nlu.process import RasaServer, RasaUnavailableError, free_port, trained_model_path
+from nlu.process import (
+    LOG_DIR,
+    RasaServer,
+    RasaUnavailableError,
+    free_port,
+    trained_model_path,
+)
 
 app = typer.Typer(help="The crisis screen: train its model, measure it.", no_args_is_help=True)
 console = Console(highlight=False)
@@ -139,7 +145,11 @@ def _rasa(
         yield None
         return
     server = RasaServer(
-        trained_model_path(), host="127.0.0.1", port=free_port("127.0.0.1"), startup_timeout=600
+        trained_model_path(),
+        host="127.0.0.1",
+        port=free_port("127.0.0.1"),
+        startup_timeout=600,
+        log_file=LOG_DIR / "rasa-crisis-eval.log",
     )
     console.print("starting Rasa (about a minute)...")
     with server:
