@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from crisis_model.corpus import Example
+from crisis_model.corpus import BATCHES, Example
 from domain.services.crisis import CrisisScreen, Screening, Source, nlu_emergency_counts
 
 #: Targets of the issue, on the held-out parts.
@@ -57,10 +57,10 @@ class Report:
     latency_ms: list[float] = field(default_factory=list)
     longest_ms: float = 0.0
 
-    def part(self, batch: int) -> Report:
-        """The outcomes of one batch of the corpus (the timings are the whole run's)."""
+    def part(self, *batches: int) -> Report:
+        """The outcomes of some batches of the corpus (the timings are the whole run's)."""
         return Report(
-            [o for o in self.outcomes if o.example.batch == batch],
+            [o for o in self.outcomes if o.example.batch in batches],
             self.with_rasa,
             self.latency_ms,
             self.longest_ms,
@@ -190,6 +190,8 @@ def _table(columns: Sequence[_Column], rasa: bool) -> list[str]:
     lines = [header_1.rstrip()] if len(columns) > 1 else []
 
     def cells(tally: Tally) -> str:
+        if not tally.total:  # a focused part has no message of this category
+            return " " * (5 + 7 + (8 if rasa else 0))
         text = f"{tally.total:>5}{_rate(tally.rate(False)):>7}"
         return text + (f"{_rate(tally.rate(True)):>8}" if rasa else "")
 
@@ -252,6 +254,23 @@ def _errors(report: Report) -> list[str]:
     return lines
 
 
+def _part_columns(report: Report) -> list[_Column]:
+    """One column per batch part ("part 6 (f)" for a focused batch: only some categories),
+    then the general parts together when a focused one is present, then all parts."""
+    focused = {batch.number for batch in BATCHES if batch.focused}
+    parts = [
+        _Column(f"part {batch}" + (" (f)" if batch in focused else ""), report.part(batch))
+        for batch in report.batches
+    ]
+    if len(parts) < 2:
+        return parts
+    general = [batch for batch in report.batches if batch not in focused]
+    together = [_Column("all parts", report)]
+    if len(general) < len(report.batches):
+        together.insert(0, _Column("general", report.part(*general)))
+    return [*parts, *together]
+
+
 def format_report(report: Report, title: str, *, errors: bool = False) -> str:
     """One part as a plain-text table (what `juntos crisis eval` prints for development)."""
     lines = [title, ""]
@@ -267,8 +286,7 @@ def format_heldout(report: Report, title: str, *, errors: bool = False) -> str:
 
     What `juntos crisis eval --heldout` and `make bench` print.
     """
-    parts = [_Column(f"part {batch}", report.part(batch)) for batch in report.batches]
-    columns = [*parts, _Column("all parts", report)] if len(parts) > 1 else parts
+    columns = _part_columns(report)
     lines = [title, ""]
     lines += _table(columns, report.with_rasa)
     lines += ["", *_timings(report)]
@@ -282,8 +300,7 @@ def format_heldout(report: Report, title: str, *, errors: bool = False) -> str:
 def format_crossval(report: Report, title: str, *, errors: bool = False) -> str:
     """Leave-one-batch-out figures: each batch part (scored without its batch) and all of them
     together, side by side (what `juntos crisis cv` prints)."""
-    parts = [_Column(f"part {batch}", report.part(batch)) for batch in report.batches]
-    columns = [*parts, _Column("all parts", report)] if len(parts) > 1 else parts
+    columns = _part_columns(report)
     lines = [title, ""]
     lines += _table(columns, rasa=False)
     lines.append("")

@@ -89,6 +89,9 @@ class TrainingSet:
     from_corpus: Array
     #: The corpus batch of each row (0 for NLU examples).
     batches: Array
+    #: True for the rows of the general batches (`corpus.Batch.focused`): calibration and
+    #: thresholds are chosen on these.
+    general: Array
 
     def subset(self, rows: Array) -> TrainingSet:
         return TrainingSet(
@@ -101,6 +104,7 @@ class TrainingSet:
             groups=self.groups[rows],
             from_corpus=self.from_corpus[rows],
             batches=self.batches[rows],
+            general=self.general[rows],
         )
 
 
@@ -120,6 +124,7 @@ def training_set() -> TrainingSet:
         groups=paraphrase_groups(texts, tested=from_corpus),
         from_corpus=from_corpus,
         batches=np.array([e.batch for e in dev] + [0] * len(nlu)),
+        general=np.array([e.batch in corpus.general_batches() for e in dev] + [False] * len(nlu)),
     )
 
 
@@ -192,11 +197,14 @@ class Detector:
 
 
 def fit_detector(data: TrainingSet, rows: Array) -> Detector:
-    """Calibration and thresholds from out-of-sample scores of `rows`, then the model on all
-    of them: the whole training procedure, run on `rows` only."""
+    """Calibration and thresholds from out-of-sample scores of `rows` (those of the general
+    batches), then the model on all of them: the whole training procedure, run on `rows`
+    only."""
     all_rows, all_scores = _threshold_scores(data, rows)
-    in_corpus = data.from_corpus[all_rows]
-    scored_rows, scores = all_rows[in_corpus], all_scores[in_corpus]
+    chosen = data.general[all_rows]
+    if not chosen.any():  # only focused batches in `rows`: choose on what there is
+        chosen = data.from_corpus[all_rows]
+    scored_rows, scores = all_rows[chosen], all_scores[chosen]
     slope, offset = calibrate(scores, data.danger[scored_rows])
     p = probabilities(scores, slope, offset)
     thresholds = choose_thresholds(
@@ -317,7 +325,11 @@ def train(model_file: Path = MODEL_FILE, *, force: bool = False) -> dict[str, An
     )
     corpus_rows = np.flatnonzero(data.from_corpus)
     labels = [data.labels[i] for i in scored_rows]
-    batches = data.batches[scored_rows]
+    # Per batch, focused ones included: every corpus row's out-of-fold reading.
+    in_corpus = data.from_corpus[all_rows]
+    batch_rows = all_rows[in_corpus]
+    batch_shown = lines_shown(all_p[in_corpus], [data.rules[i] for i in batch_rows], thresholds)
+    batch_danger, batches = data.danger[batch_rows], data.batches[batch_rows]
     meta: dict[str, Any] = {
         "inputs_sha256": inputs_digest(),
         "libraries": library_versions(),
@@ -347,8 +359,8 @@ def train(model_file: Path = MODEL_FILE, *, force: bool = False) -> dict[str, An
             "false_alarms": float(shown[~danger].mean()),
             "by_batch": {
                 str(batch): {
-                    "recall": float(shown[(batches == batch) & danger].mean()),
-                    "false_alarms": float(shown[(batches == batch) & ~danger].mean()),
+                    "recall": float(batch_shown[(batches == batch) & batch_danger].mean()),
+                    "false_alarms": float(batch_shown[(batches == batch) & ~batch_danger].mean()),
                 }
                 for batch in sorted(set(batches.tolist()))
             },

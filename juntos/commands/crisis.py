@@ -54,8 +54,9 @@ def train(force: bool = typer.Option(False, "--force", help="Train even if up to
     console.print(
         f"crisis model trained in {time.monotonic() - started:.0f} s: "
         f"{meta['features']} features; thresholds show {t['show']:.3f} keep {t['keep']:.3f} "
-        f"danger {t['danger']:.3f}; grouped cross-validation on the development set (Rasa "
-        f"down): recall {cv['recall']:.1%}, false alarms {cv['false_alarms']:.1%} ({parts}); "
+        f"danger {t['danger']:.3f}; grouped cross-validation on the general development "
+        f"parts (Rasa down): recall {cv['recall']:.1%}, false alarms "
+        f"{cv['false_alarms']:.1%} ({parts}); "
         f"ordinary messages shown the lines {cv['ordinary_messages_shown']:.1%}",
         soft_wrap=True,
     )

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from crisis_model import crossval, training
+from crisis_model.corpus import BATCHES
 from crisis_model.evaluation import format_crossval
 from domain.ports import DangerThresholds
 
@@ -88,5 +89,7 @@ def test_juntos_crisis_cv_prints_every_part_and_the_targets(
     assert "leave-one-batch-out" in result.output
     for batch in sorted(set(data.batches[data.from_corpus].tolist())):
         assert f"without batch {batch}" in result.output
-        assert f"targets on part {batch} with Rasa down" in result.output
+        focused = " (f)" if any(b.number == batch and b.focused for b in BATCHES) else ""
+        assert f"targets on part {batch}{focused} with Rasa down" in result.output
+    assert "targets on general with Rasa down" in result.output
     assert "recall, all danger" in result.output
