@@ -7,13 +7,16 @@ window grows when the flat-earth order could hide a nearer point, and the box wi
 holds enough services within the radius it is guaranteed to cover.
 
 The search itself (`NearestSearch`) does no I/O: it says which statement to run next and reads
-the rows. On PostgreSQL the statements run on the unit of work's async session. On SQLite every
-statement through aiosqlite costs several thread hops (about 0.5 ms, more than the query
-itself), and even one hop to a worker thread costs about as much as the query; so the search
-runs right on the event loop, on a plain pysqlite connection to the same file
-(`sqlite_reader`), reading committed rows, which is all this read-only query needs. It blocks
+the rows. The complete answer (ranking and cards) reads on plain driver connections, without
+SQLAlchemy's work per statement and per row, which cost more than the indexed read: on
+PostgreSQL on a few asyncpg connections of its own (`ServerReader`: one round trip), on SQLite
+on a pysqlite connection per thread to the same file (`RawReader`). Every statement through
+aiosqlite costs several thread hops (about 0.5 ms, more than the query itself), and even one
+hop to a worker thread costs about as much as the query; so on SQLite the search runs right
+on the event loop, reading committed rows, which is all this read-only query needs. It blocks
 the loop for the time of an indexed read (about 0.4 ms among 100,000 services, bench/nearest.py):
-the box only grows where points are sparse, so the rows read stay few.
+the box only grows where points are sparse, so the rows read stay few. The ranking alone
+(`nearest_ids`) and the older `nearest` read in the unit of work's session.
 """
 
 from __future__ import annotations
