@@ -12,7 +12,8 @@ server's share is not in it): on a shared machine the wall clock's p95 mostly me
 long other processes held the CPU.
 
     make bench            # or: .venv/bin/python bench/nearest.py [--services N] [--queries Q]
-                          #      [--postgres URL | --no-postgres]
+                          #      [--postgres URL | --no-postgres] [--no-sqlite]
+                          #      [--keep FILE] [--keep-postgres DATABASE]  (load once, reuse)
 """
 
 from __future__ import annotations
