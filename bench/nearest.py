@@ -12,7 +12,8 @@ server's share is not in it): on a shared machine the wall clock's p95 mostly me
 long other processes held the CPU.
 
     make bench            # or: .venv/bin/python bench/nearest.py [--services N] [--queries Q]
-                          #      [--postgres URL | --no-postgres]
+                          #      [--postgres URL | --no-postgres] [--no-sqlite]
+                          #      [--keep FILE] [--keep-postgres DATABASE]  (load once, reuse)
 """
 
 from __future__ import annotations
@@ -317,7 +318,14 @@ async def measure(
 
 
 async def run(
-    n_services: int, n_queries: int, seed: int, keep: Path | None, postgres: str | None
+    n_services: int,
+    n_queries: int,
+    seed: int,
+    keep: Path | None,
+    postgres: str | None,
+    keep_postgres: str | None = None,
+    *,
+    sqlite: bool = True,
 ) -> None:
     crypto.configure(crypto.generate_key())  # a throw-away key for a throw-away database
     start_mappers()
@@ -335,29 +343,36 @@ async def run(
     # not hold such a heap).
     gc.collect()
     gc.freeze()
-    with tempfile.TemporaryDirectory() as tmp:
-        path = keep or Path(tmp) / "bench.db"
-        reuse = path.exists()
-        await measure("SQLite", f"sqlite:///{path}", directory, cards, queries, rng, reuse)
+    if sqlite:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = keep or Path(tmp) / "bench.db"
+            reuse = path.exists()
+            await measure("SQLite", f"sqlite:///{path}", directory, cards, queries, rng, reuse)
     if postgres is None:
         return
-    name = f"juntos_bench_{uuid.uuid4().hex[:8]}"
+    name = keep_postgres or f"juntos_bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(postgres, pool=False)
     try:
         async with admin.connect() as conn:
             await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+            exists = await conn.scalar(
+                text("SELECT count(*) FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            reuse = bool(exists) and keep_postgres is not None
+            if not reuse:
+                await conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:
         print(f"\nPostgreSQL not reachable at {postgres} ({type(exc).__name__}): skipped")
         await admin.dispose()
         return
     try:
         url = make_url(postgres).set(database=name).render_as_string(hide_password=False)
-        await measure("PostgreSQL", url, directory, cards, queries, rng, False)
+        await measure("PostgreSQL", url, directory, cards, queries, rng, reuse)
     finally:
-        async with admin.connect() as conn:
-            await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if keep_postgres is None:
+            async with admin.connect() as conn:
+                await conn.execution_options(isolation_level="AUTOCOMMIT")
+                await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         await admin.dispose()
 
 
@@ -370,10 +385,27 @@ def main() -> None:
         "--keep", type=Path, default=None, help="keep the SQLite database in this file and reuse it"
     )
     parser.add_argument("--postgres", default=POSTGRES, help="PostgreSQL server to measure on")
+    parser.add_argument(
+        "--keep-postgres",
+        metavar="DATABASE",
+        default=None,
+        help="keep the PostgreSQL database under this name and reuse it (same --services/--seed)",
+    )
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     args = parser.parse_args()
     postgres = None if args.no_postgres else args.postgres
-    asyncio.run(run(args.services, args.queries, args.seed, args.keep, postgres))
+    asyncio.run(
+        run(
+            args.services,
+            args.queries,
+            args.seed,
+            args.keep,
+            postgres,
+            args.keep_postgres,
+            sqlite=not args.no_sqlite,
+        )
+    )
 
 
 if __name__ == "__main__":

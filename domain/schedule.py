@@ -127,6 +127,41 @@ def open_at_second(spans: Iterable[tuple[int, int]], second: float) -> bool:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class WeekClock:
+    """One moment read in one time zone, for weekly spans: its local second of the week and
+    the Monday it counts from. Read once per zone and search, it answers "open now" and
+    "opens next" for every place in that zone (exactly as `is_open` and `next_opening`)."""
+
+    zone: ZoneInfo
+    #: Local (naive) Monday 00:00 of the moment's week.
+    monday: datetime
+    #: Seconds since then, with the microseconds.
+    second: float
+
+    @classmethod
+    def of(cls, at: datetime, tz_name: str) -> WeekClock:
+        zone = ZoneInfo(tz_name)
+        local = at.astimezone(zone).replace(tzinfo=None)
+        monday = datetime.combine(local.date() - timedelta(days=local.weekday()), time())
+        return cls(zone, monday, _second_of_week(local))
+
+    def is_open(self, spans: Iterable[tuple[int, int]]) -> bool:
+        return open_at_second(spans, self.second)
+
+    def next_opening(self, spans: Iterable[tuple[int, int]]) -> datetime | None:
+        """The next start after the moment (local, aware), or None without spans. A start
+        earlier in the week (or at the moment itself) is next week's."""
+        second = self.second
+        best = min(
+            (start if start > second else start + WEEK_SECONDS for start, _end in spans),
+            default=None,
+        )
+        if best is None:
+            return None
+        return (self.monday + timedelta(seconds=best)).replace(tzinfo=self.zone)
+
+
 def open_in_spans(spans: Iterable[tuple[int, int]], tz_name: str, at: datetime) -> bool:
     """`is_open` for weekly spans (see `weekly_spans`): True when `at` falls inside one."""
     return open_at_second(spans, second_of_week(at, tz_name))
@@ -136,14 +171,4 @@ def next_opening_in_spans(
     spans: Iterable[tuple[int, int]], tz_name: str, at: datetime
 ) -> datetime | None:
     """`next_opening` for weekly spans: the next start after `at` (local, aware), or None."""
-    tz = ZoneInfo(tz_name)
-    local = at.astimezone(tz).replace(tzinfo=None)
-    monday = datetime.combine(local.date() - timedelta(days=local.weekday()), time())
-    best: datetime | None = None
-    for start, _end in spans:
-        candidate = monday + timedelta(seconds=start)
-        if candidate <= local:
-            candidate += timedelta(days=7)
-        if best is None or candidate < best:
-            best = candidate
-    return None if best is None else best.replace(tzinfo=tz)
+    return WeekClock.of(at, tz_name).next_opening(spans)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
+from contextlib import suppress
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from sqlalchemy import Table, delete, select
@@ -63,7 +65,9 @@ def hours_column(spans: Iterable[tuple[int, int]]) -> str:
     return ",".join(f"{start}-{end}" for start, end in spans)
 
 
+@lru_cache(maxsize=4096)
 def parse_hours(text: str) -> tuple[tuple[int, int], ...]:
+    """The spans of an `hours` column (kept by text: places share a few weekly patterns)."""
     spans = []
     for part in text.split(","):
         if part:
@@ -105,15 +109,20 @@ def card_to_json(card: ServiceCard) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
+_CATEGORIES = {c.value: c for c in Category}
+_TERMS = {e.value: e for e in Eligibility}
+
+
 def card_from_json(text: str) -> ServiceCard:
     d = json.loads(text)
+    categories, terms = _CATEGORIES, _TERMS
     return ServiceCard(
         service_at_location_id=d["sal"],
         service_id=d["sid"],
         service_name=d["name"],
         organization_id=d["oid"],
         organization_name=d["org"],
-        categories=tuple(Category(c) for c in d["cat"]),
+        categories=tuple([categories[c] for c in d["cat"]]),
         minimum_age=d["min"],
         maximum_age=d["max"],
         description=d["desc"],
@@ -124,15 +133,34 @@ def card_from_json(text: str) -> ServiceCard:
         longitude=d["lon"],
         address=d["addr"],
         phones=tuple(d["tel"]),
-        hours=tuple((start, end) for start, end in d["hours"]),
+        hours=tuple([(start, end) for start, end in d["hours"]]),
         alert=d["alert"],
         free=d["free"],
         fees_description=d["fees"],
-        eligibility=tuple(Eligibility(e) for e in d["for"]),
-        languages=tuple((code, name) for code, name in d["lang"]),
+        eligibility=tuple([terms[e] for e in d["for"]]),
+        languages=tuple([(code, name) for code, name in d["lang"]]),
         accessibility=tuple(d["acc"]),
         documents=tuple(d["docs"]),
     )
+
+
+#: Cards read lately, by place, with the text each was read from: a card is parsed again only
+#: when its text changed (an import rewrote it) or it fell out (the oldest go first).
+_READ: dict[str, tuple[str, ServiceCard]] = {}
+READ_CARDS_KEPT = 2048
+
+
+def read_card(service_at_location_id: str, text: str) -> ServiceCard:
+    """The card stored as `text`: parsed once, then kept while its text stays the same."""
+    kept = _READ.get(service_at_location_id)
+    if kept is not None and kept[0] == text:
+        return kept[1]
+    card = card_from_json(text)
+    if len(_READ) >= READ_CARDS_KEPT:
+        with suppress(KeyError, RuntimeError, StopIteration):  # another thread got there first
+            del _READ[next(iter(_READ))]
+    _READ[service_at_location_id] = (text, card)
+    return card
 
 
 # --- keeping them in step -------------------------------------------------------------------

@@ -7,25 +7,31 @@ window grows when the flat-earth order could hide a nearer point, and the box wi
 holds enough services within the radius it is guaranteed to cover.
 
 The search itself (`NearestSearch`) does no I/O: it says which statement to run next and reads
-the rows. On PostgreSQL the statements run on the unit of work's async session. On SQLite every
-statement through aiosqlite costs several thread hops (about 0.5 ms, more than the query
-itself), and even one hop to a worker thread costs about as much as the query; so the search
-runs right on the event loop, on a plain pysqlite connection to the same file
-(`sqlite_reader`), reading committed rows, which is all this read-only query needs. It blocks
+the rows. The complete answer (ranking and cards) reads on plain driver connections, without
+SQLAlchemy's work per statement and per row, which cost more than the indexed read: on
+PostgreSQL on a few asyncpg connections of its own (`ServerReader`: one round trip), on SQLite
+on a pysqlite connection per thread to the same file (`RawReader`). Every statement through
+aiosqlite costs several thread hops (about 0.5 ms, more than the query itself), and even one
+hop to a worker thread costs about as much as the query; so on SQLite the search runs right
+on the event loop, reading committed rows, which is all this read-only query needs. It blocks
 the loop for the time of an indexed read (about 0.4 ms among 100,000 services, bench/nearest.py):
-the box only grows where points are sparse, so the rows read stay few.
+the box only grows where points are sparse, so the rows read stay few. The ranking alone
+(`nearest_ids`) and the older `nearest` read in the unit of work's session.
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
+import sqlite3
+import threading
 from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 from weakref import WeakKeyDictionary
 
+import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import (
-    Connection,
     Engine,
     Float,
     Integer,
@@ -38,14 +44,16 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
     AsyncSession,
-    create_async_engine,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 
 from domain.geo import KM_PER_DEGREE_LAT, bounding_box, haversine_km
 from domain.nearby import NearbyQuery
@@ -53,6 +61,31 @@ from domain.schedule import open_at_second, second_of_week
 from storage import grid, tables
 from storage.cards import ANY_CATEGORY, eligibility_bit, parse_hours
 from storage.engine import sqlite_pragmas
+
+
+class _position(FunctionElement[int]):
+    """Where a string first occurs in another, from 1 (0: nowhere): `instr` on SQLite,
+    `strpos` on PostgreSQL. Cheaper than LIKE with a leading % (on SQLite about half the cost
+    per index entry read), and exact: no wildcard in a language code can match another."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(_position)
+def _strpos(element: _position, compiler: Any, **kw: Any) -> str:
+    return f"strpos({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_position, "sqlite")
+def _instr(element: _position, compiler: Any, **kw: Any) -> str:
+    return f"instr({compiler.process(element.clauses, **kw)})"
+
+
+def language_needle(code: str) -> str:
+    """What the `languages` column (",es,tar,") holds where a place speaks `code`."""
+    return f",{code},"
+
 
 #: First radius tried without a density hint; it grows by what the density seen suggests.
 START_RADIUS_KM = 4.0
@@ -70,6 +103,7 @@ def _statement(
     language: bool = False,
     open_now: bool = False,
     with_cards: bool = False,
+    cell_array: bool = False,
 ) -> Any:
     """The query for one grid level and set of filters, every value a bound parameter (built
     once per shape). Static filters are conditions on the covering index; "open now" depends
@@ -90,10 +124,12 @@ def _statement(
         sp.c.latitude.between(bindparam("min_lat"), bindparam("max_lat")),
         sp.c.longitude.between(bindparam("min_lon"), bindparam("max_lon")),
     )
-    if level == "fine":
-        stmt = stmt.where(sp.c.cell_fine.in_(bindparam("cells", expanding=True)))
-    elif level == "coarse":
-        stmt = stmt.where(sp.c.cell_coarse.in_(bindparam("cells", expanding=True)))
+    if level != "box":
+        cell = sp.c.cell_fine if level == "fine" else sp.c.cell_coarse
+        if cell_array:  # PostgreSQL: one array parameter, one statement text for any count
+            stmt = stmt.where(cell == func.any(bindparam("cells", type_=ARRAY(Integer))))
+        else:
+            stmt = stmt.where(cell.in_(bindparam("cells", expanding=True)))
     if with_age:
         age = bindparam("age", type_=Integer())
         stmt = stmt.where(
@@ -107,7 +143,7 @@ def _statement(
     if eligibility:
         stmt = stmt.where(sp.c.eligibility.op("&")(bindparam("eligibility", type_=Integer())) != 0)
     if language:
-        stmt = stmt.where(sp.c.languages.like(bindparam("language")))
+        stmt = stmt.where(_position(sp.c.languages, bindparam("language")) > 0)
     # Ordered by the label: the expression is computed once per row.
     stmt = stmt.order_by(flat.name).limit(bindparam("window"))
     if not with_cards:
@@ -173,6 +209,22 @@ def _sqlite_sql(level: str, cells: int, *shape: bool) -> tuple[str, dict[str, An
     defaults = {k: v for k, v in compiled.params.items() if v is not None}
     marks = ",".join(f":cell{i}" for i in range(cells))
     return str(compiled).replace(_CELLS, marks), defaults
+
+
+_ASYNCPG = PGDialect_asyncpg()  # type: ignore[no-untyped-call]
+
+
+def _server_text(statement: Any) -> tuple[str, list[str], dict[str, Any]]:
+    """A statement as asyncpg runs it: text with $1, $2..., the names of its parameters in
+    that order, and the values of its literals."""
+    compiled = statement.compile(dialect=_ASYNCPG)
+    defaults = {k: v for k, v in compiled.params.items() if v is not None}
+    return str(compiled), list(compiled.positiontup or ()), defaults
+
+
+@cache
+def _server_sql(level: str, *shape: bool) -> tuple[str, list[str], dict[str, Any]]:
+    return _server_text(_statement(level, *shape, cell_array=True))
 
 
 CARDS_SQLITE = (
@@ -245,7 +297,7 @@ def share_statement(key: FilterKey) -> Any:
     if bit is not None:
         conditions.append(sp.c.eligibility.op("&")(bit) != 0)
     if language is not None:
-        conditions.append(sp.c.languages.like(f"%,{language},%"))
+        conditions.append(_position(sp.c.languages, language_needle(language)) > 0)
     return select(func.count(), func.count().filter(and_(*conditions))).where(
         sp.c.category == ANY_CATEGORY
     )
@@ -321,7 +373,7 @@ class NearestSearch:
         if f.eligibility is not None:
             self.params["eligibility"] = eligibility_bit(f.eligibility)
         if f.language is not None:
-            self.params["language"] = f"%,{f.language},%"
+            self.params["language"] = language_needle(f.language)
         if f.open_now and query.at is None:
             raise ValueError("an open-now search needs the moment it refers to (query.at)")
         self.shape = (
@@ -365,6 +417,12 @@ class NearestSearch:
         params = {**defaults, **self.params}
         params.update(zip(_CELL_NAMES, cells, strict=False))
         return sql, params
+
+    def server_args(self) -> tuple[str, list[Any]]:
+        """The last statement as asyncpg text and its arguments (call after `statement`)."""
+        sql, names, defaults = _server_sql(self.level, *self.shape)
+        params = self.params
+        return sql, [params[n] if n in params else defaults[n] for n in names]
 
     def _open(self, zone: str, hours: str) -> bool:
         second = self._seconds.get(zone)
@@ -426,44 +484,126 @@ def sqlite_reader(engine: AsyncEngine) -> Engine | None:
     return reader
 
 
-_SERVER_READERS: WeakKeyDictionary[Engine, AsyncEngine] = WeakKeyDictionary()
+class RawReader:
+    """Plain pysqlite connections to the reader's SQLite file, one per thread, kept open.
+
+    The complete answer reads on one of these without SQLAlchemy's pool: a checkout and a
+    return cost more than the indexed read (they were about a fifth of the answer). Each is in
+    autocommit (every statement reads the last committed rows, as the pooled reader did)."""
+
+    def __init__(self, reader: Engine) -> None:
+        args, kwargs = reader.dialect.create_connect_args(reader.url)
+        self._args = args
+        self._kwargs = {**kwargs, "isolation_level": None, "check_same_thread": False}
+        self._connections: dict[int, sqlite3.Connection] = {}
+        self._lock = threading.Lock()
+
+    def connection(self) -> sqlite3.Connection:
+        """This thread's connection (only ever used by the thread that opened it)."""
+        found = self._connections.get(threading.get_ident())
+        return found if found is not None else self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        connect: Any = sqlite3.connect  # (the dialect's arguments, untyped)
+        connection: sqlite3.Connection = connect(*self._args, **self._kwargs)
+        sqlite_pragmas(connection, None)
+        with self._lock:
+            self._connections[threading.get_ident()] = connection
+        return connection
+
+    def close(self) -> None:
+        with self._lock:
+            connections = list(self._connections.values())
+            self._connections.clear()
+        for connection in connections:
+            connection.close()
 
 
-def server_reader(engine: AsyncEngine) -> AsyncEngine:
-    """A small pool of its own on the same PostgreSQL server, for the search.
+_RAW_READERS: WeakKeyDictionary[Engine, RawReader] = WeakKeyDictionary()
+
+
+def raw_reader(engine: AsyncEngine) -> RawReader | None:
+    """Plain connections on the same SQLite file (None for other databases)."""
+    found = _RAW_READERS.get(engine.sync_engine)
+    if found is not None:
+        return found
+    reader = sqlite_reader(engine)
+    if reader is None:
+        return None
+    raw = _RAW_READERS[engine.sync_engine] = RawReader(reader)
+    return raw
+
+
+class ServerReader:
+    """A few plain asyncpg connections of its own to the same PostgreSQL server, for the search.
 
     The application's engine pings each connection before use (on a connection outside a
     transaction, asyncpg's ping is BEGIN, a query and ROLLBACK) and resets it after; a read of
-    committed rows needs none of it. This pool's connections are in autocommit (no BEGIN, no
-    ROLLBACK), are not reset when they go back, and are not pinged: one the server dropped
-    fails the search once, and the search runs again on a new connection
-    (`nearest_with_cards`). So a search is one round trip per statement (usually one).
-    """
+    committed rows needs none of it, nor SQLAlchemy's work per statement and per row (which
+    cost more client CPU than the server spent on the query). These connections are in
+    autocommit (asyncpg's default outside a transaction), each statement is prepared once per
+    connection (asyncpg's statement cache), they are not reset when they go back, and not
+    pinged: one the server dropped fails the search once, and the search runs again on a new
+    connection (`nearest_with_cards`). So a search is one round trip per statement (usually
+    one). Connections belong to the event loop that opened them."""
+
+    #: Idle connections kept (more are opened at peaks, and closed when they come back).
+    KEEP = 4
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        _args, options = engine.dialect.create_connect_args(engine.sync_engine.url)
+        options.pop("prepared_statement_cache_size", None)  # (SQLAlchemy's own option)
+        self._options = options
+        self._idle: list[tuple[asyncio.AbstractEventLoop, Any]] = []
+
+    async def acquire(self) -> Any:
+        loop = asyncio.get_running_loop()
+        while self._idle:
+            owner, connection = self._idle.pop()
+            if owner is loop and not connection.is_closed():
+                return connection
+            if owner is loop:
+                connection.terminate()
+        return await asyncpg.connect(**self._options, statement_cache_size=256)
+
+    def release(self, connection: Any, *, broken: bool = False) -> None:
+        if broken or connection.is_closed() or len(self._idle) >= self.KEEP:
+            connection.terminate()
+        else:
+            self._idle.append((asyncio.get_running_loop(), connection))
+
+    async def close(self) -> None:
+        idle, self._idle = self._idle, []
+        loop = asyncio.get_running_loop()
+        for owner, connection in idle:
+            if owner is loop and not connection.is_closed():
+                await connection.close(timeout=5)
+            elif owner is loop:
+                connection.terminate()
+
+
+_SERVER_READERS: WeakKeyDictionary[Engine, ServerReader] = WeakKeyDictionary()
+
+
+def server_reader(engine: AsyncEngine) -> ServerReader:
     sync = engine.sync_engine
     reader = _SERVER_READERS.get(sync)
     if reader is None:
-        reader = create_async_engine(
-            # Room for every padded statement text (CELL_LIST_SIZES) of the filter shapes used,
-            # each prepared once per connection.
-            sync.url.update_query_dict({"prepared_statement_cache_size": "1000"}),
-            hide_parameters=True,
-            isolation_level="AUTOCOMMIT",
-            pool_reset_on_return=None,
-            pool_size=2,
-            max_overflow=8,
-        )
-        _SERVER_READERS[sync] = reader
+        reader = _SERVER_READERS[sync] = ServerReader(engine)
     return reader
 
 
 async def dispose_reader(engine: AsyncEngine) -> None:
     """Close the readers' connections (with the engine they read for)."""
+    raw = _RAW_READERS.pop(engine.sync_engine, None)
+    if raw is not None:
+        raw.close()
     reader = _READERS.pop(engine.sync_engine, None)
     if reader is not None:
         reader.dispose()
     server = _SERVER_READERS.pop(engine.sync_engine, None)
     if server is not None:
-        await server.dispose()
+        await server.close()
 
 
 def _remember_density(key: Engine, rows: Iterable[Any]) -> Density:
@@ -472,20 +612,24 @@ def _remember_density(key: Engine, rows: Iterable[Any]) -> Density:
     return density
 
 
-def search_sync(connection: Connection, density_key: Engine, query: NearbyQuery) -> Ranked:
-    """Run the search on a synchronous SQLite connection (the reader), straight on its DBAPI
-    cursor: SQLAlchemy's per-statement work would cost more than the indexed read."""
+def _sqlite_text(statement: Any) -> tuple[str, dict[str, Any]]:
+    compiled = statement.compile(dialect=_NAMED_SQLITE)
+    return str(compiled), dict(compiled.params)
+
+
+def search_sync(raw: sqlite3.Connection, density_key: Engine, query: NearbyQuery) -> Ranked:
+    """Run the search on a plain SQLite connection (`RawReader`): SQLAlchemy's per-statement
+    work would cost more than the indexed read."""
     density = _DENSITIES.get(density_key)
     if density is None:
-        density = _remember_density(density_key, connection.execute(DENSITY_SQL))
+        sql, params = _sqlite_text(DENSITY_SQL)
+        density = _remember_density(density_key, raw.execute(sql, params).fetchall())
     share, key = 1.0, filter_key(query)
     if key is not None:
         share = _SHARES.get(density_key, {}).get(key, -1.0)
         if share < 0:
-            row = connection.execute(share_statement(key)).one()
-            share = _remember_share(density_key, key, row)
-    raw = connection.connection.driver_connection
-    assert raw is not None
+            sql, params = _sqlite_text(share_statement(key))
+            share = _remember_share(density_key, key, raw.execute(sql, params).fetchone())
     search = NearestSearch(query, density, share=share)
     while True:
         search.statement()
@@ -495,22 +639,23 @@ def search_sync(connection: Connection, density_key: Engine, query: NearbyQuery)
             return result
 
 
-def cards_sync(connection: Connection, sal_ids: Sequence[str]) -> dict[str, str]:
-    """The cards of these places, by primary key, on the SQLite reader's DBAPI cursor."""
-    raw = connection.connection.driver_connection
-    assert raw is not None
-    marks = ",".join("?" * len(sal_ids))
-    return dict(raw.execute(f"{CARDS_SQLITE}({marks})", list(sal_ids)).fetchall())
+def cards_sync(raw: sqlite3.Connection, sal_ids: Sequence[str]) -> dict[str, str]:
+    """The cards of these places, by primary key."""
+    return dict(raw.execute(_cards_sql(len(sal_ids)), sal_ids).fetchall())
+
+
+@cache
+def _cards_sql(count: int) -> str:
+    return f"{CARDS_SQLITE}({','.join('?' * count)})"
 
 
 async def nearest_ids(session: AsyncSession, query: NearbyQuery) -> Ranked:
     """(service_at_location id, service id, km) of the nearest distinct services, nearest first."""
     bind = session.bind
-    reader = sqlite_reader(bind) if isinstance(bind, AsyncEngine) else None
+    reader = raw_reader(bind) if isinstance(bind, AsyncEngine) else None
     if reader is not None:
         assert isinstance(bind, AsyncEngine)
-        with reader.connect() as connection:
-            return search_sync(connection, bind.sync_engine, query)
+        return search_sync(reader.connection(), bind.sync_engine, query)
     ranked, _cards = await _search_async(session, query, with_cards=False)
     return ranked
 
@@ -525,6 +670,16 @@ async def nearest_with_cards(
     return await _on_server(session, query, with_cards=True)
 
 
+#: What a connection the server dropped (or never finished opening) raises.
+DROPPED = (
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+    asyncpg.exceptions.PostgresConnectionError,
+    asyncpg.exceptions.AdminShutdownError,
+    asyncpg.exceptions.CannotConnectNowError,
+    ConnectionError,
+)
+
+
 async def _on_server(
     session: AsyncSession, query: NearbyQuery, *, with_cards: bool
 ) -> tuple[Ranked, dict[str, str]]:
@@ -534,15 +689,47 @@ async def _on_server(
     # (The ranking alone, `nearest_ids`, stays on the session: it is read in the unit of work's
     # transaction, with the rows it then loads.)
     reader = server_reader(bind)
-    try:
-        async with reader.connect() as connection:
-            return await _search_async(connection, query, with_cards=with_cards, engine=bind)
-    except DBAPIError as exc:
-        if not exc.connection_invalidated:
+    for attempt in (1, 2):
+        connection = await reader.acquire()
+        try:
+            found = await _search_raw(connection, bind.sync_engine, query, with_cards=with_cards)
+        except DROPPED:
+            reader.release(connection, broken=True)
+            if attempt == 2:
+                raise
+            # The server dropped that connection (restarted, or idle too long): once more,
+            # on a new one.
+            continue
+        except BaseException:
+            reader.release(connection, broken=True)  # (in an unknown state: not reused)
             raise
-    # The server dropped that connection (restarted, or idle too long): once more, on a new one.
-    async with reader.connect() as connection:
-        return await _search_async(connection, query, with_cards=with_cards, engine=bind)
+        reader.release(connection)
+        return found
+    raise AssertionError("unreachable")
+
+
+async def _search_raw(
+    connection: Any, density_key: Engine, query: NearbyQuery, *, with_cards: bool
+) -> tuple[Ranked, dict[str, str]]:
+    """The search on a plain asyncpg connection (`ServerReader`)."""
+    density = _DENSITIES.get(density_key)
+    if density is None:
+        sql, _names, _defaults = _server_text(DENSITY_SQL)
+        density = _remember_density(density_key, await connection.fetch(sql))
+    share, key = 1.0, filter_key(query)
+    if key is not None:
+        share = _SHARES.get(density_key, {}).get(key, -1.0)
+        if share < 0:
+            sql, names, defaults = _server_text(share_statement(key))
+            row = await connection.fetchrow(sql, *[defaults[n] for n in names])
+            share = _remember_share(density_key, key, row)
+    search = NearestSearch(query, density, with_cards=with_cards, share=share)
+    while True:
+        search.statement()
+        sql, args = search.server_args()
+        result = search.read(await connection.fetch(sql, *args))
+        if result is not None:
+            return result, search.cards
 
 
 async def _search_async(

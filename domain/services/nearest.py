@@ -17,7 +17,7 @@ from domain.nearby import (
     ServicePoint,
 )
 from domain.ports import Clock, UnitOfWork
-from domain.schedule import is_open, next_opening, next_opening_in_spans, open_in_spans
+from domain.schedule import WeekClock, is_open, next_opening
 from domain.taxonomy import Category
 
 #: Results per page.
@@ -72,15 +72,26 @@ def present(point: ServicePoint, category: Category | None, now_utc: datetime) -
     )
 
 
-def present_card(found: CardAt, category: Category | None, now_utc: datetime) -> NearbyService:
-    """One public result from its card: the same as `present` gives from the rows."""
+def present_card(
+    found: CardAt,
+    category: Category | None,
+    now_utc: datetime,
+    clocks: dict[str, WeekClock] | None = None,
+) -> NearbyService:
+    """One public result from its card: the same as `present` gives from the rows. `clocks`
+    keeps the moment read in each time zone across the results of one answer."""
     card = found.card
-    open_now = bool(card.hours) and open_in_spans(card.hours, card.timezone, now_utc)
-    opening = (
-        None
-        if open_now or not card.hours
-        else next_opening_in_spans(card.hours, card.timezone, now_utc)
-    )
+    hours = card.hours
+    if hours:
+        clock = clocks.get(card.timezone) if clocks is not None else None
+        if clock is None:
+            clock = WeekClock.of(now_utc, card.timezone)
+            if clocks is not None:
+                clocks[card.timezone] = clock
+        open_now = clock.is_open(hours)
+        opening = None if open_now else clock.next_opening(hours)
+    else:
+        open_now, opening = False, None
     shown_point = (
         Point(card.latitude, card.longitude)
         if card.latitude is not None and card.longitude is not None
@@ -97,7 +108,7 @@ def present_card(found: CardAt, category: Category | None, now_utc: datetime) ->
         open_now=open_now,
         next_opening=opening,
         timezone=card.timezone,
-        has_schedule=bool(card.hours),
+        has_schedule=bool(hours),
         phones=card.phones,
         location_id=card.location_id,
         location_name=card.location_name,
@@ -113,6 +124,14 @@ def present_card(found: CardAt, category: Category | None, now_utc: datetime) ->
         accessibility=card.accessibility,
         documents=card.documents,
     )
+
+
+def present_cards(
+    found: list[CardAt], category: Category | None, now_utc: datetime
+) -> list[NearbyService]:
+    """The results of one answer (each time zone read once)."""
+    clocks: dict[str, WeekClock] = {}
+    return [present_card(card, category, now_utc, clocks) for card in found]
 
 
 def main_category(categories: frozenset[Category] | tuple[Category, ...]) -> Category | None:
@@ -141,7 +160,7 @@ async def find_nearest_services(
     query = replace(query, at=now)
     async with uow:
         found = await uow.directory.nearest_cards(query)
-    return [present_card(card, query.category, now) for card in found]
+    return present_cards(found, query.category, now)
 
 
 async def find_confidential_offers(
@@ -213,7 +232,7 @@ async def find_help(search: HelpSearch, uow: UnitOfWork, clock: Clock) -> HelpFo
             confidential = await uow.directory.confidential_offers(
                 search.municipality_code, search.category, search.age
             )
-        page = [present_card(p, search.category, now) for p in points[:PAGE_SIZE]]
+        page = present_cards(points[:PAGE_SIZE], search.category, now)
         answers = await uow.capacity.latest([r.service_id for r in page])
     return HelpFound(
         results=with_capacity(page, answers, now),

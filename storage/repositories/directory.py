@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import unicodedata
 from collections.abc import Collection, Sequence
 from typing import Any, TypeVar
@@ -35,7 +36,7 @@ from storage import tables
 from storage.batching import chunks
 from storage.cards import (
     ANY_CATEGORY,
-    card_from_json,
+    read_card,
     refresh_search_rows,
 )
 from storage.nearest import (
@@ -43,6 +44,7 @@ from storage.nearest import (
     forget_density,
     nearest_ids,
     nearest_with_cards,
+    raw_reader,
     search_sync,
     sqlite_reader,
 )
@@ -284,14 +286,14 @@ class SqlDirectoryRepository:
         """The nearest public services with their cards: ranked in the covering index, then
         their cards by primary key (storage/cards.py); on PostgreSQL in the same statement."""
         bind = self.session.bind
-        reader = sqlite_reader(bind) if isinstance(bind, AsyncEngine) else None
+        reader = raw_reader(bind) if isinstance(bind, AsyncEngine) else None
         if reader is not None and isinstance(bind, AsyncEngine):
-            with reader.connect() as connection:
-                ranked = search_sync(connection, bind.sync_engine, query)
-                cards = cards_sync(connection, [r[0] for r in ranked]) if ranked else {}
+            connection = reader.connection()
+            ranked = search_sync(connection, bind.sync_engine, query)
+            cards = cards_sync(connection, [r[0] for r in ranked]) if ranked else {}
         else:
             ranked, cards = await nearest_with_cards(self.session, query)
-        return [CardAt(card_from_json(cards[sal_id]), km) for sal_id, _sid, km in ranked]
+        return [CardAt(read_card(sal_id, cards[sal_id]), km) for sal_id, _sid, km in ranked]
 
     async def nearest(self, query: NearbyQuery) -> list[ServicePoint]:
         bind = self.session.bind
@@ -299,7 +301,9 @@ class SqlDirectoryRepository:
         if reader is not None and isinstance(bind, AsyncEngine):
             # On SQLite the read runs on a pysqlite reader, on the loop: storage/nearest.py.
             with Session(reader) as session:
-                ranked = search_sync(session.connection(), bind.sync_engine, query)
+                raw = session.connection().connection.driver_connection
+                assert isinstance(raw, sqlite3.Connection)
+                ranked = search_sync(raw, bind.sync_engine, query)
                 return load_points(session, ranked)
         ranked = await nearest_ids(self.session, query)
         return await self.session.run_sync(load_points, ranked)

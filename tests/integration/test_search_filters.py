@@ -208,6 +208,25 @@ async def test_a_later_import_of_languages_alone_updates_the_answer(
     assert found.phones == ("+52 55 0000 0001",)  # the service's own phone is more specific
 
 
+async def test_a_result_shows_what_the_last_import_says_not_what_an_earlier_search_read(
+    database: Database,
+) -> None:
+    """Cards read once are kept in the process; an import that rewrites one is seen at once."""
+    d = Directory()
+    service = add_service(d, "Clínica", 31.63, -106.32, {Category.HEALTH})
+    await load(database, d)
+    query = NearbyQuery(point=RIBERAS_DEL_BRAVO)
+    clock = FakeClock(WEDNESDAY_10AM_JUAREZ)
+    [before] = await find_nearest_services(query, database.uow(), clock)
+    assert (before.service_name, before.alert) == ("Clínica", None)
+    service.name = "Clínica del Valle"
+    service.alert = "Cerrado el lunes por obras."
+    await load(database, Directory(organizations=d.organizations, services=[service]))
+    [after] = await find_nearest_services(query, database.uow(), clock)
+    assert (after.service_name, after.alert) == ("Clínica del Valle", "Cerrado el lunes por obras.")
+    assert after.phones == before.phones  # the rest of the card is still read from the database
+
+
 async def test_filters_never_bring_a_confidential_place_into_the_distances(
     database: Database,
 ) -> None:
