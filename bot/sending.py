@@ -158,9 +158,10 @@ class PriorityLane:
     reply never waits for an even pace while Telegram's count has room (at 28 messages a
     second, about 98 % of the rate, an even pace queued every reply behind the one before).
 
-    Reminders and digests keep an even pace: one leaves only when the bucket is within
-    `burst` - 1 of full (the default 1.5: a wake-up that comes a little late still catches
-    up half a send). So they use only what replies leave, and an even pace keeps under
+    Reminders and digests keep an even pace: they also need a token of a second bucket that
+    holds `burst` (the default 1.5: a wake-up that comes a little late still catches up half a
+    send), and every send takes one of those too. So they use only what replies leave, and
+    an even pace keeps under
     Telegram's count even when the requests reach it a little late or early, where bursts at
     the edge of a second earn 429s (measured with `bench/reminders.py`: a half-second catch-up
     burst was no faster and drew more 429s).
@@ -190,10 +191,12 @@ class PriorityLane:
         self.interval = 1.0 / rate
         background_burst = max(1.0, burst if burst is not None else DEFAULT_BURST)
         replies = reply_burst if reply_burst is not None else rate * REPLY_BURST_SECONDS
-        self._capacity = max(1.0, background_burst, replies)
-        #: A background send needs this many tokens (an even pace for it, see above).
-        self._background_needs = self._capacity - background_burst + 1.0
+        self._capacity = max(1.0, replies)
         self._tokens = self._capacity
+        #: Background sends also need a token of their own bucket (an even pace, see above);
+        #: every send takes one, so they go only in the room replies leave.
+        self._background_capacity = background_burst
+        self._background_tokens = background_burst
         #: At most `_per_window` sends in any `_window` seconds (the rate, counted per second).
         self._per_window = max(1, int(rate))
         self._window = self._per_window / rate
@@ -234,7 +237,7 @@ class PriorityLane:
         """Nothing leaves for `seconds` (Telegram answered 429 with retry_after); the other
         processes sharing the budget hold their background sends too."""
         self._paused_until = max(self._paused_until, self._clock() + seconds)
-        self._tokens = 0.0
+        self._tokens = self._background_tokens = 0.0
         if self._budget is not None:
             self._slots.clear()
             self._spawn(self._hold(self._budget, seconds))
@@ -252,6 +255,10 @@ class PriorityLane:
 
     def _refill(self) -> float:
         now = self._clock()
+        self._background_tokens = min(
+            self._background_capacity,
+            self._background_tokens + (now - self._updated) * self.rate,
+        )
         tokens = min(self._capacity, self._tokens + (now - self._updated) * self.rate)
         if len(self._sent) == self._per_window and self._sent[0] + self._window > self._updated:
             # The window was full: what filled meanwhile is not let out at once when it has
@@ -265,13 +272,13 @@ class PriorityLane:
     def _delay(self, level: int) -> float:
         now = self._refill()
         wait = self._paused_until - now
-        needs = self._background_needs if level >= Priority.BACKGROUND else 1.0
         if len(self._sent) == self._per_window and self._sent[0] + self._window > now:
-            # The window first; then the tokens (one at most when it opens, then the pace).
-            opened = self._sent[0] + self._window
-            wait = max(wait, opened - now + max(0.0, needs - 1.0) / self.rate)
-        elif self._tokens < needs:
-            wait = max(wait, (needs - self._tokens) / self.rate)
+            # The window first (then one token at most when it opens, then the pace).
+            wait = max(wait, self._sent[0] + self._window - now)
+        elif self._tokens < 1:
+            wait = max(wait, (1 - self._tokens) / self.rate)
+        if level >= Priority.BACKGROUND and self._background_tokens < 1:
+            wait = max(wait, (1 - self._background_tokens) / self.rate)
         return max(wait, 0.0)
 
     def _shared(self, level: int) -> bool:
@@ -368,6 +375,7 @@ class PriorityLane:
         are counted when they leave (their even pace catches up by itself)."""
         now = self._refill()
         self._tokens = max(0.0, self._tokens - 1)
+        self._background_tokens = max(0.0, self._background_tokens - 1)
         at = now
         if due is not None and level < Priority.BACKGROUND:
             at = min(now, max(due, now - self.interval / 4))
