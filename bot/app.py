@@ -22,12 +22,12 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
 
 from bot import jobs, messagelog, sending, texts
 from bot.context import BotData, JuntosContext, Services
 from bot.handlers import buttons, crisis, errors, location, privacy, requests, start, text
 from bot.handlers.common import chat_data, show_menu, translator
+from bot.http import AiohttpRequest
 from bot.indicators import callbacks as indicator_callbacks
 from bot.indicators import digest
 from bot.indicators import handlers as indicators
@@ -269,8 +269,8 @@ def build_application(
         config.token,
         base_url=config.api_url,
         base_file_url=config.file_url,
-        request=HTTPXRequest(read_timeout=config.read_timeout, connection_pool_size=32),
-        get_updates_request=HTTPXRequest(read_timeout=config.read_timeout + 30),
+        request=AiohttpRequest(read_timeout=config.read_timeout, connection_pool_size=32),
+        get_updates_request=AiohttpRequest(read_timeout=config.read_timeout + 30),
         rate_limiter=sending.PriorityRateLimiter(config.send_rate, config.max_retries),
         defaults=Defaults(block=True),
     )

@@ -58,8 +58,13 @@ GROUP_RATE = 20
 GROUP_PERIOD = 60.0
 #: Pause before retrying a send that failed with a 5xx answer or a timeout (times the attempt).
 NETWORK_RETRY_SECONDS = 0.5
-#: Sends the lane lets out at once after a quiet moment (see PriorityLane).
+#: Reminders and digests: how far they may run ahead of an even pace (see PriorityLane).
 DEFAULT_BURST = 1.5
+#: Replies: how much of a second's sends may leave at once (see PriorityLane).
+REPLY_BURST_SECONDS = 0.5
+#: Rank of the other sends to a chat in danger (`PriorityLane.promote`): after every crisis
+#: reply, before every other reply.
+PROMOTED_RANK = 0.5
 #: Background slots booked on the shared budget at a time: this many seconds' worth.
 BOOK_SECONDS = 0.5
 #: Other sends are written on the shared timeline at most this long after they left.
@@ -144,14 +149,27 @@ class SharedBudget(Protocol):
 
 
 class PriorityLane:
-    """A token bucket (`rate` a second, bursts up to `burst`) that also never lets more than
-    the rate out in any one second (a sliding window, as Telegram counts), whose waiters leave
-    by priority, then by arrival.
+    """Never more than the rate out in any one second (a sliding window, as Telegram counts),
+    a token bucket (`rate` a second) under it, and waiters that leave by priority, then by
+    arrival.
 
-    The default burst of 1.5 spaces sends evenly (a wake-up that comes a little late still
-    catches up half a send): an even pace keeps under Telegram's count even when the requests
-    reach it a little late or early, where bursts at the edge of a second earn 429s (measured
-    with `bench/reminders.py`: a half-second catch-up burst was no faster and drew more 429s).
+    Crisis replies, replies and relays leave as soon as the last second had room and the
+    bucket holds a token: the bucket holds up to `reply_burst` (half a second's sends), so a
+    reply never waits for an even pace while Telegram's count has room (at 28 messages a
+    second, about 98 % of the rate, an even pace queued every reply behind the one before).
+
+    Reminders and digests keep an even pace: they also need a token of a second bucket that
+    holds `burst` (the default 1.5: a wake-up that comes a little late still catches up half a
+    send), and every send takes one of those too. So they use only what replies leave, and
+    an even pace keeps under
+    Telegram's count even when the requests reach it a little late or early, where bursts at
+    the edge of a second earn 429s (measured with `bench/reminders.py`: a half-second catch-up
+    burst was no faster and drew more 429s).
+
+    When the window was full, what the bucket filled meanwhile is not let out at once: one
+    send when the window opens, then the pace. A burst followed by an even pace would
+    otherwise fill the second, wait, and burst again at the same moment of every later
+    second, leaving a gap each second in which a crisis reply could only wait.
 
     With a `SharedBudget` (`share`), background sends also need a slot booked on the timeline
     all processes share; the lane books a few at a time, ahead of need, and writes its other
@@ -165,13 +183,20 @@ class PriorityLane:
         burst: float | None = None,
         clock: Callable[[], float] = time.monotonic,
         budget: SharedBudget | None = None,
+        reply_burst: float | None = None,
     ) -> None:
         if rate <= 0:
             raise ValueError(f"rate must be positive, got {rate}")
         self.rate = rate
         self.interval = 1.0 / rate
-        self._capacity = max(1.0, burst if burst is not None else DEFAULT_BURST)
+        background_burst = max(1.0, burst if burst is not None else DEFAULT_BURST)
+        replies = reply_burst if reply_burst is not None else rate * REPLY_BURST_SECONDS
+        self._capacity = max(1.0, replies)
         self._tokens = self._capacity
+        #: Background sends also need a token of their own bucket (an even pace, see above);
+        #: every send takes one, so they go only in the room replies leave.
+        self._background_capacity = background_burst
+        self._background_tokens = background_burst
         #: At most `_per_window` sends in any `_window` seconds (the rate, counted per second).
         self._per_window = max(1, int(rate))
         self._window = self._per_window / rate
@@ -179,7 +204,8 @@ class PriorityLane:
         self._clock = clock
         self._updated = clock()
         self._paused_until = 0.0
-        self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
+        #: (rank, arrival, priority, future): the rank is the priority, or PROMOTED_RANK.
+        self._waiting: list[tuple[float, int, Priority, asyncio.Future[None]]] = []
         #: Which chat each waiting send is for, and chats whose sends go first for a while.
         self._chat_of: dict[asyncio.Future[None], object] = {}
         self._urgent_until: dict[object, float] = {}
@@ -205,13 +231,13 @@ class PriorityLane:
 
     @property
     def waiting(self) -> int:
-        return sum(1 for _, _, future in self._waiting if not future.done())
+        return sum(1 for *_, future in self._waiting if not future.done())
 
     def pause(self, seconds: float) -> None:
         """Nothing leaves for `seconds` (Telegram answered 429 with retry_after); the other
         processes sharing the budget hold their background sends too."""
         self._paused_until = max(self._paused_until, self._clock() + seconds)
-        self._tokens = 0.0
+        self._tokens = self._background_tokens = 0.0
         if self._budget is not None:
             self._slots.clear()
             self._spawn(self._hold(self._budget, seconds))
@@ -229,17 +255,30 @@ class PriorityLane:
 
     def _refill(self) -> float:
         now = self._clock()
-        self._tokens = min(self._capacity, self._tokens + (now - self._updated) * self.rate)
+        self._background_tokens = min(
+            self._background_capacity,
+            self._background_tokens + (now - self._updated) * self.rate,
+        )
+        tokens = min(self._capacity, self._tokens + (now - self._updated) * self.rate)
+        if len(self._sent) == self._per_window and self._sent[0] + self._window > self._updated:
+            # The window was full: what filled meanwhile is not let out at once when it has
+            # room again (one send, then the pace).
+            opened = self._sent[0] + self._window
+            tokens = min(tokens, 1.0 + max(0.0, now - opened) * self.rate)
+        self._tokens = tokens
         self._updated = now
         return now
 
-    def _delay(self) -> float:
+    def _delay(self, level: int) -> float:
         now = self._refill()
         wait = self._paused_until - now
-        if self._tokens < 1:
-            wait = max(wait, (1 - self._tokens) / self.rate)
-        if len(self._sent) == self._per_window:
+        if len(self._sent) == self._per_window and self._sent[0] + self._window > now:
+            # The window first (then one token at most when it opens, then the pace).
             wait = max(wait, self._sent[0] + self._window - now)
+        elif self._tokens < 1:
+            wait = max(wait, (1 - self._tokens) / self.rate)
+        if level >= Priority.BACKGROUND and self._background_tokens < 1:
+            wait = max(wait, (1 - self._background_tokens) / self.rate)
         return max(wait, 0.0)
 
     def _shared(self, level: int) -> bool:
@@ -259,7 +298,7 @@ class PriorityLane:
         if self._budget is None:
             return
         background = sum(
-            1 for level, _, f in self._waiting if level >= Priority.BACKGROUND and not f.done()
+            1 for _, _, level, f in self._waiting if level >= Priority.BACKGROUND and not f.done()
         )
         wanted = min(background - len(self._slots), self._block)
         needed = wanted > 0 and len(self._slots) <= self._block // 2
@@ -304,16 +343,17 @@ class PriorityLane:
             self._wake.set()
 
     def promote(self, chat: object, seconds: float) -> None:
-        """Every send to `chat`, waiting or made in the next `seconds`, goes as a crisis reply:
-        a person who writes danger while earlier replies to them still wait must not wait
-        behind those (their chat's updates are handled in order)."""
+        """Every send to `chat`, waiting or made in the next `seconds`, goes right after the
+        crisis replies (`PROMOTED_RANK`): a person who writes danger while earlier replies to
+        them still wait must not wait behind those (their chat's updates are handled in
+        order); nor must anyone's crisis reply wait behind that chat's ordinary replies."""
         now = self._clock()
         self._urgent_until = {c: t for c, t in self._urgent_until.items() if t > now}
         self._urgent_until[chat] = now + seconds
         moved = False
-        for index, (level, order, future) in enumerate(self._waiting):
-            if self._chat_of.get(future) == chat and level > Priority.CRISIS:
-                self._waiting[index] = (int(Priority.CRISIS), order, future)
+        for index, (rank, order, level, future) in enumerate(self._waiting):
+            if self._chat_of.get(future) == chat and rank > PROMOTED_RANK:
+                self._waiting[index] = (PROMOTED_RANK, order, level, future)
                 moved = True
         if moved:
             heapq.heapify(self._waiting)
@@ -323,11 +363,23 @@ class PriorityLane:
         """The crisis reply to `chat` went out: its later sends wait their normal turn."""
         self._urgent_until.pop(chat, None)
 
-    def _leave(self, level: int) -> None:
+    def _leave(self, level: int, due: float | None = None) -> None:
         """One send leaves now: it takes a token (and its booked slot, or is written on the
-        shared timeline later)."""
-        self._tokens -= 1
-        self._sent.append(self._clock())
+        shared timeline later).
+
+        A reply the lane was `due` to let out a moment ago (its wake-up came late: the event
+        loop was busy answering) is counted in the window then, up to a quarter of an
+        interval back: otherwise every late wake-up pushes all later seconds back as much,
+        and at 98 % of the rate those milliseconds add up to a queue. Telegram may then count
+        a reply a few milliseconds early, as any network delay does. Reminders and digests
+        are counted when they leave (their even pace catches up by itself)."""
+        now = self._refill()
+        self._tokens = max(0.0, self._tokens - 1)
+        self._background_tokens = max(0.0, self._background_tokens - 1)
+        at = now
+        if due is not None and level < Priority.BACKGROUND:
+            at = min(now, max(due, now - self.interval / 4))
+        self._sent.append(max(at, self._sent[-1]) if self._sent else at)
         if self._budget is None:
             return
         if self._shared(level):
@@ -337,15 +389,22 @@ class PriorityLane:
         self._book_more()
 
     async def acquire(self, level: Priority, chat: object = None) -> None:
-        if chat is not None and self._urgent_until.get(chat, 0.0) > self._clock():
-            level = Priority.CRISIS
-        if not self._waiting and self._delay() == 0:
+        rank = float(level)
+        if (
+            chat is not None
+            and level > Priority.CRISIS
+            and self._urgent_until.get(chat, 0.0) > self._clock()
+        ):
+            rank = PROMOTED_RANK
+        # Nothing of its rank or higher waits (a waiting reminder does not hold a reply).
+        ahead = bool(self._waiting) and self._waiting[0][0] <= rank
+        if not ahead and self._delay(level) == 0:
             slot = self._slot() if self._shared(level) else 0.0
             if slot is not None and slot <= self._clock():
                 self._leave(level)
                 return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._waiting, (int(level), next(self._order), future))
+        heapq.heappush(self._waiting, (rank, next(self._order), level, future))
         if chat is not None:
             self._chat_of[future] = chat
         if self._dispatcher is None or self._dispatcher.done():
@@ -365,12 +424,14 @@ class PriorityLane:
                 await self._wake.wait()
 
     async def _dispatch(self) -> None:
+        #: When the lane was due to let the first waiting send out.
+        due: float | None = None
         while self._waiting:
-            level, _, future = self._waiting[0]
+            _, _, level, future = self._waiting[0]
             if future.done():  # its sender gave up (cancelled)
                 heapq.heappop(self._waiting)
                 continue
-            delay = self._delay()
+            delay = self._delay(level)
             if self._shared(level):
                 slot = self._slot()
                 if slot is None:
@@ -379,10 +440,12 @@ class PriorityLane:
                     continue
                 delay = max(delay, slot - self._clock())
             if delay > 0:
+                due = self._clock() + delay
                 await self._sleep(delay)
                 continue
             heapq.heappop(self._waiting)
-            self._leave(level)
+            self._leave(level, due)
+            due = None
             future.set_result(None)
 
     async def close(self) -> None:
@@ -393,7 +456,7 @@ class PriorityLane:
                     await task
         self._dispatcher = None
         self._booking = None
-        for _, _, future in self._waiting:
+        for *_, future in self._waiting:
             future.cancel()
         self._waiting.clear()
 

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from domain.directory import Municipality
@@ -186,6 +187,15 @@ class Gazetteer:
             self._add_any_settlement(" ".join(colonia_words(words)), found)
         return found.top(limit)
 
+    @cached_property
+    def _municipality_points(self) -> tuple[list[MunicipalityRecord], np.ndarray]:
+        """Each municipality's record and main place (radians), in the gazetteer's order."""
+        records = list(self._data.municipalities.values())
+        points = np.radians(
+            np.array([(r.latitude, r.longitude) for r in records], dtype=float).reshape(-1, 2)
+        )
+        return records, points
+
     def municipality(self, inegi_code: str) -> Municipality | None:
         record = self._data.municipalities.get(inegi_code)
         return _municipality(record) if record else None
@@ -194,13 +204,22 @@ class Gazetteer:
         """The municipality whose main place is nearest (there are no boundaries offline), or
         None when the point is farther than MUNICIPALITY_REACH_KM from every one (outside
         Mexico, or at sea)."""
-        nearest = min(
-            self._data.municipalities.values(),
-            key=lambda r: haversine_km(latitude, longitude, r.latitude, r.longitude),
-            default=None,
-        )
-        if nearest is None:
+        records, points = self._municipality_points
+        if not records:
             return None
+        # Every shared location asks this: the distances to all ~2,500 main places at once
+        # (a Python loop over them cost 2-3 ms of CPU), then the exact distance for the few
+        # nearest (the same answer as the loop, ties in the same order).
+        lat, lon = math.radians(latitude), math.radians(longitude)
+        a = (
+            np.sin((points[:, 0] - lat) / 2) ** 2
+            + math.cos(lat) * np.cos(points[:, 0]) * np.sin((points[:, 1] - lon) / 2) ** 2
+        )
+        few = np.sort(np.argpartition(a, min(4, len(records) - 1))[:5])
+        nearest = min(
+            (records[int(i)] for i in few),
+            key=lambda r: haversine_km(latitude, longitude, r.latitude, r.longitude),
+        )
         if haversine_km(latitude, longitude, nearest.latitude, nearest.longitude) > (
             MUNICIPALITY_REACH_KM
         ):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 
 import pytest
@@ -23,7 +24,7 @@ async def _leave_order(lane: PriorityLane, levels: list[Priority]) -> list[tuple
 
 async def test_a_crisis_reply_overtakes_every_queued_send() -> None:
     lane = PriorityLane(rate=200.0, burst=1)
-    await lane.acquire(Priority.REPLY)  # the bucket is empty: everything below queues
+    lane.pause(0.05)  # Telegram asked to wait: everything below queues
     levels = [
         Priority.BACKGROUND,
         Priority.REPLY,
@@ -48,13 +49,57 @@ async def test_a_crisis_reply_overtakes_every_queued_send() -> None:
     await lane.close()
 
 
-async def test_the_lane_keeps_to_its_rate() -> None:
+async def test_reminders_keep_an_even_pace() -> None:
     lane = PriorityLane(rate=100.0, burst=1)
     loop = asyncio.get_running_loop()
     started = loop.time()
-    await _leave_order(lane, [Priority.REPLY] * 11)
-    # 1 at once, then 10 at 100 a second: at least 0.1 s (never faster than the limit).
+    await _leave_order(lane, [Priority.BACKGROUND] * 11)
+    # 1 at once, then 10 at 100 a second: at least 0.1 s (never faster than the pace).
     assert loop.time() - started >= 0.095
+    await lane.close()
+
+
+async def test_replies_leave_at_once_while_the_last_second_had_room() -> None:
+    # Eight people press a button at the same moment, a reminder sweep under way: their
+    # replies do not wait for an even pace (at 20 a second, the last would wait 0.35 s),
+    # and never more than the rate leave in any one second.
+    lane = PriorityLane(rate=20.0)
+    reminders = [asyncio.create_task(lane.acquire(Priority.BACKGROUND)) for _ in range(5)]
+    await asyncio.sleep(0)
+    times: list[float] = []
+
+    async def reply() -> None:
+        await lane.acquire(Priority.REPLY)
+        times.append(time.monotonic())
+
+    started = time.monotonic()
+    await asyncio.gather(*(reply() for _ in range(8)))
+    assert times[-1] - started < 0.03
+    await asyncio.gather(*(reply() for _ in range(20)), *reminders)
+    times.sort()
+    second = 0.999 - lane.interval / 4  # a late reply is counted when it was due
+    assert max(sum(1 for t in times if start <= t < start + second) for start in times) <= 20
+    await lane.close()
+
+
+async def test_after_a_full_second_replies_leave_at_an_even_pace_not_in_bursts() -> None:
+    # A burst that fills the window must not come back a second later (and every second
+    # after) with a gap behind it where a crisis reply would wait: the lane resumes evenly.
+    lane = PriorityLane(rate=20.0)
+    times: list[float] = []
+
+    async def reply() -> None:
+        await lane.acquire(Priority.REPLY)
+        times.append(time.monotonic())
+
+    await asyncio.gather(*(reply() for _ in range(45)))
+    times.sort()
+    # A reply whose wake-up came late is counted when it was due, at most a quarter of an
+    # interval back (bot/sending.py, PriorityLane._leave).
+    second = 0.999 - lane.interval / 4
+    assert max(sum(1 for t in times if start <= t < start + second) for start in times) <= 20
+    gaps = [later - earlier for earlier, later in itertools.pairwise(times[20:])]
+    assert max(gaps) < 0.15, "after the first second, one every 50 ms: never a long gap"
     await lane.close()
 
 
@@ -70,7 +115,7 @@ async def test_a_pause_after_429_holds_every_send() -> None:
 
 async def test_a_sender_that_gives_up_does_not_block_the_others() -> None:
     lane = PriorityLane(rate=50.0, burst=1)
-    await lane.acquire(Priority.REPLY)
+    lane.pause(0.05)
     abandoned = asyncio.create_task(lane.acquire(Priority.CRISIS))
     await asyncio.sleep(0)
     abandoned.cancel()
@@ -97,7 +142,7 @@ def test_a_rate_must_be_positive() -> None:
 
 async def test_a_chat_in_danger_has_its_queued_sends_put_first() -> None:
     lane = PriorityLane(rate=200.0, burst=1)
-    await lane.acquire(Priority.REPLY)
+    lane.pause(0.05)
     left: list[tuple[int, int]] = []
 
     async def send(chat: int, index: int) -> None:
@@ -114,9 +159,28 @@ async def test_a_chat_in_danger_has_its_queued_sends_put_first() -> None:
     # The crisis reply went out: the chat's later sends wait their turn again.
     lane.settle(2)
     left.clear()
-    await lane.acquire(Priority.REPLY)
+    lane.pause(0.05)
     await asyncio.gather(send(1, 6), send(2, 7))
     assert left == [(1, 6), (2, 7)]
+    await lane.close()
+
+
+async def test_crisis_replies_go_before_the_other_sends_of_chats_in_danger() -> None:
+    lane = PriorityLane(rate=200.0, burst=1)
+    lane.pause(0.05)
+    left: list[str] = []
+
+    async def send(name: str, level: Priority, chat: int) -> None:
+        await lane.acquire(level, chat)
+        left.append(name)
+
+    earlier = [asyncio.create_task(send(f"reply {i}", Priority.REPLY, 1)) for i in range(3)]
+    await asyncio.sleep(0)
+    lane.promote(1, seconds=60)  # chat 1 wrote danger behind its three queued replies
+    crisis = asyncio.create_task(send("lines for 2", Priority.CRISIS, 2))
+    other = asyncio.create_task(send("reply to 3", Priority.REPLY, 3))
+    await asyncio.gather(*earlier, crisis, other)
+    assert left == ["lines for 2", "reply 0", "reply 1", "reply 2", "reply to 3"]
     await lane.close()
 
 
