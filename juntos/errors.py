@@ -11,8 +11,11 @@ from __future__ import annotations
 import csv
 import json
 import re
+import sqlite3
 from collections.abc import Iterator
 
+import aiohttp
+import asyncpg  # type: ignore[import-untyped]
 import httpx
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
@@ -52,6 +55,13 @@ _CANNOT_CONNECT = re.compile(
 )
 
 
+#: Errors of the database drivers: through SQLAlchemy, or raw where the search reads on plain
+#: connections (storage/nearest.py).
+_DATABASE_ERRORS = (DBAPIError, sqlite3.DatabaseError, asyncpg.PostgresError)
+#: What the Bot API client (bot/http.py, aiohttp) raises when the server does not answer.
+_TRANSPORT_ERRORS = (httpx.TransportError, aiohttp.ClientError, TimeoutError)
+
+
 def explain(
     error: BaseException, database_url: str, rasa_url: str, telegram_api_url: str = ""
 ) -> str | None:
@@ -63,7 +73,7 @@ def explain(
     if any(isinstance(e, InvalidToken) for e in errors):
         return "The Bot API refused TELEGRAM_BOT_TOKEN: check it (BotFather's /token)."
     if any(isinstance(e, TelegramError) for e in errors) and any(
-        isinstance(e, httpx.TransportError) for e in errors
+        isinstance(e, _TRANSPORT_ERRORS) for e in errors
     ):
         api = telegram_api_url.split("/bot")[0] or "TELEGRAM_API_URL"
         return f"The Bot API does not answer at {api}: check TELEGRAM_API_URL and the network."
@@ -91,7 +101,7 @@ def explain(
             found.filename
         ):
             return f"Cannot read {found.filename}: {found.strerror}."
-    if _MISSING_SCHEMA.search(text) and any(isinstance(e, DBAPIError) for e in errors):
+    if _MISSING_SCHEMA.search(text) and any(isinstance(e, _DATABASE_ERRORS) for e in errors):
         return (
             f"The database ({where}) has no tables or is behind this version: "
             "run `juntos db upgrade`."
@@ -108,7 +118,9 @@ def explain(
             f"Cannot open {where}: does its folder exist and can this user write there? "
             "(see DATABASE_URL)"
         )
-    if any(isinstance(e, OSError | DBAPIError) for e in errors) and _CANNOT_CONNECT.search(text):
+    if any(isinstance(e, (OSError, *_DATABASE_ERRORS)) for e in errors) and _CANNOT_CONNECT.search(
+        text
+    ):
         return (
             f"Cannot reach the database at {where}: is PostgreSQL running "
             "(`pg_isready -h HOST -p PORT`), and is DATABASE_URL right?"

@@ -37,13 +37,17 @@ async def test_a_disclosure_is_met_without_judging_and_with_options(
     bot_with_rasa: BotUnderTest,
 ) -> None:
     chat = bot_with_rasa.chat()
-    # Control by a partner is possible danger for the crisis screen: the lines come first
-    # (uncertain), then the answer to what she told.
-    lines, reply = await say(
-        chat, "mi novio me revisa el cel y no me deja salir con mis amigas", replies=2
-    )
-    assert "800 911 2000" in (lines.text or "")
+    # Control by a partner is possible danger: where the crisis screen (or Rasa) reads it so,
+    # the lines come first, then the answer to what she told; the answer itself carries the
+    # numbers either way.
+    [first] = await say(chat, "mi novio me revisa el cel y no me deja salir con mis amigas")
+    if (first.text or "").startswith("Gracias por contarme"):
+        reply = first
+    else:
+        assert "800 911 2000" in (first.text or "")
+        [reply] = await chat.wait_for_bot_messages(count=1, timeout=10.0)
     text = reply.text or ""
+    assert "911" in text and "800 911 2000" in text
     assert text.startswith("Gracias por contarme")
     assert "no es tu culpa" in text
     assert "novio" not in text  # never echo the disclosure back
