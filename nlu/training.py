@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,11 +142,7 @@ def validate(config: Path = CONFIG) -> int:
             capture_output=True,
             text=True,
         )
-    for line in _without_noise((completed.stdout + completed.stderr).splitlines()):
+    output = (completed.stdout + completed.stderr).splitlines()
+    for line in without_warnings(output, _NOISE):
         print(line, file=sys.stderr if completed.returncode else sys.stdout)
     return completed.returncode
-
-
-def _without_noise(lines: Iterable[str]) -> Iterator[str]:
-    """Drop the dependency deprecation warnings (and their source line) and _NOISE."""
-    return without_warnings(lines, _NOISE)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from contextlib import suppress
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -113,7 +112,13 @@ _CATEGORIES = {c.value: c for c in Category}
 _TERMS = {e.value: e for e in Eligibility}
 
 
+#: Cards kept parsed (by their stored text, so a card an import rewrote is parsed again).
+READ_CARDS_KEPT = 2048
+
+
+@lru_cache(maxsize=READ_CARDS_KEPT)
 def card_from_json(text: str) -> ServiceCard:
+    """The card stored as `text` (parsed once while kept: cards are immutable)."""
     d = json.loads(text)
     categories, terms = _CATEGORIES, _TERMS
     return ServiceCard(
@@ -142,25 +147,6 @@ def card_from_json(text: str) -> ServiceCard:
         accessibility=tuple(d["acc"]),
         documents=tuple(d["docs"]),
     )
-
-
-#: Cards read lately, by place, with the text each was read from: a card is parsed again only
-#: when its text changed (an import rewrote it) or it fell out (the oldest go first).
-_READ: dict[str, tuple[str, ServiceCard]] = {}
-READ_CARDS_KEPT = 2048
-
-
-def read_card(service_at_location_id: str, text: str) -> ServiceCard:
-    """The card stored as `text`: parsed once, then kept while its text stays the same."""
-    kept = _READ.get(service_at_location_id)
-    if kept is not None and kept[0] == text:
-        return kept[1]
-    card = card_from_json(text)
-    if len(_READ) >= READ_CARDS_KEPT:
-        with suppress(KeyError, RuntimeError, StopIteration):  # another thread got there first
-            del _READ[next(iter(_READ))]
-    _READ[service_at_location_id] = (text, card)
-    return card
 
 
 # --- keeping them in step -------------------------------------------------------------------

@@ -76,18 +76,16 @@ def present_card(
     found: CardAt,
     category: Category | None,
     now_utc: datetime,
-    clocks: dict[str, WeekClock] | None = None,
+    clocks: dict[str, WeekClock],
 ) -> NearbyService:
     """One public result from its card: the same as `present` gives from the rows. `clocks`
     keeps the moment read in each time zone across the results of one answer."""
     card = found.card
     hours = card.hours
     if hours:
-        clock = clocks.get(card.timezone) if clocks is not None else None
+        clock = clocks.get(card.timezone)
         if clock is None:
-            clock = WeekClock.of(now_utc, card.timezone)
-            if clocks is not None:
-                clocks[card.timezone] = clock
+            clock = clocks[card.timezone] = WeekClock.of(now_utc, card.timezone)
         open_now = clock.is_open(hours)
         opening = None if open_now else clock.next_opening(hours)
     else:

@@ -36,7 +36,7 @@ from storage import tables
 from storage.batching import chunks
 from storage.cards import (
     ANY_CATEGORY,
-    read_card,
+    card_from_json,
     refresh_search_rows,
 )
 from storage.nearest import (
@@ -293,7 +293,7 @@ class SqlDirectoryRepository:
             cards = cards_sync(connection, [r[0] for r in ranked]) if ranked else {}
         else:
             ranked, cards = await nearest_with_cards(self.session, query)
-        return [CardAt(read_card(sal_id, cards[sal_id]), km) for sal_id, _sid, km in ranked]
+        return [CardAt(card_from_json(cards[sal_id]), km) for sal_id, _sid, km in ranked]
 
     async def nearest(self, query: NearbyQuery) -> list[ServicePoint]:
         bind = self.session.bind
