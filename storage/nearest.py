@@ -693,13 +693,15 @@ async def _on_server(
         connection = await reader.acquire()
         try:
             found = await _search_raw(connection, bind.sync_engine, query, with_cards=with_cards)
-        except DROPPED:
-            reader.release(connection, broken=True)
-            if attempt == 2:
+        except Exception as error:
+            # The server dropped that connection (restarted, or idle too long): asyncpg says
+            # so with one of DROPPED, or, when the drop came between two messages of a
+            # statement, with whatever its protocol state then raises on a closed connection.
+            dropped = isinstance(error, DROPPED) or connection.is_closed()
+            reader.release(connection, broken=True)  # (in an unknown state: not reused)
+            if attempt == 2 or not dropped:
                 raise
-            # The server dropped that connection (restarted, or idle too long): once more,
-            # on a new one.
-            continue
+            continue  # once more, on a new connection
         except BaseException:
             reader.release(connection, broken=True)  # (in an unknown state: not reused)
             raise
