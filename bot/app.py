@@ -231,6 +231,8 @@ def build_application(
                 app.bot.rate_limiter.lane,
                 lambda update: CallbackContext.from_update(update, app),
             )
+        if isinstance(app.update_processor, PerChatUpdateProcessor):
+            app.update_processor.on_done = crisis.lines_left_over(app.bot)
         await _set_commands(app.bot, services)
         if app.job_queue is not None:
             app.job_queue.run_repeating(

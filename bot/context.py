@@ -68,6 +68,11 @@ class Services:
     reminder_lease: timedelta = DEFAULT_LEASE
 
 
+#: How long uncertain-danger lines wait to head the normal answer before they go alone
+#: (bot/handlers/crisis.py): Rasa's parse and a search take tens of milliseconds.
+LINES_WAIT_SECONDS = 0.3
+
+
 class BotData:
     """`context.bot_data`: the services, set in post_init (None until then), and what this
     process keeps in memory only (never persisted)."""
@@ -78,6 +83,8 @@ class BotData:
         self.staff = StaffCache()
         #: Updates whose crisis lines went out as soon as they arrived (bot/handlers/crisis.py).
         self.crisis_answered_early: set[int] = set()
+        #: How long uncertain-danger lines wait to head the normal answer (then go alone).
+        self.lines_wait_seconds = LINES_WAIT_SECONDS
 
 
 JuntosContext = CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], BotData]

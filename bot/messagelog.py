@@ -10,7 +10,10 @@ import time
 from typing import Any
 
 from telegram import Message
+from telegram.constants import MessageLimit
 from telegram.ext import Application, ExtBot
+
+from bot import sending
 
 LOG_KEY = "log"
 DELETABLE_SECONDS = 48 * 3600
@@ -59,6 +62,14 @@ def clear(chat_data: dict[Any, Any]) -> None:
     chat_data.pop(LOG_KEY, None)
 
 
+def _text_message(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any] | None:
+    """`send_message`'s arguments by name, for a plain text message (None otherwise)."""
+    if len(args) > 2 or isinstance(kwargs.get("parse_mode"), str):  # not PTB's DEFAULT_NONE
+        return None
+    params = dict(zip(("chat_id", "text"), args, strict=False)) | kwargs
+    return params if isinstance(params.get("text"), str) else None
+
+
 class LoggingBot(ExtBot[int]):
     """An ExtBot that notes the id of every message it sends in that chat's chat_data."""
 
@@ -76,7 +87,26 @@ class LoggingBot(ExtBot[int]):
         return message
 
     async def send_message(self, *args: Any, **kwargs: Any) -> Message:
-        return self._note(await super().send_message(*args, **kwargs))
+        """Send, headed by the uncertain-danger lines held for the chat (`sending.hold_lines`):
+        the lines first, then the answer with its own buttons (the lines' when it has none)."""
+        params = _text_message(args, kwargs)
+        lines = sending.held_lines()
+        if params is None or lines is None or lines.chat_id != params.get("chat_id"):
+            return self._note(await super().send_message(*args, **kwargs))
+        if not lines.take():
+            return self._note(await super().send_message(**params))
+        with sending.priority(sending.Priority.CRISIS):
+            combined = f"{lines.text}\n\n{params['text']}"
+            if len(combined) > MessageLimit.MAX_TEXT_LENGTH:
+                chat_id = lines.chat_id
+                self._note(
+                    await super().send_message(chat_id, lines.text, reply_markup=lines.markup)
+                )
+                return self._note(await super().send_message(**params))
+            markup = params.get("reply_markup") or lines.markup
+            return self._note(
+                await super().send_message(**(params | {"text": combined, "reply_markup": markup}))
+            )
 
     async def send_location(self, *args: Any, **kwargs: Any) -> Message:
         return self._note(await super().send_location(*args, **kwargs))

@@ -28,6 +28,10 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         #: Called for an update that must wait behind earlier ones of its chat (set by the
         #: application: the crisis screen, which then puts that chat's sends first).
         self.on_queued: Callable[[Update], None] | None = None
+        #: Awaited when an update's handling is over, still in its task and holding its
+        #: chat's turn (set by the application: uncertain-danger lines no answer carried go
+        #: out now, before the chat's next update).
+        self.on_done: Callable[[], Awaitable[None]] | None = None
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
@@ -40,7 +44,11 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             self.on_queued(update)
         try:
             async with lock:
-                await coroutine
+                try:
+                    await coroutine
+                finally:
+                    if self.on_done is not None:
+                        await self.on_done()
         finally:
             self._waiting[chat.id] -= 1
             if self._waiting[chat.id] == 0:

@@ -133,6 +133,37 @@ async def in_background(send: Awaitable[T]) -> T:
         return await send
 
 
+class LinesAhead:
+    """Emergency lines for an uncertain danger signal, waiting to head the normal answer to
+    the same message: one send instead of two ("when in doubt, show the lines", then the
+    answer). They go alone if the answer is not ready in time, or never comes (`take` hands
+    them out once)."""
+
+    def __init__(self, chat_id: int, text: str, markup: Any) -> None:
+        self.chat_id = chat_id
+        self.text = text
+        self.markup = markup
+        self._pending = True
+
+    def take(self) -> bool:
+        """True once: whoever takes them sends them."""
+        pending, self._pending = self._pending, False
+        return pending
+
+
+_lines_ahead: ContextVar[LinesAhead | None] = ContextVar("juntos_lines_ahead", default=None)
+
+
+def hold_lines(lines: LinesAhead) -> None:
+    """The next message this task sends to `lines.chat_id` carries `lines` first (the rest of
+    the update's handling runs in this task, so its answer does)."""
+    _lines_ahead.set(lines)
+
+
+def held_lines() -> LinesAhead | None:
+    return _lines_ahead.get()
+
+
 class SharedBudget(Protocol):
     """Telegram's limit is per bot token, not per process: the processes that share a token
     (and a database) write their sends on one timeline of slots `interval` apart

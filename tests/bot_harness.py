@@ -229,6 +229,21 @@ async def say(chat: PrivateChat, text: str, replies: int = 1) -> list[StoredMess
     return await chat.wait_for_bot_messages(count=replies, timeout=10.0)
 
 
+#: Where the emergency lines end in a message they head (bot/messagelog.py joins them so).
+AFTER_LINES = "\n\n"
+
+
+async def answer_after_lines(chat: PrivateChat, first: StoredMessage) -> str:
+    """The normal answer to an uncertain-danger message whose first reply, `first`, shows the
+    lines: the rest of that message (they usually come together), or the next message (when
+    the answer took longer than the lines may wait)."""
+    _lines, _, answer = (first.text or "").partition(AFTER_LINES)
+    if answer:
+        return answer
+    [later] = await chat.wait_for_bot_messages(count=1, timeout=10.0)
+    return later.text or ""
+
+
 async def press(chat: PrivateChat, data: str, replies: int = 1) -> list[StoredMessage]:
     await chat.press(data)
     return await chat.wait_for_bot_messages(count=replies, timeout=10.0)

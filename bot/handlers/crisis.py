@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
-from telegram import Message, Update
+from telegram import Bot, Message, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot import demand, keyboards, sending, texts
@@ -142,8 +142,53 @@ async def send_crisis_reply(update: Update, context: JuntosContext, signal: Cris
     """Send the emergency reply for `signal` (its lines in the kind's order), then the two ways
     forward, in one message. It goes first in the send lane, ahead of every other reply."""
     t = translator(update, context)
+    held = sending.held_lines()
+    if held is not None:
+        held.take()  # this reply has the lines: the held ones (uncertain) are not needed
     with sending.priority(sending.Priority.CRISIS):
         await say(update, texts.crisis(t, signal), keyboards.crisis(t))
+
+
+def _hold_lines(update: Update, context: JuntosContext, signal: CrisisSignal) -> None:
+    """An uncertain signal: the lines head the normal answer, in one message (one send
+    instead of two, which at Telegram's rate is a queue), if it comes within
+    `bot_data.lines_wait_seconds`; otherwise they go alone then, and the answer after."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    t = translator(update, context)
+    lines = sending.LinesAhead(chat.id, texts.crisis(t, signal), keyboards.crisis(t))
+    sending.hold_lines(lines)
+
+    async def alone_if_no_answer() -> None:
+        await asyncio.sleep(context.bot_data.lines_wait_seconds)
+        await send_held_lines(context.bot, lines)
+
+    context.application.create_task(alone_if_no_answer(), update=update)
+
+
+async def send_held_lines(bot: Bot, lines: sending.LinesAhead) -> None:
+    """Send `lines` alone, at once, unless they went out already (with the answer)."""
+    if lines.take():
+        with sending.priority(sending.Priority.CRISIS):
+            await bot.send_message(lines.chat_id, lines.text, reply_markup=lines.markup)
+
+
+def lines_left_over(bot: Bot) -> Callable[[], Awaitable[None]]:
+    """For the update processor, when an update's handling is over: held lines that no answer
+    carried (the flow sent nothing, or only a location) go out now, before the chat's next
+    update, instead of waiting for their time."""
+
+    async def on_done() -> None:
+        lines = sending.held_lines()
+        if lines is None:
+            return
+        try:
+            await send_held_lines(bot, lines)
+        except Exception:
+            log.exception("crisis: the held lines could not be sent")
+
+    return on_done
 
 
 async def _answered_as_staff(update: Update, context: JuntosContext, signal: CrisisSignal) -> bool:
@@ -183,7 +228,10 @@ async def screen_for_crisis(update: Update, context: JuntosContext) -> None:
             with sending.priority(sending.Priority.CRISIS):
                 answered_as_staff = await _answered_as_staff(update, context, signal)
                 if not answered_as_staff:
-                    await send_crisis_reply(update, context, signal)
+                    if signal.uncertain:
+                        _hold_lines(update, context, signal)
+                    else:
+                        await send_crisis_reply(update, context, signal)
         finally:
             _settle(update, context)
     if answered_as_staff:

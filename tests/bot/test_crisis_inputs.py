@@ -6,17 +6,21 @@ policy come from the development half of the blind corpus, chosen by how the scr
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import copy
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from aiohttp import web
 
 from crisis_model import corpus, default_model
 from crisis_model.corpus import Half
 from domain.services.crisis import CrisisScreen
 from sandbox import BotApiEmulator, PrivateChat
-from tests.bot_harness import BotUnderTest, say
+from tests.bot_harness import AFTER_LINES, BotUnderTest, answer_after_lines, say
 from tests.crisis_fakes import FixedDangerModel
 
 PHOTO = [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]
@@ -88,14 +92,64 @@ async def test_a_danger_message_gets_the_lines_and_nothing_else(bot: BotUnderTes
     assert chat.unread_bot_messages() == []
 
 
-async def test_an_uncertain_message_gets_the_lines_then_the_normal_answer(
+async def test_an_uncertain_message_gets_the_lines_then_the_normal_answer_in_one_message(
     bot: BotUnderTest,
 ) -> None:
+    bot.application.bot_data.lines_wait_seconds = 30.0  # the menu is never that slow
     chat = bot.chat()
-    lines, normal = await say(chat, pick("uncertain"), replies=2)
+    [reply] = await say(chat, pick("uncertain"))
+    lines, _, normal = (reply.text or "").partition(AFTER_LINES)
+    assert shows_lines(lines)
+    assert "¿Qué te gustaría hacer?" in normal  # the menu: Rasa is down here
+    assert not shows_lines(normal)
+    assert "Buscar ayuda cerca" in reply.button_texts
+    assert chat.unread_bot_messages() == []
+
+
+async def test_uncertain_lines_do_not_wait_for_a_slow_answer(
+    emulator: BotApiEmulator, demo_database_url: str
+) -> None:
+    """Rasa takes its time: the lines go alone when their wait is over, the answer after."""
+    release = asyncio.Event()
+    async with slow_rasa(release) as rasa_url:
+        bot = BotUnderTest(emulator, demo_database_url, rasa_url=rasa_url)
+        await bot.start()
+        try:
+            bot.application.bot_data.lines_wait_seconds = 0.2
+            chat = bot.chat()
+            [lines] = await say(chat, pick("uncertain"))
+            release.set()
+            [normal] = await chat.wait_for_bot_messages(count=1, timeout=10.0)
+        finally:
+            await bot.stop()
     assert shows_lines(lines.text)
+    assert AFTER_LINES not in (lines.text or "")
+    assert lines.button_texts == ["Quiero que me contacten", "Buscar ayuda cerca"]
     assert not shows_lines(normal.text)
-    assert "Buscar ayuda cerca" in normal.button_texts  # the menu: Rasa is down here
+
+
+@contextlib.asynccontextmanager
+async def slow_rasa(release: asyncio.Event) -> AsyncIterator[str]:
+    """A Rasa server (over real HTTP) that answers "saludo" only once `release` is set."""
+
+    async def parse(request: web.Request) -> web.Response:
+        body = await request.json()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(release.wait(), timeout=5.0)
+        intent = {"name": "saludo", "confidence": 0.99}
+        return web.json_response({"text": body.get("text", ""), "intent": intent, "entities": []})
+
+    app = web.Application()
+    app.router.add_post("/model/parse", parse)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
 
 
 async def test_a_hard_negative_gets_no_lines(bot: BotUnderTest) -> None:
@@ -199,9 +253,10 @@ async def test_a_message_that_is_nothing_but_a_cry_gets_the_lines_even_if_the_mo
     await bot.start()
     try:
         chat = bot.chat()
-        lines, normal = await say(chat, "AYUDAAAA", replies=2)
-        assert shows_lines(lines.text)
-        assert not shows_lines(normal.text)
-        assert "Buscar ayuda cerca" in normal.button_texts  # then the menu: Rasa is down here
+        [first] = await say(chat, "AYUDAAAA")
+        assert shows_lines(first.text)
+        normal = await answer_after_lines(chat, first)
+        assert not shows_lines(normal)
+        assert "¿Qué te gustaría hacer?" in normal  # then the menu: Rasa is down here
     finally:
         await bot.stop()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.bot_harness import BotUnderTest, press, say
+from tests.bot_harness import BotUnderTest, answer_after_lines, press, say
 
 pytestmark = pytest.mark.rasa
 
@@ -42,11 +42,11 @@ async def test_a_disclosure_is_met_without_judging_and_with_options(
     # numbers either way.
     [first] = await say(chat, "mi novio me revisa el cel y no me deja salir con mis amigas")
     if (first.text or "").startswith("Gracias por contarme"):
-        reply = first
+        text = first.text or ""
     else:
         assert "800 911 2000" in (first.text or "")
-        [reply] = await chat.wait_for_bot_messages(count=1, timeout=10.0)
-    text = reply.text or ""
+        text = await answer_after_lines(chat, first)
+    reply = chat.bot_messages()[-1]
     assert "911" in text and "800 911 2000" in text
     assert text.startswith("Gracias por contarme")
     assert "no es tu culpa" in text

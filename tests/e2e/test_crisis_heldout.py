@@ -15,7 +15,6 @@ import pytest
 from crisis_model import corpus, default_model
 from crisis_model.corpus import Half
 from crisis_model.evaluation import evaluate, format_heldout
-from domain.crisis import CrisisSignal
 from domain.services.crisis import CrisisScreen
 from sandbox import PrivateChat
 from tests.bot_harness import BotUnderTest
@@ -26,14 +25,10 @@ WAVE = 200
 
 def shows_lines(chat: PrivateChat) -> bool:
     """The crisis reply: 911 at the start of a line of its own (every kind of danger has it; the
-    one danger line of a reply that cannot help names 911 inside a sentence)."""
+    one danger line of a reply that cannot help names 911 inside a sentence). The first reply
+    carries it: a clear signal gets the lines alone, an uncertain one the lines heading the
+    menu (Rasa is down), or alone when the menu is slow."""
     return any("\n911 — " in (m.text or "") for m in chat.bot_messages())
-
-
-def replies(signal: CrisisSignal | None) -> int:
-    """A clear signal gets one reply; an uncertain one the lines and the menu (Rasa is down);
-    anything else the menu."""
-    return 2 if signal is not None and signal.uncertain else 1
 
 
 # The crisis screen reads no database (it answers with the database down): one lane is enough
@@ -51,9 +46,7 @@ async def test_the_bot_shows_the_lines_exactly_where_the_screen_does_on_the_held
         wave = range(start, min(start + WAVE, len(examples)))
         for i in wave:
             await chats[i].send_text(examples[i].text)
-        await asyncio.gather(
-            *(chats[i].wait_for_bot_messages(count=replies(expected[i]), timeout=120) for i in wave)
-        )
+        await asyncio.gather(*(chats[i].wait_for_bot_messages(count=1, timeout=120) for i in wave))
     mismatches = [
         (example.category, example.text)
         for chat, example, signal in zip(chats, examples, expected, strict=True)
