@@ -1,6 +1,6 @@
 """The held-out parts of the blind corpus, through the real bot (the one test that reads them).
 
-Every held-out message (all six parts, 5,409) is sent by its own member to the bot polling the
+Every held-out message (all seven parts, 6,371) is sent by its own member to the bot polling the
 sandbox emulator over HTTP, with Rasa down. The bot must show the emergency lines exactly where
 the crisis screen does, so the figures of `juntos crisis eval --heldout` (and `make bench`) are
 the bot's own; they are printed here too.
