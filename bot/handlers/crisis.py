@@ -18,7 +18,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from telegram import Bot, Message, Update
-from telegram.ext import ApplicationHandlerStop
+from telegram.ext import ApplicationHandlerStop, filters
 
 from bot import demand, keyboards, sending, texts
 from bot.context import JuntosContext, TextParser, services_of
@@ -82,8 +82,13 @@ def put_first_when_in_danger(
         message = update.effective_message
         chat = update.effective_chat
         text = written_text(message) if message is not None else None
-        if chat is None or chat.type != "private" or not text:
-            return
+        if (
+            chat is None
+            or chat.type != "private"
+            or not text
+            or filters.COMMAND.check_update(update)
+        ):
+            return  # like `screen_for_crisis`: a command (/salir, /ayuda) is no disclosure
         signal = screen.screen(text).signal
         if signal is None:
             return

@@ -43,6 +43,17 @@ async def test_a_crisis_reply_overtakes_the_queued_replies(slow_bot: BotUnderTes
         assert "Buscar ayuda cerca" in reply.button_texts
 
 
+async def test_a_command_waiting_behind_its_chat_gets_no_lines(slow_bot: BotUnderTest) -> None:
+    """/ayuda reads as a cry to the screen, but a command is no disclosure: queued behind the
+    chat's earlier update it gets its own answer, as when it is not queued."""
+    chat = slow_bot.chat()
+    await chat.send_text("/cancelar")
+    await chat.send_text("/ayuda")
+    menu, help_ = await chat.wait_for_bot_messages(count=2, timeout=10)
+    assert not any("\n911 — " in (m.text or "") for m in (menu, help_))
+    assert "Buscar ayuda cerca" in menu.button_texts
+
+
 @pytest.mark.parametrize(
     ("status", "times", "delay"),
     [
