@@ -26,6 +26,7 @@ import math
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -59,7 +60,14 @@ from domain.geo import KM_PER_DEGREE_LAT, bounding_box, haversine_km
 from domain.nearby import NearbyQuery
 from domain.schedule import open_at_second, second_of_week
 from storage import grid, tables
-from storage.cards import ANY_CATEGORY, eligibility_bit, parse_hours
+from storage.cards import (
+    ANY_CATEGORY,
+    accessible_term,
+    eligibility_bit,
+    eligibility_term,
+    language_term,
+    parse_hours,
+)
 from storage.engine import sqlite_pragmas
 
 
@@ -121,6 +129,7 @@ def _statement(
         columns += [sp.c.timezone, sp.c.hours]
     stmt = select(*columns).where(
         sp.c.category == bindparam("category"),
+        sp.c.term == bindparam("term"),
         sp.c.latitude.between(bindparam("min_lat"), bindparam("max_lat")),
         sp.c.longitude.between(bindparam("min_lon"), bindparam("max_lon")),
     )
@@ -253,13 +262,27 @@ def _window_is_enough(
     return ranked[need - 1][0] <= beyond_km * (1 - error)
 
 
-Density = dict[tuple[str, int], int]
-#: Points per (category, coarse cell): only a hint for the first radius, so it may be stale.
-DENSITY_SQL = select(
-    tables.service_points.c.category,
-    tables.service_points.c.cell_coarse,
-    func.count(),
-).group_by(tables.service_points.c.category, tables.service_points.c.cell_coarse)
+@dataclass(frozen=True)
+class Density:
+    """Points per (category, term, coarse cell), and per (category, term) in all: only hints
+    (for the first radius and for the term read), so they may be stale."""
+
+    cells: dict[tuple[str, str, int], int]
+    totals: dict[tuple[str, str], int]
+
+    @classmethod
+    def of(cls, rows: Iterable[Any]) -> Density:
+        cells = {(category, term, cell): count for category, term, cell, count in rows}
+        totals: dict[tuple[str, str], int] = {}
+        for (category, term, _cell), count in cells.items():
+            totals[category, term] = totals.get((category, term), 0) + count
+        return cls(cells, totals)
+
+
+_sp = tables.service_points
+DENSITY_SQL = select(_sp.c.category, _sp.c.term, _sp.c.cell_coarse, func.count()).group_by(
+    _sp.c.category, _sp.c.term, _sp.c.cell_coarse
+)
 _DENSITIES: WeakKeyDictionary[Engine, Density] = WeakKeyDictionary()
 
 #: The filters that do not depend on the moment: (free, accessible, eligibility bit, language).
@@ -299,7 +322,7 @@ def share_statement(key: FilterKey) -> Any:
     if language is not None:
         conditions.append(_position(sp.c.languages, language_needle(language)) > 0)
     return select(func.count(), func.count().filter(and_(*conditions))).where(
-        sp.c.category == ANY_CATEGORY
+        sp.c.category == ANY_CATEGORY, sp.c.term == ""
     )
 
 
@@ -310,15 +333,46 @@ def _remember_share(key: Engine, filters: FilterKey, row: Any) -> float:
     return share
 
 
-def first_radius(query: NearbyQuery, density: Density | None, share: float = 1.0) -> float:
+def filter_terms(query: NearbyQuery) -> list[str]:
+    """The terms (storage/cards.py `point_terms`) under which the places that pass the query's
+    static filters are kept: reading any one of them, with the filters as conditions, finds
+    exactly the places that pass."""
+    f = query.filters
+    terms = []
+    if f.language is not None:
+        term = language_term(f.language)
+        if term is not None:
+            terms.append(term)
+    if f.eligibility is not None:
+        terms.append(eligibility_term(f.eligibility))
+    if f.accessible:
+        terms.append(accessible_term())
+    return terms
+
+
+def term_to_read(query: NearbyQuery, density: Density | None) -> str:
+    """The fewest points to read: those of the query's rarest filter term, by the density
+    hint (a stale hint costs entries read, never a result), or of every place ("")."""
+    terms = filter_terms(query)
+    if not terms:
+        return ""
+    if density is None:
+        return terms[0]
+    category = query.category.value if query.category else ANY_CATEGORY
+    return min(terms, key=lambda term: density.totals.get((category, term), 0))
+
+
+def first_radius(
+    query: NearbyQuery, density: Density | None, share: float = 1.0, term: str = ""
+) -> float:
     """The first radius: START_RADIUS_KM, or more where the area is known to be sparse.
 
     Where the points counted in the 3x3 coarse cells around the centre are few, start at the
     radius expected to hold about twice the services needed, instead of widening step by step.
     (Dense cities are uneven inside a coarse cell; there the small start is right.) `share`
-    is the part of all places that pass the query's filters: a filter that keeps one place in
-    forty makes every area forty times sparser, and the first box that much larger (in one
-    statement instead of three or four widening ones).
+    is the part of the places read (those kept under `term`) that pass the query's filters:
+    a filter that keeps one place in forty makes every area forty times sparser, and the first
+    box that much larger (in one statement instead of three or four widening ones).
     """
     if density is None:
         return START_RADIUS_KM
@@ -328,7 +382,7 @@ def first_radius(query: NearbyQuery, density: Density | None, share: float = 1.0
     lat, lon = query.point.latitude, query.point.longitude
     step = grid.COARSE_DEG
     count = sum(
-        density.get((category, grid.coarse_cell(lat + i * step, lon + j * step)), 0)
+        density.cells.get((category, term, grid.coarse_cell(lat + i * step, lon + j * step)), 0)
         for i in (-1, 0, 1)
         for j in (-1, 0, 1)
     )
@@ -362,8 +416,17 @@ class NearestSearch:
         self.level = "fine"
         self.need = query.offset + query.limit
         center = query.point
+        category = query.category.value if query.category else ANY_CATEGORY
+        term = term_to_read(query, density)
+        if term and density is not None:
+            # `share` is of all places; the share of the places under `term` that pass is
+            # larger by that term's own share.
+            everyone = density.totals.get((ANY_CATEGORY, ""), 0)
+            under = density.totals.get((ANY_CATEGORY, term), 0)
+            share = min(1.0, share * everyone / under) if under else 0.0
         self.params: dict[str, Any] = {
-            "category": query.category.value if query.category else ANY_CATEGORY,
+            "category": category,
+            "term": term,
             "age": query.age,
             "lat": center.latitude,
             "lon": center.longitude,
@@ -387,7 +450,7 @@ class NearestSearch:
         )
         #: Local second of the week per time zone, for "open now" (computed once per zone).
         self._seconds: dict[str, float] = {}
-        self.radius = min(first_radius(query, density, share), query.max_radius_km)
+        self.radius = min(first_radius(query, density, share, term), query.max_radius_km)
         self.window = 2 * self.need + 5
 
     def statement(self) -> tuple[Any, dict[str, Any]]:
@@ -607,7 +670,7 @@ async def dispose_reader(engine: AsyncEngine) -> None:
 
 
 def _remember_density(key: Engine, rows: Iterable[Any]) -> Density:
-    density = {(category, cell): count for category, cell, count in rows}
+    density = Density.of(rows)
     _DENSITIES[key] = density
     return density
 
