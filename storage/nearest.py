@@ -22,6 +22,7 @@ the box only grows where points are sparse, so the rows read stay few. The ranki
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 import sqlite3
 import threading
@@ -56,7 +57,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
-from domain.geo import KM_PER_DEGREE_LAT, bounding_box, haversine_km
+from domain.geo import KM_PER_DEGREE_LAT, BoundingBox, bounding_box, haversine_km
 from domain.nearby import NearbyQuery
 from domain.schedule import open_at_second, second_of_week
 from storage import grid, tables
@@ -97,6 +98,8 @@ def language_needle(code: str) -> str:
 
 #: First radius tried without a density hint; it grows by what the density seen suggests.
 START_RADIUS_KM = 4.0
+#: A category and term with at most this many points (by the density hint) may be read whole.
+ALL_AT_MOST = 2000
 
 Ranked = list[tuple[str, str, float]]
 
@@ -128,12 +131,14 @@ def _statement(
     if open_now:
         columns += [sp.c.timezone, sp.c.hours]
     stmt = select(*columns).where(
-        sp.c.category == bindparam("category"),
-        sp.c.term == bindparam("term"),
-        sp.c.latitude.between(bindparam("min_lat"), bindparam("max_lat")),
-        sp.c.longitude.between(bindparam("min_lon"), bindparam("max_lon")),
+        sp.c.category == bindparam("category"), sp.c.term == bindparam("term")
     )
-    if level != "box":
+    if level != "all":  # (all: every point of the category and term, read in a covering index)
+        stmt = stmt.where(
+            sp.c.latitude.between(bindparam("min_lat"), bindparam("max_lat")),
+            sp.c.longitude.between(bindparam("min_lon"), bindparam("max_lon")),
+        )
+    if level in ("fine", "coarse"):
         cell = sp.c.cell_fine if level == "fine" else sp.c.cell_coarse
         if cell_array:  # PostgreSQL: one array parameter, one statement text for any count
             stmt = stmt.where(cell == func.any(bindparam("cells", type_=ARRAY(Integer))))
@@ -171,13 +176,16 @@ def _statement(
 
 _NAMED_SQLITE = sqlite.dialect(paramstyle="named")
 _CELLS = "__[POSTCOMPILE_cells]"
-_CELL_NAMES = [f"cell{i}" for i in range(max(grid.MAX_CELLS, grid.MAX_COARSE_CELLS))]
+#: SQLite reads the cells from one JSON array parameter: one statement text per grid level and
+#: set of filters, whatever the number of cells (a text per number of cells meant dozens of
+#: texts per set of filters, each prepared once per connection for 0.1-0.6 ms: a tenth of the
+#: searches with a new set of filters paid it). As fast as a list of parameters.
+_CELLS_JSON = "SELECT value FROM json_each(:cells)"
 
 
 #: The lists of cells are padded (with the last cell again) to one of these lengths, so a few
-#: statement texts serve every search: SQLite and PostgreSQL then reuse each prepared
-#: statement instead of compiling a new one per search (on SQLite that cost more than the
-#: indexed read). A repeated value in IN changes nothing.
+#: statement texts serve every search through SQLAlchemy (the ranking alone on PostgreSQL):
+#: asyncpg then reuses each prepared statement. A repeated value in IN changes nothing.
 CELL_LIST_SIZES = (
     4,
     6,
@@ -211,13 +219,12 @@ def padded(cells: list[int]) -> list[int]:
 
 
 @cache
-def _sqlite_sql(level: str, cells: int, *shape: bool) -> tuple[str, dict[str, Any]]:
-    """The statement as SQLite text with named parameters (`cells` of them for the cells,
-    :cell0, :cell1 ...), and the values of its literals."""
+def _sqlite_sql(level: str, *shape: bool) -> tuple[str, dict[str, Any]]:
+    """The statement as SQLite text with named parameters (the cells as one JSON array,
+    :cells), and the values of its literals."""
     compiled = _statement(level, *shape).compile(dialect=_NAMED_SQLITE)
     defaults = {k: v for k, v in compiled.params.items() if v is not None}
-    marks = ",".join(f":cell{i}" for i in range(cells))
-    return str(compiled).replace(_CELLS, marks), defaults
+    return str(compiled).replace(_CELLS, _CELLS_JSON), defaults
 
 
 _ASYNCPG = PGDialect_asyncpg()  # type: ignore[no-untyped-call]
@@ -248,18 +255,20 @@ def _window_is_enough(
     radius: float,
     latitude: float,
 ) -> bool:
-    """Whether no point beyond a full window can be nearer than the `need`-th one found.
+    """Whether no point beyond a full window can be nearer than the `need`-th one found, or
+    be within the radius at all.
 
-    Points beyond the window are at least `last_flat` away on the flat earth; their true
-    distance is at least that much minus the flat-earth error, which grows with latitude
-    and with the size of the box.
+    Points beyond the window are at least `last_flat` away on the flat earth; those in the
+    box are truly at least that much minus the flat-earth error, which grows with latitude
+    and with the size of the box (those outside the box are beyond the radius anyway).
     """
-    if len(ranked) < need:
-        return False
     beyond_km = math.sqrt(last_flat) * KM_PER_DEGREE_LAT
     span = math.radians(radius / KM_PER_DEGREE_LAT)
     error = 0.002 + math.tan(min(math.radians(abs(latitude)) + span, 1.4)) * span
-    return ranked[need - 1][0] <= beyond_km * (1 - error)
+    floor = beyond_km * (1 - error)
+    if floor > radius:
+        return True  # every place within the radius is in the window
+    return len(ranked) >= need and ranked[need - 1][0] <= floor
 
 
 @dataclass(frozen=True)
@@ -410,10 +419,12 @@ class NearestSearch:
         share: float = 1.0,
     ) -> None:
         self.query = query
+        self.density = density
         #: The rows bring each point's card too (and `cards` keeps those ranked).
         self.with_cards = with_cards
         self.cards: dict[str, str] = {}
         self.level = "fine"
+        self.cells: list[int] = []
         self.need = query.offset + query.limit
         center = query.point
         category = query.category.value if query.category else ANY_CATEGORY
@@ -455,13 +466,13 @@ class NearestSearch:
 
     def statement(self) -> tuple[Any, dict[str, Any]]:
         box = bounding_box(self.query.point, self.radius)
-        level = "fine"
-        cells = grid.cells_covering(box, grid.FINE_DEG)
-        if cells is None:
-            level = "coarse"
-            cells = grid.cells_covering(box, grid.COARSE_DEG, grid.MAX_COARSE_CELLS)
-        if cells is None:
-            level = "box"
+        fine = grid.cells_covering(box, grid.FINE_DEG)
+        coarse = grid.cells_covering(box, grid.COARSE_DEG, grid.MAX_COARSE_CELLS)
+        level, cells = self._cheapest(box, fine, coarse)
+        if level == "all":
+            # Every point of the term is read whatever the radius: read them once, as far as
+            # the query allows.
+            self.radius = self.query.max_radius_km
         self.params.update(
             min_lat=box.min_lat,
             max_lat=box.max_lat,
@@ -470,15 +481,44 @@ class NearestSearch:
             window=self.window,
             cells=padded(cells or []),
         )
+        self.cells = cells or []
         self.level = level
         return _statement(level, *self.shape), self.params
 
+    def _cheapest(
+        self, box: BoundingBox, fine: list[int] | None, coarse: list[int] | None
+    ) -> tuple[str, list[int] | None]:
+        """The level to read the box at: the fine cells, else the coarse ones, else the
+        latitude band ("box"); or every point of the category and term ("all") where, by the
+        density hint, they are no more than those cells hold (a rare term, or a category with
+        no place at all): then no cell is looked up, and one look answers as far as the query
+        allows. (A stale hint costs time, never a result.)"""
+        level, cells = ("fine", fine) if fine is not None else ("coarse", coarse)
+        if cells is None:
+            level = "box"
+        density = self.density
+        if density is None:
+            return level, cells
+        category, term = self.params["category"], self.params["term"]
+        every = density.totals.get((category, term), 0)
+        if every > ALL_AT_MOST:
+            return level, cells
+        if coarse is not None:
+            by_cell = density.cells
+            entries: float = sum(by_cell.get((category, term, cell), 0) for cell in coarse)
+            if level == "fine" and fine is not None:
+                entries = (
+                    entries * len(fine) * grid.FINE_DEG**2 / (len(coarse) * grid.COARSE_DEG**2)
+                )
+            if every > entries:
+                return level, cells
+        return "all", None
+
     def sqlite_sql(self) -> tuple[str, dict[str, Any]]:
         """The last statement as SQLite text and its parameters (call after `statement`)."""
-        cells = self.params["cells"] if self.level != "box" else []
-        sql, defaults = _sqlite_sql(self.level, len(cells), *self.shape)
+        sql, defaults = _sqlite_sql(self.level, *self.shape)
         params = {**defaults, **self.params}
-        params.update(zip(_CELL_NAMES, cells, strict=False))
+        params["cells"] = json.dumps(self.cells)
         return sql, params
 
     def server_args(self) -> tuple[str, list[Any]]:
@@ -524,6 +564,8 @@ class NearestSearch:
 # --- running it -----------------------------------------------------------------------------
 
 _READERS: WeakKeyDictionary[Engine, Engine] = WeakKeyDictionary()
+#: Prepared statements kept per SQLite connection.
+STATEMENTS_KEPT = 2048
 
 
 def sqlite_reader(engine: AsyncEngine) -> Engine | None:
@@ -539,7 +581,7 @@ def sqlite_reader(engine: AsyncEngine) -> Engine | None:
             hide_parameters=True,
             isolation_level="AUTOCOMMIT",
             # Room for every padded statement text (CELL_LIST_SIZES) of the filter shapes used.
-            connect_args={"cached_statements": 1024},
+            connect_args={"cached_statements": STATEMENTS_KEPT},
             pool_reset_on_return=None,
         )
         event.listen(reader, "connect", sqlite_pragmas)
@@ -557,7 +599,15 @@ class RawReader:
     def __init__(self, reader: Engine) -> None:
         args, kwargs = reader.dialect.create_connect_args(reader.url)
         self._args = args
-        self._kwargs = {**kwargs, "isolation_level": None, "check_same_thread": False}
+        # Room for every statement text the search uses (a few per grid level and filter set,
+        # CELL_LIST_SIZES): pysqlite keeps 128 by default, and with a few sets of filters in
+        # use, searches prepared their statements again and again (0.1-0.3 ms each).
+        self._kwargs = {
+            **kwargs,
+            "isolation_level": None,
+            "check_same_thread": False,
+            "cached_statements": STATEMENTS_KEPT,
+        }
         self._connections: dict[int, sqlite3.Connection] = {}
         self._lock = threading.Lock()
 
