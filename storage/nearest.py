@@ -98,8 +98,12 @@ def language_needle(code: str) -> str:
 
 #: First radius tried without a density hint; it grows by what the density seen suggests.
 START_RADIUS_KM = 4.0
-#: A category and term with at most this many points (by the density hint) may be read whole.
-ALL_AT_MOST = 2000
+#: What SQLite spends (µs, 100,000 places, bench/nearest.py) on looking up a grid cell, on
+#: reading an index entry of the box's latitudes that its longitudes leave out, and on a
+#: point inside the box (its distance computed and sorted): the level read is the cheapest.
+CELL_US = 2.0
+BAND_US = 0.2
+INSIDE_US = 0.3
 
 Ranked = list[tuple[str, str, float]]
 
@@ -488,31 +492,33 @@ class NearestSearch:
     def _cheapest(
         self, box: BoundingBox, fine: list[int] | None, coarse: list[int] | None
     ) -> tuple[str, list[int] | None]:
-        """The level to read the box at: the fine cells, else the coarse ones, else the
-        latitude band ("box"); or every point of the category and term ("all") where, by the
-        density hint, they are no more than those cells hold (a rare term, or a category with
-        no place at all): then no cell is looked up, and one look answers as far as the query
-        allows. (A stale hint costs time, never a result.)"""
-        level, cells = ("fine", fine) if fine is not None else ("coarse", coarse)
-        if cells is None:
-            level = "box"
+        """The level to read the box at, the cheapest by the density hint (a stale hint costs
+        time, never a result): the fine cells, the coarse ones, every point of the category
+        and term ("all": then one look answers as far as the query allows), or without cells
+        the latitude band ("box"). Each cell is read over the box's latitudes only (the
+        indexes go on by latitude), so a level's cost is its lookups and the entries of that
+        band it reads across its cells' longitudes; all levels compute and sort the points in
+        the box, "all" every point."""
         density = self.density
-        if density is None:
-            return level, cells
+        if density is None or coarse is None:
+            if fine is not None:
+                return "fine", fine
+            return ("coarse", coarse) if coarse is not None else ("box", None)
         category, term = self.params["category"], self.params["term"]
-        every = density.totals.get((category, term), 0)
-        if every > ALL_AT_MOST:
-            return level, cells
-        if coarse is not None:
-            by_cell = density.cells
-            entries: float = sum(by_cell.get((category, term, cell), 0) for cell in coarse)
-            if level == "fine" and fine is not None:
-                entries = (
-                    entries * len(fine) * grid.FINE_DEG**2 / (len(coarse) * grid.COARSE_DEG**2)
-                )
-            if every > entries:
-                return level, cells
-        return "all", None
+        by_cell = density.cells
+        in_cells = sum(by_cell.get((category, term, cell), 0) for cell in coarse)
+        rows, columns = grid.shape(box, grid.COARSE_DEG)
+        height, width = box.max_lat - box.min_lat, box.max_lon - box.min_lon
+        band = in_cells * min(1.0, height / (rows * grid.COARSE_DEG))
+        inside = band * min(1.0, width / (columns * grid.COARSE_DEG))
+        costs = {"coarse": CELL_US * len(coarse) + BAND_US * band + INSIDE_US * inside}
+        if fine is not None:
+            _rows, fine_columns = grid.shape(box, grid.FINE_DEG)
+            across = min(1.0, fine_columns * grid.FINE_DEG / (columns * grid.COARSE_DEG))
+            costs["fine"] = CELL_US * len(fine) + BAND_US * band * across + INSIDE_US * inside
+        costs["all"] = INSIDE_US * density.totals.get((category, term), 0)
+        level = min(costs, key=costs.__getitem__)
+        return level, (fine if level == "fine" else coarse if level == "coarse" else None)
 
     def sqlite_sql(self) -> tuple[str, dict[str, Any]]:
         """The last statement as SQLite text and its parameters (call after `statement`)."""
