@@ -1,10 +1,11 @@
 """The nearest-services query: portable SQL over the `service_points` table, exact answer.
 
-A bounding box, turned into grid cells for the covering (category, cell, ...) indexes, is
-searched with the points ordered by a flat-earth distance computed in SQL with plain
-arithmetic; only the first few rows come back, and exact haversine distances order them. The
-window grows when the flat-earth order could hide a nearer point, and the box widens until it
-holds enough services within the radius it is guaranteed to cover.
+A bounding box, turned into grid cells for the covering (category, term, cell, ...) indexes
+(the term: "" for every place, or a rare filter term the place passes), is searched with the
+points ordered by a flat-earth distance computed in SQL with plain arithmetic; only the first
+few rows come back, and exact haversine distances order them. The window grows when the
+flat-earth order could hide a nearer point, and the box widens until it holds enough services
+within the radius it is guaranteed to cover.
 
 The search itself (`NearestSearch`) does no I/O: it says which statement to run next and reads
 the rows. The complete answer (ranking and cards) reads on plain driver connections, without
