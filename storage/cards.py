@@ -19,7 +19,7 @@ from sqlalchemy import Table, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from domain.cards import make_card
+from domain.cards import SPANISH, make_card
 from domain.directory import (
     ACTIVE,
     Accessibility,
@@ -314,8 +314,44 @@ def build_cards(session: Session, service_ids: Sequence[str]) -> list[ServiceCar
     return cards
 
 
+#: Spanish is spoken nearly everywhere: a search for it reads the places of every term ("").
+COMMON_LANGUAGE = SPANISH
+
+
+def accessible_term() -> str:
+    return "accessible"
+
+
+def eligibility_term(term: Eligibility) -> str:
+    return f"for:{term.value}"
+
+
+def language_term(code: str) -> str | None:
+    """The term of the points that speak `code`, or None where no points are kept for it
+    (Spanish, or a code that is no plain code)."""
+    if code == COMMON_LANGUAGE or not code.isalnum():
+        return None
+    return f"lang:{code}"
+
+
+def point_terms(card: ServiceCard) -> list[str]:
+    """The terms a card's points are kept under: "" (every place), and each minority filter
+    term the place passes. A filter that most places pass (free; Spanish) has none: reading
+    the places under "" costs a search for it at most about twice the entries."""
+    terms = [""]
+    if card.accessibility:
+        terms.append(accessible_term())
+    terms += [eligibility_term(e) for e in sorted(set(card.eligibility))]
+    for code in sorted({code for code, _name in card.languages}):
+        term = language_term(code)
+        if term is not None:
+            terms.append(term)
+    return terms
+
+
 def point_rows(card: ServiceCard) -> list[dict[str, Any]]:
-    """The service_points rows of a card: one per category, and one with ANY_CATEGORY."""
+    """The service_points rows of a card: one per category and one with ANY_CATEGORY, under
+    each of its terms (`point_terms`)."""
     assert card.latitude is not None
     assert card.longitude is not None
     row = {
@@ -335,7 +371,9 @@ def point_rows(card: ServiceCard) -> list[dict[str, Any]]:
         "hours": hours_column(card.hours),
     }
     return [
-        {**row, "category": c} for c in [ANY_CATEGORY, *sorted(c.value for c in card.categories)]
+        {**row, "category": c, "term": term}
+        for term in point_terms(card)
+        for c in [ANY_CATEGORY, *sorted(c.value for c in card.categories)]
     ]
 
 

@@ -34,7 +34,7 @@ def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     # Read pages straight from the OS cache instead of one system call per page: the
     # coordinators' indicators read a municipality's whole year from covering indexes.
-    cursor.execute("PRAGMA mmap_size=268435456")
+    cursor.execute("PRAGMA mmap_size=2147418112")
     cursor.close()
 
 

@@ -45,3 +45,10 @@ def cells_covering(box: BoundingBox, size: float, most: int = MAX_CELLS) -> list
     if (lat1 - lat0 + 1) * (lon1 - lon0 + 1) > most:
         return None
     return [i * _LON_SLOTS + j for i in range(lat0, lat1 + 1) for j in range(lon0, lon1 + 1)]
+
+
+def shape(box: BoundingBox, size: float) -> tuple[int, int]:
+    """How many rows (latitudes) and columns (longitudes) of cells of `size` the box touches."""
+    rows = _index(box.max_lat, 90.0, size) - _index(box.min_lat, 90.0, size) + 1
+    columns = _index(box.max_lon, 180.0, size) - _index(box.min_lon, 180.0, size) + 1
+    return rows, columns

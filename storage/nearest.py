@@ -1,10 +1,11 @@
 """The nearest-services query: portable SQL over the `service_points` table, exact answer.
 
-A bounding box, turned into grid cells for the covering (category, cell, ...) indexes, is
-searched with the points ordered by a flat-earth distance computed in SQL with plain
-arithmetic; only the first few rows come back, and exact haversine distances order them. The
-window grows when the flat-earth order could hide a nearer point, and the box widens until it
-holds enough services within the radius it is guaranteed to cover.
+A bounding box, turned into grid cells for the covering (category, term, cell, ...) indexes
+(the term: "" for every place, or a rare filter term the place passes), is searched with the
+points ordered by a flat-earth distance computed in SQL with plain arithmetic; only the first
+few rows come back, and exact haversine distances order them. The window grows when the
+flat-earth order could hide a nearer point, and the box widens until it holds enough services
+within the radius it is guaranteed to cover.
 
 The search itself (`NearestSearch`) does no I/O: it says which statement to run next and reads
 the rows. The complete answer (ranking and cards) reads on plain driver connections, without
@@ -22,10 +23,12 @@ the box only grows where points are sparse, so the rows read stay few. The ranki
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -55,11 +58,18 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
-from domain.geo import KM_PER_DEGREE_LAT, bounding_box, haversine_km
+from domain.geo import KM_PER_DEGREE_LAT, BoundingBox, bounding_box, haversine_km
 from domain.nearby import NearbyQuery
 from domain.schedule import open_at_second, second_of_week
 from storage import grid, tables
-from storage.cards import ANY_CATEGORY, eligibility_bit, parse_hours
+from storage.cards import (
+    ANY_CATEGORY,
+    accessible_term,
+    eligibility_bit,
+    eligibility_term,
+    language_term,
+    parse_hours,
+)
 from storage.engine import sqlite_pragmas
 
 
@@ -89,6 +99,12 @@ def language_needle(code: str) -> str:
 
 #: First radius tried without a density hint; it grows by what the density seen suggests.
 START_RADIUS_KM = 4.0
+#: What SQLite spends (µs, 100,000 places, bench/nearest.py) on looking up a grid cell, on
+#: reading an index entry of the box's latitudes that its longitudes leave out, and on a
+#: point inside the box (its distance computed and sorted): the level read is the cheapest.
+CELL_US = 2.0
+BAND_US = 0.2
+INSIDE_US = 0.3
 
 Ranked = list[tuple[str, str, float]]
 
@@ -120,11 +136,14 @@ def _statement(
     if open_now:
         columns += [sp.c.timezone, sp.c.hours]
     stmt = select(*columns).where(
-        sp.c.category == bindparam("category"),
-        sp.c.latitude.between(bindparam("min_lat"), bindparam("max_lat")),
-        sp.c.longitude.between(bindparam("min_lon"), bindparam("max_lon")),
+        sp.c.category == bindparam("category"), sp.c.term == bindparam("term")
     )
-    if level != "box":
+    if level != "all":  # (all: every point of the category and term, read in a covering index)
+        stmt = stmt.where(
+            sp.c.latitude.between(bindparam("min_lat"), bindparam("max_lat")),
+            sp.c.longitude.between(bindparam("min_lon"), bindparam("max_lon")),
+        )
+    if level in ("fine", "coarse"):
         cell = sp.c.cell_fine if level == "fine" else sp.c.cell_coarse
         if cell_array:  # PostgreSQL: one array parameter, one statement text for any count
             stmt = stmt.where(cell == func.any(bindparam("cells", type_=ARRAY(Integer))))
@@ -162,13 +181,16 @@ def _statement(
 
 _NAMED_SQLITE = sqlite.dialect(paramstyle="named")
 _CELLS = "__[POSTCOMPILE_cells]"
-_CELL_NAMES = [f"cell{i}" for i in range(max(grid.MAX_CELLS, grid.MAX_COARSE_CELLS))]
+#: SQLite reads the cells from one JSON array parameter: one statement text per grid level and
+#: set of filters, whatever the number of cells (a text per number of cells meant dozens of
+#: texts per set of filters, each prepared once per connection for 0.1-0.6 ms: a tenth of the
+#: searches with a new set of filters paid it). As fast as a list of parameters.
+_CELLS_JSON = "SELECT value FROM json_each(:cells)"
 
 
 #: The lists of cells are padded (with the last cell again) to one of these lengths, so a few
-#: statement texts serve every search: SQLite and PostgreSQL then reuse each prepared
-#: statement instead of compiling a new one per search (on SQLite that cost more than the
-#: indexed read). A repeated value in IN changes nothing.
+#: statement texts serve every search through SQLAlchemy (the ranking alone on PostgreSQL):
+#: asyncpg then reuses each prepared statement. A repeated value in IN changes nothing.
 CELL_LIST_SIZES = (
     4,
     6,
@@ -202,13 +224,12 @@ def padded(cells: list[int]) -> list[int]:
 
 
 @cache
-def _sqlite_sql(level: str, cells: int, *shape: bool) -> tuple[str, dict[str, Any]]:
-    """The statement as SQLite text with named parameters (`cells` of them for the cells,
-    :cell0, :cell1 ...), and the values of its literals."""
+def _sqlite_sql(level: str, *shape: bool) -> tuple[str, dict[str, Any]]:
+    """The statement as SQLite text with named parameters (the cells as one JSON array,
+    :cells), and the values of its literals."""
     compiled = _statement(level, *shape).compile(dialect=_NAMED_SQLITE)
     defaults = {k: v for k, v in compiled.params.items() if v is not None}
-    marks = ",".join(f":cell{i}" for i in range(cells))
-    return str(compiled).replace(_CELLS, marks), defaults
+    return str(compiled).replace(_CELLS, _CELLS_JSON), defaults
 
 
 _ASYNCPG = PGDialect_asyncpg()  # type: ignore[no-untyped-call]
@@ -239,27 +260,43 @@ def _window_is_enough(
     radius: float,
     latitude: float,
 ) -> bool:
-    """Whether no point beyond a full window can be nearer than the `need`-th one found.
+    """Whether no point beyond a full window can be nearer than the `need`-th one found, or
+    be within the radius at all.
 
-    Points beyond the window are at least `last_flat` away on the flat earth; their true
-    distance is at least that much minus the flat-earth error, which grows with latitude
-    and with the size of the box.
+    Points beyond the window are at least `last_flat` away on the flat earth; those in the
+    box are truly at least that much minus the flat-earth error, which grows with latitude
+    and with the size of the box (those outside the box are beyond the radius anyway).
     """
-    if len(ranked) < need:
-        return False
     beyond_km = math.sqrt(last_flat) * KM_PER_DEGREE_LAT
     span = math.radians(radius / KM_PER_DEGREE_LAT)
     error = 0.002 + math.tan(min(math.radians(abs(latitude)) + span, 1.4)) * span
-    return ranked[need - 1][0] <= beyond_km * (1 - error)
+    floor = beyond_km * (1 - error)
+    if floor > radius:
+        return True  # every place within the radius is in the window
+    return len(ranked) >= need and ranked[need - 1][0] <= floor
 
 
-Density = dict[tuple[str, int], int]
-#: Points per (category, coarse cell): only a hint for the first radius, so it may be stale.
-DENSITY_SQL = select(
-    tables.service_points.c.category,
-    tables.service_points.c.cell_coarse,
-    func.count(),
-).group_by(tables.service_points.c.category, tables.service_points.c.cell_coarse)
+@dataclass(frozen=True)
+class Density:
+    """Points per (category, term, coarse cell), and per (category, term) in all: only hints
+    (for the first radius and for the term read), so they may be stale."""
+
+    cells: dict[tuple[str, str, int], int]
+    totals: dict[tuple[str, str], int]
+
+    @classmethod
+    def of(cls, rows: Iterable[Any]) -> Density:
+        cells = {(category, term, cell): count for category, term, cell, count in rows}
+        totals: dict[tuple[str, str], int] = {}
+        for (category, term, _cell), count in cells.items():
+            totals[category, term] = totals.get((category, term), 0) + count
+        return cls(cells, totals)
+
+
+_sp = tables.service_points
+DENSITY_SQL = select(_sp.c.category, _sp.c.term, _sp.c.cell_coarse, func.count()).group_by(
+    _sp.c.category, _sp.c.term, _sp.c.cell_coarse
+)
 _DENSITIES: WeakKeyDictionary[Engine, Density] = WeakKeyDictionary()
 
 #: The filters that do not depend on the moment: (free, accessible, eligibility bit, language).
@@ -299,7 +336,7 @@ def share_statement(key: FilterKey) -> Any:
     if language is not None:
         conditions.append(_position(sp.c.languages, language_needle(language)) > 0)
     return select(func.count(), func.count().filter(and_(*conditions))).where(
-        sp.c.category == ANY_CATEGORY
+        sp.c.category == ANY_CATEGORY, sp.c.term == ""
     )
 
 
@@ -310,15 +347,46 @@ def _remember_share(key: Engine, filters: FilterKey, row: Any) -> float:
     return share
 
 
-def first_radius(query: NearbyQuery, density: Density | None, share: float = 1.0) -> float:
+def filter_terms(query: NearbyQuery) -> list[str]:
+    """The terms (storage/cards.py `point_terms`) under which the places that pass the query's
+    static filters are kept: reading any one of them, with the filters as conditions, finds
+    exactly the places that pass."""
+    f = query.filters
+    terms = []
+    if f.language is not None:
+        term = language_term(f.language)
+        if term is not None:
+            terms.append(term)
+    if f.eligibility is not None:
+        terms.append(eligibility_term(f.eligibility))
+    if f.accessible:
+        terms.append(accessible_term())
+    return terms
+
+
+def term_to_read(query: NearbyQuery, density: Density | None) -> str:
+    """The fewest points to read: those of the query's rarest filter term, by the density
+    hint (a stale hint costs entries read, never a result), or of every place ("")."""
+    terms = filter_terms(query)
+    if not terms:
+        return ""
+    if density is None:
+        return terms[0]
+    category = query.category.value if query.category else ANY_CATEGORY
+    return min(terms, key=lambda term: density.totals.get((category, term), 0))
+
+
+def first_radius(
+    query: NearbyQuery, density: Density | None, share: float = 1.0, term: str = ""
+) -> float:
     """The first radius: START_RADIUS_KM, or more where the area is known to be sparse.
 
     Where the points counted in the 3x3 coarse cells around the centre are few, start at the
     radius expected to hold about twice the services needed, instead of widening step by step.
     (Dense cities are uneven inside a coarse cell; there the small start is right.) `share`
-    is the part of all places that pass the query's filters: a filter that keeps one place in
-    forty makes every area forty times sparser, and the first box that much larger (in one
-    statement instead of three or four widening ones).
+    is the part of the places read (those kept under `term`) that pass the query's filters:
+    a filter that keeps one place in forty makes every area forty times sparser, and the first
+    box that much larger (in one statement instead of three or four widening ones).
     """
     if density is None:
         return START_RADIUS_KM
@@ -328,7 +396,7 @@ def first_radius(query: NearbyQuery, density: Density | None, share: float = 1.0
     lat, lon = query.point.latitude, query.point.longitude
     step = grid.COARSE_DEG
     count = sum(
-        density.get((category, grid.coarse_cell(lat + i * step, lon + j * step)), 0)
+        density.cells.get((category, term, grid.coarse_cell(lat + i * step, lon + j * step)), 0)
         for i in (-1, 0, 1)
         for j in (-1, 0, 1)
     )
@@ -356,14 +424,25 @@ class NearestSearch:
         share: float = 1.0,
     ) -> None:
         self.query = query
+        self.density = density
         #: The rows bring each point's card too (and `cards` keeps those ranked).
         self.with_cards = with_cards
         self.cards: dict[str, str] = {}
         self.level = "fine"
+        self.cells: list[int] = []
         self.need = query.offset + query.limit
         center = query.point
+        category = query.category.value if query.category else ANY_CATEGORY
+        term = term_to_read(query, density)
+        if term and density is not None:
+            # `share` is of all places; the share of the places under `term` that pass is
+            # larger by that term's own share.
+            everyone = density.totals.get((ANY_CATEGORY, ""), 0)
+            under = density.totals.get((ANY_CATEGORY, term), 0)
+            share = min(1.0, share * everyone / under) if under else 0.0
         self.params: dict[str, Any] = {
-            "category": query.category.value if query.category else ANY_CATEGORY,
+            "category": category,
+            "term": term,
             "age": query.age,
             "lat": center.latitude,
             "lon": center.longitude,
@@ -387,18 +466,18 @@ class NearestSearch:
         )
         #: Local second of the week per time zone, for "open now" (computed once per zone).
         self._seconds: dict[str, float] = {}
-        self.radius = min(first_radius(query, density, share), query.max_radius_km)
+        self.radius = min(first_radius(query, density, share, term), query.max_radius_km)
         self.window = 2 * self.need + 5
 
     def statement(self) -> tuple[Any, dict[str, Any]]:
         box = bounding_box(self.query.point, self.radius)
-        level = "fine"
-        cells = grid.cells_covering(box, grid.FINE_DEG)
-        if cells is None:
-            level = "coarse"
-            cells = grid.cells_covering(box, grid.COARSE_DEG, grid.MAX_COARSE_CELLS)
-        if cells is None:
-            level = "box"
+        fine = grid.cells_covering(box, grid.FINE_DEG)
+        coarse = grid.cells_covering(box, grid.COARSE_DEG, grid.MAX_COARSE_CELLS)
+        level, cells = self._cheapest(box, fine, coarse)
+        if level == "all":
+            # Every point of the term is read whatever the radius: read them once, as far as
+            # the query allows.
+            self.radius = self.query.max_radius_km
         self.params.update(
             min_lat=box.min_lat,
             max_lat=box.max_lat,
@@ -407,15 +486,46 @@ class NearestSearch:
             window=self.window,
             cells=padded(cells or []),
         )
+        self.cells = cells or []
         self.level = level
         return _statement(level, *self.shape), self.params
 
+    def _cheapest(
+        self, box: BoundingBox, fine: list[int] | None, coarse: list[int] | None
+    ) -> tuple[str, list[int] | None]:
+        """The level to read the box at, the cheapest by the density hint (a stale hint costs
+        time, never a result): the fine cells, the coarse ones, every point of the category
+        and term ("all": then one look answers as far as the query allows), or without cells
+        the latitude band ("box"). Each cell is read over the box's latitudes only (the
+        indexes go on by latitude), so a level's cost is its lookups and the entries of that
+        band it reads across its cells' longitudes; all levels compute and sort the points in
+        the box, "all" every point."""
+        density = self.density
+        if density is None or coarse is None:
+            if fine is not None:
+                return "fine", fine
+            return ("coarse", coarse) if coarse is not None else ("box", None)
+        category, term = self.params["category"], self.params["term"]
+        by_cell = density.cells
+        in_cells = sum(by_cell.get((category, term, cell), 0) for cell in coarse)
+        rows, columns = grid.shape(box, grid.COARSE_DEG)
+        height, width = box.max_lat - box.min_lat, box.max_lon - box.min_lon
+        band = in_cells * min(1.0, height / (rows * grid.COARSE_DEG))
+        inside = band * min(1.0, width / (columns * grid.COARSE_DEG))
+        costs = {"coarse": CELL_US * len(coarse) + BAND_US * band + INSIDE_US * inside}
+        if fine is not None:
+            _rows, fine_columns = grid.shape(box, grid.FINE_DEG)
+            across = min(1.0, fine_columns * grid.FINE_DEG / (columns * grid.COARSE_DEG))
+            costs["fine"] = CELL_US * len(fine) + BAND_US * band * across + INSIDE_US * inside
+        costs["all"] = INSIDE_US * density.totals.get((category, term), 0)
+        level = min(costs, key=costs.__getitem__)
+        return level, (fine if level == "fine" else coarse if level == "coarse" else None)
+
     def sqlite_sql(self) -> tuple[str, dict[str, Any]]:
         """The last statement as SQLite text and its parameters (call after `statement`)."""
-        cells = self.params["cells"] if self.level != "box" else []
-        sql, defaults = _sqlite_sql(self.level, len(cells), *self.shape)
+        sql, defaults = _sqlite_sql(self.level, *self.shape)
         params = {**defaults, **self.params}
-        params.update(zip(_CELL_NAMES, cells, strict=False))
+        params["cells"] = json.dumps(self.cells)
         return sql, params
 
     def server_args(self) -> tuple[str, list[Any]]:
@@ -461,6 +571,8 @@ class NearestSearch:
 # --- running it -----------------------------------------------------------------------------
 
 _READERS: WeakKeyDictionary[Engine, Engine] = WeakKeyDictionary()
+#: Prepared statements kept per SQLite connection.
+STATEMENTS_KEPT = 2048
 
 
 def sqlite_reader(engine: AsyncEngine) -> Engine | None:
@@ -476,7 +588,7 @@ def sqlite_reader(engine: AsyncEngine) -> Engine | None:
             hide_parameters=True,
             isolation_level="AUTOCOMMIT",
             # Room for every padded statement text (CELL_LIST_SIZES) of the filter shapes used.
-            connect_args={"cached_statements": 1024},
+            connect_args={"cached_statements": STATEMENTS_KEPT},
             pool_reset_on_return=None,
         )
         event.listen(reader, "connect", sqlite_pragmas)
@@ -494,7 +606,15 @@ class RawReader:
     def __init__(self, reader: Engine) -> None:
         args, kwargs = reader.dialect.create_connect_args(reader.url)
         self._args = args
-        self._kwargs = {**kwargs, "isolation_level": None, "check_same_thread": False}
+        # Room for every statement text the search uses (a few per grid level and filter set,
+        # CELL_LIST_SIZES): pysqlite keeps 128 by default, and with a few sets of filters in
+        # use, searches prepared their statements again and again (0.1-0.3 ms each).
+        self._kwargs = {
+            **kwargs,
+            "isolation_level": None,
+            "check_same_thread": False,
+            "cached_statements": STATEMENTS_KEPT,
+        }
         self._connections: dict[int, sqlite3.Connection] = {}
         self._lock = threading.Lock()
 
@@ -607,7 +727,7 @@ async def dispose_reader(engine: AsyncEngine) -> None:
 
 
 def _remember_density(key: Engine, rows: Iterable[Any]) -> Density:
-    density = {(category, cell): count for category, cell, count in rows}
+    density = Density.of(rows)
     _DENSITIES[key] = density
     return density
 

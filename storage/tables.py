@@ -228,8 +228,11 @@ _link_indexes(languages, ["service_id", "location_id", "phone_id"])
 
 # One row per (service at location, category) of every active service with a point, plus one
 # row with category "*": the nearest query reads only this table. Grid cells (storage/grid.py)
-# turn its widening bounding box into indexed equality lookups on (category, cell). The filters
-# (free, accessible, who it is for, languages, weekly hours) ride along in the covering index.
+# turn its widening bounding box into indexed equality lookups on (category, term, cell). The
+# filters (free, accessible, who it is for, languages, weekly hours) ride along in the covering
+# index. Those rows have the term ""; each minority filter term a place carries (accessible,
+# who it is for, a language other than Spanish) repeats them under that term, so a search
+# with a rare filter reads only the places that pass it (storage/cards.py `point_terms`).
 _POINT_COLUMNS = [
     "latitude",
     "longitude",
@@ -257,6 +260,8 @@ service_points = Table(
     ),
     Column("service_id", String(UUID_LEN), nullable=False, index=True),
     Column("category", String(30), nullable=False),
+    # "" for every place; else the filter term the place passes (storage/cards.py).
+    Column("term", String(40), nullable=False, default="", server_default=""),
     Column("latitude", Float, nullable=False),
     Column("longitude", Float, nullable=False),
     Column("cell_fine", Integer, nullable=False),
@@ -273,9 +278,9 @@ service_points = Table(
     # Weekly opening spans, "start-end" seconds from Monday 00:00 local, comma separated.
     Column("hours", String(1000), nullable=False, default="", server_default=""),
     # Covering indexes: the nearest query reads every column it needs from the index alone.
-    Index("ix_service_points_fine_cover", "category", "cell_fine", *_POINT_COLUMNS),
-    Index("ix_service_points_coarse_cover", "category", "cell_coarse", *_POINT_COLUMNS),
-    Index("ix_service_points_category_latitude", "category", "latitude"),
+    Index("ix_service_points_fine_cover", "category", "term", "cell_fine", *_POINT_COLUMNS),
+    Index("ix_service_points_coarse_cover", "category", "term", "cell_coarse", *_POINT_COLUMNS),
+    Index("ix_service_points_category_latitude", "category", "term", "latitude"),
 )
 
 # The card of each service at a public place: everything a result shows, as JSON kept in step

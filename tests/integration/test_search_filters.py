@@ -25,6 +25,7 @@ from domain.nearby import NearbyQuery, SearchFilters
 from domain.services.nearest import HelpSearch, find_help, find_nearest_services
 from domain.taxonomy import Category, Eligibility
 from juntos.database import Database
+from storage.engine import create_engine, session_factory
 from storage.hsds import import_directory
 from tests.builders import add_service, uid
 from tests.fakes import FakeClock
@@ -106,7 +107,8 @@ ALL_FILTERS = [
         (False, True),
         (False, True),
         (None, Eligibility.WOMEN),
-        (None, "tar"),
+        # (Rarámuri: points kept under its own term; Spanish, spoken nearly everywhere: none.)
+        (None, "tar", "es"),
         (False, True),
     )
 ]
@@ -352,3 +354,74 @@ async def test_upgrading_a_database_with_a_directory_builds_its_search_cards(
         assert found.service_name == "Clínica vieja"
     finally:
         await engine.dispose()
+
+
+async def test_a_place_that_no_longer_carries_a_term_leaves_the_searches_for_it(
+    database: Database,
+) -> None:
+    d = Directory()
+    service = add_service(d, "Casa Violeta", 31.63, -106.32, {Category.LEGAL_AID})
+    service.eligibility = frozenset({Eligibility.WOMEN})
+    location_id = d.services_at_location[-1].location_id
+    d.accessibility.append(Accessibility(uid("ramp"), location_id, description="Rampa"))
+    d.languages.append(ServiceLanguage(uid("tar"), "tar", service_id=service.id))
+    await load(database, d)
+    clock = FakeClock(WEDNESDAY_10AM_JUAREZ)
+    each = [
+        SearchFilters(eligibility=Eligibility.WOMEN),
+        SearchFilters(accessible=True),
+        SearchFilters(language="tar"),
+        SearchFilters(eligibility=Eligibility.WOMEN, accessible=True, language="tar"),
+    ]
+    for filters in each:
+        query = NearbyQuery(point=RIBERAS_DEL_BRAVO, filters=filters)
+        [found] = await find_nearest_services(query, database.uow(), clock)
+        assert found.service_name == "Casa Violeta"
+    service.eligibility = frozenset()
+    await load(database, Directory(organizations=d.organizations, services=[service]))
+    women = NearbyQuery(point=RIBERAS_DEL_BRAVO, filters=each[0])
+    assert await find_nearest_services(women, database.uow(), clock) == []
+    for filters in each[1:3]:
+        query = NearbyQuery(point=RIBERAS_DEL_BRAVO, filters=filters)
+        [found] = await find_nearest_services(query, database.uow(), clock)
+        assert found.service_name == "Casa Violeta"
+
+
+async def test_a_directory_imported_by_another_process_is_searched_exactly(
+    database: Database,
+) -> None:
+    """The search keeps hints about how many places there are where (they choose how wide
+    to look first and what to read); another process's import leaves them stale, which may
+    cost time, never a result."""
+    rng = random.Random(15)
+    small = Directory()  # a few places in Mérida, far beyond any search from Juárez
+    for i, category in enumerate(list(Category)[:4]):
+        add_service(small, f"lejos {i}", 20.97, -89.62, {category}, timezone="America/Merida")
+    await load(database, small)
+    for filters in ALL_FILTERS:  # every hint taken from the small directory
+        query = NearbyQuery(point=RIBERAS_DEL_BRAVO, filters=filters, at=WEDNESDAY_10AM_JUAREZ)
+        async with database.uow() as uow:
+            await uow.directory.nearest_cards(query)
+    engine = create_engine(database.engine.url.render_as_string(hide_password=False))
+    other = Database(engine=engine, sessions=session_factory(engine))  # another process's
+    try:
+        directory = random_directory(random.Random(14))
+        await load(other, directory)
+    finally:
+        await other.close()
+    cards = directory_cards(directory)
+    for filters in ALL_FILTERS:
+        for _ in range(2):
+            query = NearbyQuery(
+                point=Point(31.55 + rng.random() * 0.2, -106.5 + rng.random() * 0.25),
+                category=rng.choice([None, *list(Category)[:4]]),
+                limit=5,
+                filters=filters,
+                at=WEDNESDAY_10AM_JUAREZ + timedelta(hours=rng.randrange(0, 24 * 7)),
+            )
+            async with database.uow() as uow:
+                got = await uow.directory.nearest_cards(query)
+            expected = nearest_cards(cards, query)
+            assert [(c.card, round(c.distance_km, 6)) for c in got] == [
+                (c.card, round(c.distance_km, 6)) for c in expected
+            ], (filters, query)
