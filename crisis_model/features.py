@@ -134,6 +134,11 @@ class Featurizer:
         return cls(chars, words, symbols)
 
     @property
+    def ngram_columns(self) -> int:
+        """How many of the first columns of `transform` are character and word n-grams."""
+        return len(self.chars.vocabulary_) + len(self.words.vocabulary_)
+
+    @property
     def size(self) -> int:
         return (
             len(self.chars.vocabulary_)
