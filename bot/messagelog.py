@@ -91,22 +91,24 @@ class LoggingBot(ExtBot[int]):
         the lines first, then the answer with its own buttons (the lines' when it has none)."""
         params = _text_message(args, kwargs)
         lines = sending.held_lines()
-        if params is None or lines is None or lines.chat_id != params.get("chat_id"):
+        if (
+            params is None
+            or lines is None
+            or lines.chat_id != params.get("chat_id")
+            or not lines.take()
+        ):
             return self._note(await super().send_message(*args, **kwargs))
-        if not lines.take():
-            return self._note(await super().send_message(**params))
         with sending.priority(sending.Priority.CRISIS):
             combined = f"{lines.text}\n\n{params['text']}"
-            if len(combined) > MessageLimit.MAX_TEXT_LENGTH:
-                chat_id = lines.chat_id
-                self._note(
-                    await super().send_message(chat_id, lines.text, reply_markup=lines.markup)
-                )
-                return self._note(await super().send_message(**params))
-            markup = params.get("reply_markup") or lines.markup
-            return self._note(
-                await super().send_message(**(params | {"text": combined, "reply_markup": markup}))
+            if len(combined) <= MessageLimit.MAX_TEXT_LENGTH:
+                markup = params.get("reply_markup") or lines.markup
+                headed = params | {"text": combined, "reply_markup": markup}
+                return self._note(await super().send_message(**headed))
+            # Too long together: the lines alone first, then the answer.
+            self._note(
+                await super().send_message(lines.chat_id, lines.text, reply_markup=lines.markup)
             )
+            return self._note(await super().send_message(**params))
 
     async def send_location(self, *args: Any, **kwargs: Any) -> Message:
         return self._note(await super().send_location(*args, **kwargs))
